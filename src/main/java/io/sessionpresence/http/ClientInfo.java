@@ -1,0 +1,55 @@
+package io.sessionpresence.http;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Set;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+/**
+ * Who is on the other end of a request: client IP and user agent. {@code X-Forwarded-For} is
+ * believed only when the direct peer is a configured trusted proxy; then the right-most address
+ * that is not itself a trusted proxy is the client.
+ */
+public final class ClientInfo {
+    private static final int MAX_UA = 512;
+    private final Set<String> trustedProxies;
+
+    public ClientInfo(List<String> trustedProxies) {
+        this.trustedProxies = Set.copyOf(trustedProxies);
+    }
+
+    public String ip(ServerRequest req) {
+        return resolve(peerAddress(req.remotePeer().address()),
+                req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null));
+    }
+
+    /** The client address given the direct peer and its X-Forwarded-For header (may be null). */
+    public String resolve(String peer, String forwardedFor) {
+        if (forwardedFor == null || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String[] hops = forwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+                return hop.length() > 64 ? peer : hop;
+            }
+        }
+        return peer;
+    }
+
+    public static String userAgent(ServerRequest req) {
+        String ua = req.headers().first(HeaderNames.USER_AGENT).orElse("");
+        return ua.length() > MAX_UA ? ua.substring(0, MAX_UA) : ua;
+    }
+
+    public static String peerAddress(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,86 @@
+package io.sessionpresence.http;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.sessionpresence.store.StoreUnavailableException;
+import org.redisson.client.RedisException;
+
+/**
+ * Every failure becomes a JSON body ({@link Json#error}): client mistakes are 4xx with a message
+ * that says what to fix; an unreachable store is a 503 (the client should retry, we reconnect on
+ * our own); anything else is a 500 with a generic message and the details only in our log.
+ */
+public final class ErrorHandlers {
+    private static final Logger LOG = Logger.getLogger(ErrorHandlers.class.getName());
+
+    private ErrorHandlers() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.getMessage()))
+                .error(HttpException.class, ErrorHandlers::httpException)
+                .error(StoreUnavailableException.class, (req, res, e) -> storeDown(req, res, e))
+                .error(RedisException.class, ErrorHandlers::storeDown)
+                .error(Exception.class, ErrorHandlers::unexpected);
+    }
+
+    /**
+     * JSON for errors Helidon raises before routing (malformed request line or headers, a body
+     * over {@code server.max-payload-size}): error handlers never see those.
+     */
+    public static DirectHandlers directHandlers() {
+        DirectHandler json = (request, type, status, headers, message) -> {
+            String text = status.code() == 413 ? "Request body too large" : status.reasonPhrase();
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .entity(Json.write(Json.error(status.code(), text)))
+                    .build();
+        };
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            builder.addHandler(type, json);
+        }
+        return builder.build();
+    }
+
+    private static void httpException(ServerRequest req, ServerResponse res, HttpException e) {
+        int code = e.status().code();
+        if (code >= 500) {
+            unexpected(req, res, e);
+            return;
+        }
+        send(res, code, code == 404 ? "Not found: " + req.path().path() : e.status().reasonPhrase());
+    }
+
+    private static void storeDown(ServerRequest req, ServerResponse res, Exception e) {
+        LOG.warning(() -> "Store unavailable on " + req.prologue().method().text() + " " + req.path().path()
+                + ": " + e.getClass().getSimpleName());
+        res.header("Retry-After", "1");
+        send(res, 503, "Session store unavailable, retry shortly");
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
+        if (e.getCause() instanceof RedisException redis) {
+            storeDown(req, res, redis);
+            return;
+        }
+        LOG.log(Level.SEVERE, "Unexpected error on " + req.prologue().method().text() + " " + req.path().path(), e);
+        send(res, 500, "Internal error");
+    }
+
+    private static void send(ServerResponse res, int status, String message) {
+        if (res.isSent()) {
+            return;
+        }
+        Json.send(res, status, Json.error(status, message));
+    }
+}

@@ -1,0 +1,161 @@
+package io.sessionpresence.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * JSON in and out. One {@link ObjectMapper} for the whole service (HTTP bodies and stored
+ * values), so what is in Redis reads the same as what the API returns.
+ */
+public final class Json {
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private Json() {
+    }
+
+    public static void send(ServerResponse res, int status, Object body) {
+        byte[] bytes = write(body);
+        res.status(Status.create(status));
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(bytes);
+    }
+
+    public static void ok(ServerResponse res, Object body) {
+        send(res, 200, body);
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The error body every route uses. It carries both seeds' conventions
+     * ({@code success/error} of the session API and {@code status/message} of the presence API)
+     * so that either family of existing clients finds the field it reads.
+     */
+    public static Map<String, Object> error(int status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        body.put("status", "error");
+        body.put("error", message);
+        body.put("message", message);
+        body.put("code", status);
+        return body;
+    }
+
+    /**
+     * Reads the request body as a JSON object, enforcing the size limit. An absent or empty body
+     * gives an empty object when {@code optional}, else 400.
+     */
+    public static ObjectNode readObject(ServerRequest req, long maxBytes, boolean optional) {
+        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
+        if (declared.isPresent() && declared.get() > maxBytes) {
+            throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
+        }
+        byte[] bytes = readBounded(req, maxBytes);
+        if (bytes.length == 0 || isBlank(bytes)) {
+            if (optional) {
+                return MAPPER.createObjectNode();
+            }
+            throw ApiException.badRequest("A JSON object body is required");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw ApiException.badRequest("Malformed JSON body");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw ApiException.badRequest("The body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static byte[] readBounded(ServerRequest req, long maxBytes) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
+            }
+            return bytes;
+        } catch (IOException | UncheckedIOException e) {
+            throw ApiException.badRequest("Could not read the request body");
+        }
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A string field, absent or null gives empty; any other type is a 400 naming the field. */
+    public static Optional<String> optString(JsonNode body, String field, int maxLength) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("Field '" + field + "' must be a string");
+        }
+        String text = value.textValue();
+        if (text.length() > maxLength) {
+            throw ApiException.badRequest("Field '" + field + "' is longer than " + maxLength + " characters");
+        }
+        return Optional.of(text);
+    }
+
+    public static boolean optBoolean(JsonNode body, String field, boolean fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest("Field '" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+}

@@ -1,0 +1,220 @@
+package io.sessionpresence.session;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.sessionpresence.store.Expiries;
+
+/**
+ * Sessions in this process, in Caffeine caches whose per-entry expiry is the session's own
+ * {@code expiresAt} (and the idle timeout, when set), mirroring {@link RedisSessionStore}.
+ * The per-user index is a cache entry per user, updated with {@code compute} so the per-user
+ * limit is atomic.
+ */
+public final class MemorySessionStore implements SessionStore {
+    private record IdEntry(String tokenHash, long expiresAt) {
+    }
+
+    /** Session ids of one user with their expiry; immutable, replaced on every change. */
+    private record UserIndex(Map<String, Long> expiryById, long maxExpiresAt) {
+        static UserIndex of(Map<String, Long> expiryById) {
+            long max = expiryById.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            return new UserIndex(Map.copyOf(expiryById), max);
+        }
+
+        Map<String, Long> live(long now) {
+            Map<String, Long> live = new HashMap<>();
+            expiryById.forEach((id, exp) -> {
+                if (exp > now) {
+                    live.put(id, exp);
+                }
+            });
+            return live;
+        }
+    }
+
+    private final Cache<String, Session> byToken;
+    private final Cache<String, IdEntry> byId;
+    private final Cache<String, UserIndex> byUser;
+
+    public MemorySessionStore(long idleTimeoutMillis) {
+        this.byToken = Caffeine.newBuilder()
+                .expireAfter(sessionExpiry(idleTimeoutMillis))
+                .build();
+        this.byId = Caffeine.newBuilder()
+                .expireAfter(Expiries.<String, IdEntry>atEpochMillis(IdEntry::expiresAt))
+                .build();
+        this.byUser = Caffeine.newBuilder()
+                .expireAfter(Expiries.<String, UserIndex>atEpochMillis(UserIndex::maxExpiresAt))
+                .build();
+    }
+
+    private static Expiry<String, Session> sessionExpiry(long idleMillis) {
+        return new Expiry<>() {
+            @Override
+            public long expireAfterCreate(String key, Session value, long currentTime) {
+                return remaining(value);
+            }
+
+            @Override
+            public long expireAfterUpdate(String key, Session value, long currentTime, long currentDuration) {
+                return remaining(value);
+            }
+
+            @Override
+            public long expireAfterRead(String key, Session value, long currentTime, long currentDuration) {
+                return idleMillis > 0 ? remaining(value) : currentDuration;
+            }
+
+            private long remaining(Session value) {
+                long ttl = Expiries.nanosUntil(value.expiresAt());
+                return idleMillis > 0 ? Math.min(ttl, TimeUnit.MILLISECONDS.toNanos(idleMillis)) : ttl;
+            }
+        };
+    }
+
+    @Override
+    public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
+        long now = System.currentTimeMillis();
+        List<String> evicted = new ArrayList<>();
+        AtomicBoolean rejected = new AtomicBoolean();
+        byUser.asMap().compute(session.userId(), (user, index) -> {
+            Map<String, Long> live = index == null ? new HashMap<>() : index.live(now);
+            if (maxPerUser > 0 && live.size() >= maxPerUser) {
+                if (policy == LimitPolicy.REJECT_NEW) {
+                    rejected.set(true);
+                    return live.isEmpty() ? null : UserIndex.of(live);
+                }
+                live.entrySet().stream()
+                        .sorted(Map.Entry.comparingByValue())
+                        .limit(live.size() - maxPerUser + 1L)
+                        .map(Map.Entry::getKey)
+                        .forEach(evicted::add);
+                evicted.forEach(live::remove);
+            }
+            live.put(session.sessionId(), session.expiresAt());
+            return UserIndex.of(live);
+        });
+        if (rejected.get()) {
+            return CreateResult.rejected();
+        }
+        byToken.put(tokenHash, session);
+        byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
+        evicted.forEach(this::removeSession);
+        return new CreateResult(true, List.copyOf(evicted));
+    }
+
+    @Override
+    public Optional<Session> findByTokenHash(String tokenHash) {
+        return Optional.ofNullable(byToken.getIfPresent(tokenHash));
+    }
+
+    @Override
+    public Optional<Session> findById(String sessionId) {
+        IdEntry entry = byId.getIfPresent(sessionId);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(byToken.policy().getIfPresentQuietly(entry.tokenHash()));
+    }
+
+    @Override
+    public boolean update(String tokenHash, Session session) {
+        if (byToken.asMap().computeIfPresent(tokenHash, (k, old) -> session) == null) {
+            return false;
+        }
+        byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
+        long now = System.currentTimeMillis();
+        byUser.asMap().computeIfPresent(session.userId(), (user, index) -> {
+            Map<String, Long> live = index.live(now);
+            live.put(session.sessionId(), session.expiresAt());
+            return UserIndex.of(live);
+        });
+        return true;
+    }
+
+    @Override
+    public Optional<Session> delete(String sessionId) {
+        Optional<Session> removed = removeSession(sessionId);
+        removed.ifPresent(s -> unindex(s.userId(), List.of(sessionId)));
+        return removed;
+    }
+
+    private Optional<Session> removeSession(String sessionId) {
+        IdEntry entry = byId.asMap().remove(sessionId);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(byToken.asMap().remove(entry.tokenHash()));
+    }
+
+    private void unindex(String userId, List<String> sessionIds) {
+        long now = System.currentTimeMillis();
+        byUser.asMap().computeIfPresent(userId, (user, index) -> {
+            Map<String, Long> live = index.live(now);
+            sessionIds.forEach(live::remove);
+            return live.isEmpty() ? null : UserIndex.of(live);
+        });
+    }
+
+    @Override
+    public List<Session> deleteAllForUser(String userId) {
+        UserIndex index = byUser.asMap().remove(userId);
+        if (index == null) {
+            return List.of();
+        }
+        List<Session> removed = new ArrayList<>();
+        index.expiryById().keySet().forEach(id -> removeSession(id).ifPresent(removed::add));
+        return removed;
+    }
+
+    @Override
+    public List<Session> listForUser(String userId) {
+        UserIndex index = byUser.getIfPresent(userId);
+        if (index == null) {
+            return List.of();
+        }
+        return index.live(System.currentTimeMillis()).keySet().stream()
+                .map(this::findById)
+                .flatMap(Optional::stream)
+                .sorted(Comparator.comparingLong(Session::createdAt))
+                .toList();
+    }
+
+    @Override
+    public long countForUser(String userId) {
+        UserIndex index = byUser.getIfPresent(userId);
+        return index == null ? 0 : index.live(System.currentTimeMillis()).size();
+    }
+
+    @Override
+    public long countSessions() {
+        byToken.cleanUp();
+        return byToken.estimatedSize();
+    }
+
+    @Override
+    public long countUsers() {
+        byUser.cleanUp();
+        return byUser.estimatedSize();
+    }
+
+    @Override
+    public List<Session> page(int offset, int limit) {
+        return byToken.asMap().values().stream()
+                .sorted(Comparator.comparingLong(Session::expiresAt).reversed()
+                        .thenComparing(Session::sessionId))
+                .skip(offset)
+                .limit(limit)
+                .toList();
+    }
+}

@@ -1,0 +1,268 @@
+package io.sessionpresence.session;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.sessionpresence.http.Json;
+import io.sessionpresence.store.RedisKeys;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.BatchResult;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RMapCache;
+import org.redisson.api.RMapCacheAsync;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.MapCacheOptions;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Sessions in Redis. The key schema and the cost of each call are documented in
+ * {@link RedisKeys}; in short: {@code RMapCache} entries with per-entry TTL for the sessions and
+ * the id index, and one sorted set per user (scored by expiry) maintained by small Lua scripts so
+ * that the per-user limit is atomic across instances.
+ */
+public final class RedisSessionStore implements SessionStore {
+    /** Prune the user's index, enforce the limit, add the new id. Returns {"1", evicted ids...} or {"0"}. */
+    private static final String CREATE_SCRIPT = """
+            redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1])
+            redis.call('zremrangebyscore', KEYS[2], '-inf', ARGV[1])
+            local max = tonumber(ARGV[4])
+            local result = {'1'}
+            if max > 0 then
+              local n = redis.call('zcard', KEYS[1])
+              if n >= max then
+                if ARGV[5] == 'reject-new' then return {'0'} end
+                local evicted = redis.call('zrange', KEYS[1], 0, n - max)
+                redis.call('zrem', KEYS[1], unpack(evicted))
+                for _, id in ipairs(evicted) do result[#result + 1] = id end
+              end
+            end
+            redis.call('zadd', KEYS[1], ARGV[3], ARGV[2])
+            local top = redis.call('zrange', KEYS[1], -1, -1, 'withscores')
+            redis.call('pexpireat', KEYS[1], top[2])
+            redis.call('zadd', KEYS[2], top[2], ARGV[6])
+            return result
+            """;
+
+    /** Set one id's expiry (ARGV[3], ARGV[4]; skipped when empty) and drop ids ARGV[5..]; keep the user's entry in the active set right. */
+    private static final String REINDEX_SCRIPT = """
+            if #ARGV > 4 then redis.call('zrem', KEYS[1], unpack(ARGV, 5)) end
+            if ARGV[3] ~= '' then redis.call('zadd', KEYS[1], 'XX', ARGV[4], ARGV[3]) end
+            redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1])
+            local top = redis.call('zrange', KEYS[1], -1, -1, 'withscores')
+            if #top == 0 then
+              redis.call('del', KEYS[1])
+              redis.call('zrem', KEYS[2], ARGV[2])
+            else
+              redis.call('pexpireat', KEYS[1], top[2])
+              redis.call('zadd', KEYS[2], top[2], ARGV[2])
+            end
+            return 1
+            """;
+
+    /** Remove a user's whole index; return the ids it held. */
+    private static final String TAKE_ALL_SCRIPT = """
+            local ids = redis.call('zrange', KEYS[1], 0, -1)
+            redis.call('del', KEYS[1])
+            redis.call('zrem', KEYS[2], ARGV[1])
+            return ids
+            """;
+
+    private final RedissonClient redis;
+    private final RedisKeys keys;
+    private final long idleTimeoutMillis;
+    private final RMapCache<String, String> sessions;
+    private final RMapCache<String, String> tokenHashById;
+    private final RScript script;
+
+    public RedisSessionStore(RedissonClient redis, RedisKeys keys, long idleTimeoutMillis) {
+        this.redis = redis;
+        this.keys = keys;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.sessions = redis.getMapCache(options(keys.sessions()));
+        this.tokenHashById = redis.getMapCache(options(keys.sessionIds()));
+        this.script = redis.getScript(StringCodec.INSTANCE);
+    }
+
+    private static MapCacheOptions<String, String> options(String name) {
+        return MapCacheOptions.<String, String>name(name).codec(StringCodec.INSTANCE);
+    }
+
+    @Override
+    public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
+        long now = System.currentTimeMillis();
+        List<String> result = script.eval(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST,
+                List.of(keys.userSessions(session.userId()), keys.activeUsers()),
+                Long.toString(now), session.sessionId(), Long.toString(session.expiresAt()),
+                Integer.toString(maxPerUser), policy.configName(), session.userId());
+        if (!"1".equals(result.getFirst())) {
+            return CreateResult.rejected();
+        }
+        List<String> evicted = List.copyOf(result.subList(1, result.size()));
+
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        putAsync(batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE), tokenHash, Json.writeString(session), session, now);
+        batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE)
+                .fastPutAsync(session.sessionId(), tokenHash, session.ttlMillis(now), TimeUnit.MILLISECONDS);
+        batch.execute();
+
+        if (!evicted.isEmpty()) {
+            removeSessions(evicted);
+        }
+        return new CreateResult(true, evicted);
+    }
+
+    private void putAsync(RMapCacheAsync<String, String> map, String tokenHash, String json, Session session, long now) {
+        if (idleTimeoutMillis > 0) {
+            map.fastPutAsync(tokenHash, json, session.ttlMillis(now), TimeUnit.MILLISECONDS,
+                    idleTimeoutMillis, TimeUnit.MILLISECONDS);
+        } else {
+            map.fastPutAsync(tokenHash, json, session.ttlMillis(now), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public Optional<Session> findByTokenHash(String tokenHash) {
+        return Optional.ofNullable(sessions.get(tokenHash)).map(json -> Json.read(json, Session.class));
+    }
+
+    @Override
+    public Optional<Session> findById(String sessionId) {
+        String tokenHash = tokenHashById.get(sessionId);
+        return tokenHash == null ? Optional.empty() : findByTokenHash(tokenHash);
+    }
+
+    @Override
+    public boolean update(String tokenHash, Session session) {
+        long now = System.currentTimeMillis();
+        if (!sessions.containsKey(tokenHash)) {
+            return false;
+        }
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        putAsync(batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE), tokenHash, Json.writeString(session), session, now);
+        batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE)
+                .fastPutAsync(session.sessionId(), tokenHash, session.ttlMillis(now), TimeUnit.MILLISECONDS);
+        reindexAsync(batch, session.userId(), session.sessionId(), session.expiresAt(), List.of());
+        batch.execute();
+        return true;
+    }
+
+    private void reindexAsync(RBatch batch, String userId, String setId, long setExpiry, List<String> removeIds) {
+        List<Object> args = new ArrayList<>();
+        args.add(Long.toString(System.currentTimeMillis()));
+        args.add(userId);
+        args.add(setId == null ? "" : setId);
+        args.add(Long.toString(setExpiry));
+        args.addAll(removeIds);
+        batch.getScript(StringCodec.INSTANCE).evalAsync(RScript.Mode.READ_WRITE, REINDEX_SCRIPT,
+                RScript.ReturnType.LONG, List.of(keys.userSessions(userId), keys.activeUsers()), args.toArray());
+    }
+
+    @Override
+    public Optional<Session> delete(String sessionId) {
+        String tokenHash = tokenHashById.remove(sessionId);
+        if (tokenHash == null) {
+            return Optional.empty();
+        }
+        Optional<Session> removed = Optional.ofNullable(sessions.remove(tokenHash))
+                .map(json -> Json.read(json, Session.class));
+        removed.ifPresent(session -> {
+            RBatch batch = redis.createBatch(BatchOptions.defaults());
+            reindexAsync(batch, session.userId(), null, 0, List.of(sessionId));
+            batch.execute();
+        });
+        return removed;
+    }
+
+    @Override
+    public List<Session> deleteAllForUser(String userId) {
+        List<String> ids = script.eval(RScript.Mode.READ_WRITE, TAKE_ALL_SCRIPT, RScript.ReturnType.LIST,
+                List.of(keys.userSessions(userId), keys.activeUsers()), userId);
+        return ids.isEmpty() ? List.of() : removeSessions(ids);
+    }
+
+    /** Removes sessions by id: one batch to take their token hashes, one to take the sessions. */
+    private List<Session> removeSessions(Collection<String> sessionIds) {
+        RBatch hashes = redis.createBatch(BatchOptions.defaults());
+        RMapCacheAsync<String, String> ids = hashes.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE);
+        List<RFuture<String>> pending = sessionIds.stream().map(ids::removeAsync).toList();
+        hashes.execute();
+        List<String> tokenHashes = pending.stream().map(RedisSessionStore::completed).filter(Objects::nonNull).toList();
+        if (tokenHashes.isEmpty()) {
+            return List.of();
+        }
+        RBatch removal = redis.createBatch(BatchOptions.defaults());
+        RMapCacheAsync<String, String> map = removal.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE);
+        List<RFuture<String>> removed = tokenHashes.stream().map(map::removeAsync).toList();
+        removal.execute();
+        return removed.stream().map(RedisSessionStore::completed).filter(Objects::nonNull)
+                .map(json -> Json.read(json, Session.class)).toList();
+    }
+
+    private static <T> T completed(RFuture<T> future) {
+        return future.toCompletableFuture().join();
+    }
+
+    @Override
+    public List<Session> listForUser(String userId) {
+        Collection<String> ids = redis.<String>getScoredSortedSet(keys.userSessions(userId), StringCodec.INSTANCE)
+                .valueRange(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true);
+        return byIds(ids).stream().sorted(Comparator.comparingLong(Session::createdAt)).toList();
+    }
+
+    private List<Session> byIds(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> hashById = tokenHashById.getAll(new LinkedHashSet<>(ids));
+        if (hashById.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> jsonByHash = sessions.getAll(Set.copyOf(hashById.values()));
+        List<Session> result = new ArrayList<>();
+        for (String id : ids) {
+            String json = jsonByHash.get(hashById.get(id));
+            if (json != null) {
+                result.add(Json.read(json, Session.class));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public long countForUser(String userId) {
+        return liveCount(keys.userSessions(userId));
+    }
+
+    @Override
+    public long countSessions() {
+        return liveCount(RedisKeys.expiryIndexOf(keys.sessionIds()));
+    }
+
+    @Override
+    public long countUsers() {
+        return liveCount(keys.activeUsers());
+    }
+
+    private long liveCount(String zsetKey) {
+        return redis.getScoredSortedSet(zsetKey, StringCodec.INSTANCE)
+                .count(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true);
+    }
+
+    @Override
+    public List<Session> page(int offset, int limit) {
+        Collection<String> ids = redis.<String>getScoredSortedSet(RedisKeys.expiryIndexOf(keys.sessionIds()),
+                        StringCodec.INSTANCE)
+                .valueRangeReversed(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true, offset, limit);
+        return byIds(ids);
+    }
+}

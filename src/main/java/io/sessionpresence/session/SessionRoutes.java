@@ -1,0 +1,151 @@
+package io.sessionpresence.session;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.sessionpresence.auth.IdentityVerifier;
+import io.sessionpresence.http.ApiException;
+import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.http.Json;
+
+/**
+ * {@code /api/session/*}: the session API of seed 003 (create, validate, refresh, logout,
+ * logout-all, stats) plus the account-page pair list / revoke-one.
+ */
+public final class SessionRoutes implements HttpService {
+    private final SessionService sessions;
+    private final SessionAuth auth;
+    private final IdentityVerifier identity;
+    private final ClientInfo clients;
+    private final String storeName;
+    private final long maxBodyBytes;
+
+    public SessionRoutes(SessionService sessions, IdentityVerifier identity, ClientInfo clients, String storeName,
+                         long maxBodyBytes) {
+        this.sessions = sessions;
+        this.auth = new SessionAuth(sessions);
+        this.identity = identity;
+        this.clients = clients;
+        this.storeName = storeName;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/create", this::create)
+                .get("/validate", this::validate)
+                .post("/refresh", this::refresh)
+                .post("/logout", this::logout)
+                .post("/logout-all", this::logoutAll)
+                .get("/stats", this::stats)
+                .get("/list", this::list)
+                .delete("/{session_id}", this::revokeOne);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        String bearer = SessionAuth.bearer(req)
+                .orElseThrow(() -> ApiException.unauthorized("Missing identity token (Authorization: Bearer ...)"));
+        String userId = identity.verify(bearer)
+                .orElseThrow(() -> ApiException.unauthorized("Invalid identity token"));
+        ObjectNode body = Json.readObject(req, maxBodyBytes, true);
+        boolean rememberMe = Json.optBoolean(body, "remember_me", false);
+        SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), clients.ip(req));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("success", true);
+        out.put("session_token", created.token());
+        out.put("session_id", created.session().sessionId());
+        out.put("user_id", userId);
+        out.put("expires_at", created.session().expiresAt());
+        out.put("remember_me", rememberMe);
+        Json.ok(res, out);
+    }
+
+    private void validate(ServerRequest req, ServerResponse res) {
+        var session = SessionAuth.token(req).flatMap(sessions::validate);
+        if (session.isEmpty()) {
+            Map<String, Object> out = Json.error(401, SessionAuth.token(req).isEmpty()
+                    ? "Missing session token (X-Session-Token)" : "Invalid or expired session");
+            out.put("valid", false);
+            Json.send(res, 401, out);
+            return;
+        }
+        Session s = session.get();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("success", true);
+        out.put("valid", true);
+        out.put("user_id", s.userId());
+        out.put("session_id", s.sessionId());
+        out.put("expires_at", s.expiresAt());
+        out.put("remember_me", s.rememberMe());
+        Json.ok(res, out);
+    }
+
+    private void refresh(ServerRequest req, ServerResponse res) {
+        Session current = auth.require(req);
+        Session refreshed = sessions.refresh(SessionAuth.token(req).orElseThrow(), current);
+        Json.ok(res, Map.of("success", true, "session_id", refreshed.sessionId(), "expires_at", refreshed.expiresAt()));
+    }
+
+    private void logout(ServerRequest req, ServerResponse res) {
+        Session current = auth.require(req);
+        sessions.revoke(current.sessionId(), "logout");
+        Json.ok(res, Map.of("success", true, "message", "Logged out"));
+    }
+
+    private void logoutAll(ServerRequest req, ServerResponse res) {
+        Session current = auth.require(req);
+        int revoked = sessions.revokeAll(current.userId(), "logout-all");
+        Json.ok(res, Map.of("success", true, "revoked", revoked));
+    }
+
+    private void stats(ServerRequest req, ServerResponse res) {
+        Session current = auth.require(req);
+        SessionStore store = sessions.store();
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("store", storeName);
+        stats.put("active_sessions", store.countSessions());
+        stats.put("active_users", store.countUsers());
+        stats.put("user_sessions", store.countForUser(current.userId()));
+        Json.ok(res, Map.of("success", true, "stats", stats));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        Session current = auth.require(req);
+        List<Map<String, Object>> items = sessions.store().listForUser(current.userId()).stream()
+                .map(s -> ownView(s, s.sessionId().equals(current.sessionId())))
+                .toList();
+        Json.ok(res, Map.of("success", true, "sessions", items, "count", items.size()));
+    }
+
+    private void revokeOne(ServerRequest req, ServerResponse res) {
+        Session current = auth.require(req);
+        String sessionId = req.path().pathParameters().get("session_id");
+        boolean own = sessions.store().findById(sessionId)
+                .filter(s -> s.userId().equals(current.userId()))
+                .isPresent();
+        // Someone else's session id answers exactly like an unknown one: ids are not an oracle.
+        if (!own || !sessions.revoke(sessionId, "revoked")) {
+            throw ApiException.notFound("No such session");
+        }
+        Json.ok(res, Map.of("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));
+    }
+
+    private static Map<String, Object> ownView(Session s, boolean current) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("session_id", s.sessionId());
+        view.put("created", s.createdAt());
+        view.put("last_activity", s.lastActivity());
+        view.put("expires_at", s.expiresAt());
+        view.put("user_agent", s.userAgent());
+        view.put("ip", s.ip());
+        view.put("remember_me", s.rememberMe());
+        view.put("current", current);
+        return view;
+    }
+}

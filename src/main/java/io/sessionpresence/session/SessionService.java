@@ -1,0 +1,117 @@
+package io.sessionpresence.session;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.sessionpresence.http.ApiException;
+import io.sessionpresence.realtime.AdminEvents;
+
+/**
+ * Session lifecycle: create, validate, refresh, revoke. Owns the rules (lifetimes, caps,
+ * per-user limit); the store only keeps entries.
+ */
+public final class SessionService {
+    /** A new session and the token that was handed out for it (the only time it exists in clear). */
+    public record Created(String token, Session session) {
+    }
+
+    private final SessionStore store;
+    private final SessionSettings settings;
+    private final AdminEvents events;
+
+    public SessionService(SessionStore store, SessionSettings settings, AdminEvents events) {
+        this.store = store;
+        this.settings = settings;
+        this.events = events;
+    }
+
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    public SessionStore store() {
+        return store;
+    }
+
+    public Created create(String userId, boolean rememberMe, String userAgent, String ip) {
+        long now = System.currentTimeMillis();
+        String token = Tokens.newToken();
+        long expiresAt = settings.capExpiry(now, now + settings.lifetimeMillis(rememberMe));
+        Session session = new Session(Tokens.newSessionId(), userId, now, expiresAt, now, rememberMe, userAgent, ip);
+        SessionStore.CreateResult result = store.create(Tokens.hash(token), session, settings.maxPerUser(),
+                settings.limitPolicy());
+        if (!result.created()) {
+            throw ApiException.conflict("Session limit reached: at most " + settings.maxPerUser()
+                    + " sessions per user; log out elsewhere first");
+        }
+        result.evictedSessionIds().forEach(id -> publish("session_terminated", id, userId, "limit"));
+        events.publish(AdminEvents.SESSIONS_UPDATE, sessionEvent("session_created", session));
+        return new Created(token, session);
+    }
+
+    /** The live session for a token; empty for unknown, expired or malformed tokens. */
+    public Optional<Session> validate(String token) {
+        if (!Tokens.looksLikeToken(token)) {
+            return Optional.empty();
+        }
+        return store.findByTokenHash(Tokens.hash(token));
+    }
+
+    /** Extends a session by its full lifetime again (never shortening it, never past the cap). */
+    public Session refresh(String token, Session current) {
+        long now = System.currentTimeMillis();
+        long proposed = settings.capExpiry(current.createdAt(), now + settings.lifetimeMillis(current.rememberMe()));
+        Session refreshed = current.withExpiry(Math.max(current.expiresAt(), proposed), now);
+        if (!store.update(Tokens.hash(token), refreshed)) {
+            throw ApiException.unauthorized("Session expired");
+        }
+        return refreshed;
+    }
+
+    public boolean revoke(String sessionId, String reason) {
+        Optional<Session> removed = store.delete(sessionId);
+        removed.ifPresent(s -> publish("session_terminated", s.sessionId(), s.userId(), reason));
+        return removed.isPresent();
+    }
+
+    public int revokeAll(String userId, String reason) {
+        List<Session> removed = store.deleteAllForUser(userId);
+        if (!removed.isEmpty()) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("type", "sessions_revoked");
+            data.put("user", userId);
+            data.put("count", removed.size());
+            data.put("session_ids", removed.stream().map(Session::sessionId).toList());
+            data.put("reason", reason);
+            events.publish(AdminEvents.SESSIONS_UPDATE, data);
+        }
+        return removed.size();
+    }
+
+    private void publish(String type, String sessionId, String userId, String reason) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", type);
+        data.put("session_id", sessionId);
+        data.put("sid", sessionId);
+        data.put("user", userId);
+        data.put("reason", reason);
+        events.publish(AdminEvents.SESSIONS_UPDATE, data);
+    }
+
+    /** The admin-event view of a session: never the token or its hash. */
+    public static Map<String, Object> sessionEvent(String type, Session session) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("type", type);
+        data.put("session_id", session.sessionId());
+        data.put("sid", session.sessionId());
+        data.put("user", session.userId());
+        data.put("ip", session.ip());
+        data.put("ua", session.userAgent());
+        data.put("created", session.createdAt());
+        data.put("expires_at", session.expiresAt());
+        data.put("last_activity", session.lastActivity());
+        return data;
+    }
+}

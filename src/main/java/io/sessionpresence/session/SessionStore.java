@@ -1,0 +1,58 @@
+package io.sessionpresence.session;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions live. Keys are token hashes ({@link Tokens#hash}); a raw token never reaches a
+ * store. Implementations: {@link RedisSessionStore} and {@link MemorySessionStore}, with the same
+ * semantics: every session expires on its own at {@link Session#expiresAt()} (or earlier after
+ * {@code idleTimeoutMillis} without a read, when configured).
+ */
+public interface SessionStore {
+
+    /** What {@link #create} did about the per-user limit. */
+    record CreateResult(boolean created, List<String> evictedSessionIds) {
+        static CreateResult rejected() {
+            return new CreateResult(false, List.of());
+        }
+    }
+
+    /**
+     * Stores a new session, atomically enforcing {@code maxPerUser} (0 = unlimited) across every
+     * instance sharing the store: with {@link LimitPolicy#REJECT_NEW} nothing is stored when the
+     * user is at the limit; with {@link LimitPolicy#EVICT_OLDEST} the sessions closest to expiry
+     * are removed to make room.
+     */
+    CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy);
+
+    /** The session for a token hash, if live. The hot path: one Redis round trip. */
+    Optional<Session> findByTokenHash(String tokenHash);
+
+    /** The session with this public id, if live. */
+    Optional<Session> findById(String sessionId);
+
+    /** Replaces a live session (same id and token), re-arming its TTL to its new expiry. */
+    boolean update(String tokenHash, Session session);
+
+    /** Ends one session by public id; returns it if it was live. */
+    Optional<Session> delete(String sessionId);
+
+    /** Ends every session of a user; returns the ones ended. */
+    List<Session> deleteAllForUser(String userId);
+
+    /** The live sessions of a user, oldest first. */
+    List<Session> listForUser(String userId);
+
+    /** Live sessions of one user (no expired ones). */
+    long countForUser(String userId);
+
+    /** Live sessions in the store (expired-but-not-yet-evicted entries are not counted). */
+    long countSessions();
+
+    /** Users with at least one live session. */
+    long countUsers();
+
+    /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
+    List<Session> page(int offset, int limit);
+}

@@ -1,0 +1,95 @@
+package io.sessionpresence.store;
+
+/**
+ * The Redis key schema, and what each operation costs. Every key starts with the configured
+ * prefix {@code P} (default {@code sp:}). Values are JSON written with {@code StringCodec}, so
+ * {@code redis-cli} shows them as text.
+ *
+ * <h2>Keys</h2>
+ * <table>
+ * <caption>Redis keys</caption>
+ * <tr><th>key</th><th>type</th><th>holds</th></tr>
+ * <tr><td>{@code P sessions}</td><td>RMapCache</td><td>SHA-256(token) hex &rarr; session JSON
+ *     (id, user, created, expires_at, last_activity, remember_me, ua, ip); per-entry TTL = expiry,
+ *     maxIdle = {@code session.idle-timeout} when set. No raw token is stored anywhere.</td></tr>
+ * <tr><td>{@code P session-ids}</td><td>RMapCache</td><td>public session id &rarr; token hash,
+ *     same TTL; its Redisson expiry zset ({@link #expiryIndexOf}) is what counts and pages live
+ *     sessions.</td></tr>
+ * <tr><td><code>{P users}:sessions:&lt;user&gt;</code></td><td>ZSET</td><td>the user's session ids scored
+ *     by expiry; the key itself expires with its latest member; pruned of expired ids on every
+ *     write.</td></tr>
+ * <tr><td><code>{P users}:active</code></td><td>ZSET</td><td>user id scored by the expiry of their
+ *     latest session: {@code ZCOUNT now +inf} is the number of users with a live session.</td></tr>
+ * <tr><td>{@code P user-cache}</td><td>RMapCache</td><td>user id &rarr; cached data JSON, TTL
+ *     {@code cache.ttl}.</td></tr>
+ * <tr><td>{@code P presence}</td><td>RMapCache</td><td><code>user|ip</code> &rarr; presence JSON, TTL
+ *     {@code presence.ttl}.</td></tr>
+ * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; session activity JSON, TTL
+ *     {@code presence.activity-ttl}.</td></tr>
+ * </table>
+ * An {@code RMapCache} named X also owns Redisson's {@code redisson__timeout__set:{X}} (entry
+ * expiry, a ZSET), {@code redisson__idle__set:{X}} (only with maxIdle) and
+ * {@code {X}:redisson_options}. Redisson's eviction task removes expired entries every
+ * {@code redis.cleanup-min-delay}..{@code cleanup-max-delay} seconds; until then a read never
+ * returns them, and our counts use {@code ZCOUNT} on the expiry zset instead of {@code HLEN}.
+ *
+ * <h2>Cost per operation (round trips; every RMapCache call is one EVALSHA)</h2>
+ * <table>
+ * <caption>Redis round trips per API call</caption>
+ * <tr><th>API call</th><th>round trips</th><th>commands</th></tr>
+ * <tr><td>validate</td><td>1</td><td>EVALSHA (RMapCache get: HGET, ZSCORE)</td></tr>
+ * <tr><td>create</td><td>2</td><td>EVAL create-script (ZREMRANGEBYSCORE x2, ZCARD, ZADD x2, PEXPIREAT);
+ *     one pipelined batch of 2 EVALSHA (session put, id put). +2 when the limit evicts.</td></tr>
+ * <tr><td>refresh</td><td>2</td><td>EVALSHA (exists check); batch of 2 EVALSHA + EVAL reindex</td></tr>
+ * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA remove id; EVALSHA remove session; EVAL reindex</td></tr>
+ * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; a batch removing ids; a batch removing sessions</td></tr>
+ * <tr><td>list own sessions</td><td>3</td><td>ZRANGEBYSCORE; EVALSHA getAll ids; EVALSHA getAll sessions</td></tr>
+ * <tr><td>stats</td><td>1 + validate</td><td>pipelined ZCOUNT x3</td></tr>
+ * <tr><td>cache get / put</td><td>1</td><td>EVALSHA</td></tr>
+ * <tr><td>heartbeat</td><td>1</td><td>a pipelined batch: EVALSHA presence put + PUBLISH event</td></tr>
+ * </table>
+ */
+public final class RedisKeys {
+    private final String prefix;
+
+    public RedisKeys(String prefix) {
+        this.prefix = prefix;
+    }
+
+    public String sessions() {
+        return prefix + "sessions";
+    }
+
+    public String sessionIds() {
+        return prefix + "session-ids";
+    }
+
+    public String userSessions(String userId) {
+        return "{" + prefix + "users}:sessions:" + userId;
+    }
+
+    public String activeUsers() {
+        return "{" + prefix + "users}:active";
+    }
+
+    public String userCache() {
+        return prefix + "user-cache";
+    }
+
+    public String presence() {
+        return prefix + "presence";
+    }
+
+    public String activity() {
+        return prefix + "activity";
+    }
+
+    public String events() {
+        return prefix + "events";
+    }
+
+    /** Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms). */
+    public static String expiryIndexOf(String mapName) {
+        return "redisson__timeout__set:{" + mapName + "}";
+    }
+}
