@@ -1,18 +1,30 @@
 package io.sessionpresence.realtime;
 
-import java.util.Map;
-
 /**
- * Where services report what admins should see live: presence and session changes. The
- * realtime layer delivers them to the {@code admin} room of every instance.
+ * Where services report what admins should see live. Implementations deliver to the
+ * {@code admin} room of every instance, each admin socket receiving each event once; they never
+ * block the caller on slow clients.
  */
 public interface AdminEvents {
     String PRESENCE_UPDATE = "admin:presence:update";
     String SESSIONS_UPDATE = "admin:sessions:update";
 
-    /** An event for the admin room; must not block the caller on slow clients. */
-    void publish(String event, Map<String, Object> data);
+    /** To the admin room of every instance sharing the store. */
+    void publish(AdminEvent event);
 
-    AdminEvents NONE = (event, data) -> {
+    /**
+     * To this instance's admin room only: for events every instance observes by itself (Redis
+     * expiry notifications reach each subscribed instance), so that they are not delivered twice.
+     */
+    void publishLocal(AdminEvent event);
+
+    AdminEvents NONE = new AdminEvents() {
+        @Override
+        public void publish(AdminEvent event) {
+        }
+
+        @Override
+        public void publishLocal(AdminEvent event) {
+        }
     };
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.realtime.AdminEvent;
 import io.sessionpresence.realtime.AdminEvents;
 
 /**
@@ -47,7 +48,7 @@ public final class SessionService {
                     + " sessions per user; log out elsewhere first");
         }
         result.evictedSessionIds().forEach(id -> publish("session_terminated", id, userId, "limit"));
-        events.publish(AdminEvents.SESSIONS_UPDATE, sessionEvent("session_created", session));
+        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, sessionEvent("session_created", session)));
         return new Created(token, session);
     }
 
@@ -85,7 +86,7 @@ public final class SessionService {
             data.put("count", removed.size());
             data.put("session_ids", removed.stream().map(Session::sessionId).toList());
             data.put("reason", reason);
-            events.publish(AdminEvents.SESSIONS_UPDATE, data);
+            events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
         }
         return removed.size();
     }
@@ -97,7 +98,7 @@ public final class SessionService {
         data.put("sid", sessionId);
         data.put("user", userId);
         data.put("reason", reason);
-        events.publish(AdminEvents.SESSIONS_UPDATE, data);
+        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
     }
 
     /** The admin-event view of a session: never the token or its hash. */

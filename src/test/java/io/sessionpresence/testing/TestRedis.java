@@ -1,0 +1,197 @@
+package io.sessionpresence.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Redis server for tests, started once per test JVM. In order of preference:
+ * {@code TEST_REDIS_URL}; a Testcontainers container when a Docker engine answers;
+ * {@code redis-server} from PATH; the binary shipped inside {@code embedded-redis}. Local servers
+ * run on a free port with persistence off and are stopped when the run ends.
+ */
+public final class TestRedis implements AutoCloseable {
+    private static TestRedis shared;
+
+    private final String host;
+    private final int port;
+    private final String source;
+    private final AutoCloseable stopper;
+
+    private TestRedis(String host, int port, String source, AutoCloseable stopper) {
+        this.host = host;
+        this.port = port;
+        this.source = source;
+        this.stopper = stopper;
+    }
+
+    public static synchronized TestRedis shared() {
+        if (shared == null) {
+            shared = start();
+            TestRedis started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        }
+        return shared;
+    }
+
+    public String url() {
+        return "redis://" + host + ":" + port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** One Redis command over a raw socket (RESP), returning the raw reply text. */
+    public String command(String... args) {
+        try (Socket socket = new Socket(host, port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder request = new StringBuilder("*" + args.length + "\r\n");
+            for (String arg : args) {
+                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg).append("\r\n");
+            }
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return Resp.read(socket.getInputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException("redis command failed: " + String.join(" ", args), e);
+        }
+    }
+
+    private static TestRedis start() {
+        String url = System.getenv("TEST_REDIS_URL");
+        if (url != null && !url.isBlank()) {
+            java.net.URI uri = java.net.URI.create(url);
+            return new TestRedis(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379, "TEST_REDIS_URL", () -> { });
+        }
+        if (DockerRedis.dockerAvailable()) {
+            return DockerRedis.start();
+        }
+        Path onPath = findOnPath("redis-server");
+        if (onPath != null) {
+            return startProcess(onPath, "redis-server from PATH (" + onPath + ")");
+        }
+        return startProcess(extractEmbedded(), "embedded-redis binary");
+    }
+
+    /** Testcontainers lives in its own class so that its classes load only when Docker answers. */
+    private static final class DockerRedis {
+        static boolean dockerAvailable() {
+            try {
+                return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+            } catch (Throwable e) {
+                return false;
+            }
+        }
+
+        static TestRedis start() {
+            var container = new org.testcontainers.containers.GenericContainer<>(
+                    org.testcontainers.utility.DockerImageName.parse("redis:7.4-alpine")).withExposedPorts(6379);
+            container.start();
+            return new TestRedis(container.getHost(), container.getMappedPort(6379), "Testcontainers", container::stop);
+        }
+    }
+
+    private static Path findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static Path extractEmbedded() {
+        String resource = "/redis-server-6.2.6-v5-linux-amd64";
+        try (InputStream in = TestRedis.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("embedded-redis has no " + resource + " for this platform");
+            }
+            Path binary = Files.createTempFile("redis-server", "");
+            Files.copy(in, binary, StandardCopyOption.REPLACE_EXISTING);
+            binary.toFile().setExecutable(true);
+            binary.toFile().deleteOnExit();
+            return binary;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot extract the embedded redis-server", e);
+        }
+    }
+
+    private static TestRedis startProcess(Path binary, String source) {
+        try {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("test-redis");
+            List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .start();
+            TestRedis redis = new TestRedis("127.0.0.1", port, source, () -> {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            });
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(source + " exited: " + Files.readString(dir.resolve("redis.log")));
+                }
+                try {
+                    if (redis.command("PING").equals("PONG")) {
+                        return redis;
+                    }
+                } catch (IllegalStateException notYet) {
+                    Thread.sleep(20);
+                }
+            }
+            redis.close();
+            throw new IllegalStateException(source + " did not answer PING within 10 s");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + source, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stopper.close();
+        } catch (Exception ignored) {
+            // the run is ending; nothing more to do
+        }
+    }
+}
