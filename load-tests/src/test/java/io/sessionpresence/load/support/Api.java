@@ -1,0 +1,87 @@
+package io.sessionpresence.load.support;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import java.time.Duration;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
+
+/**
+ * The service's API as Gatling requests, named {@code <phase>/<call>}, with the checks every
+ * simulation relies on. Session attributes used: {@code user}, {@code token}.
+ */
+public final class Api {
+    private Api() {
+    }
+
+    /** One connection per virtual user (closed-loop phases keep it for their whole run). */
+    public static HttpProtocolBuilder protocol() {
+        return http.baseUrl(LoadConfig.baseUrl())
+                .wsBaseUrl(LoadConfig.wsBaseUrl())
+                .acceptHeader("application/json")
+                .contentTypeHeader("application/json")
+                .userAgentHeader("session-presence-load-tests");
+    }
+
+    /** For open-model phases: virtual users come and go, connections are pooled. */
+    public static HttpProtocolBuilder sharedProtocol() {
+        return protocol().shareConnections();
+    }
+
+    public static HttpRequestActionBuilder create(String phase) {
+        return http(phase + "/create").post("/api/session/create")
+                .header("Authorization", "Bearer dev:#{user}")
+                .body(StringBody("{\"remember_me\":false}"))
+                .check(status().is(200), jsonPath("$.session_token").saveAs("token"));
+    }
+
+    public static HttpRequestActionBuilder validate(String phase) {
+        return http(phase + "/validate").get("/api/session/validate")
+                .header("X-Session-Token", "#{token}")
+                .check(status().is(200), jsonPath("$.valid").is("true"));
+    }
+
+    public static HttpRequestActionBuilder validateRejected(String phase) {
+        return http(phase + "/validate after logout").get("/api/session/validate")
+                .header("X-Session-Token", "#{token}")
+                .check(status().is(401));
+    }
+
+    public static HttpRequestActionBuilder tokenCall(String phase, String call, String method, String path) {
+        HttpRequestActionBuilder request = switch (method) {
+            case "POST" -> http(phase + "/" + call).post(path);
+            case "DELETE" -> http(phase + "/" + call).delete(path);
+            default -> http(phase + "/" + call).get(path);
+        };
+        return request.header("X-Session-Token", "#{token}").check(status().is(200));
+    }
+
+    /** Anonymous heartbeat of {@code user} (presence.allow-anonymous, the default). */
+    public static HttpRequestActionBuilder heartbeat(String phase) {
+        return http(phase + "/heartbeat").post("/api/heartbeat")
+                .body(StringBody("{\"user\":\"#{user}\",\"page\":\"#{page}\"}"))
+                .check(status().is(200), jsonPath("$.status").is("success"));
+    }
+
+    public static HttpRequestActionBuilder live(String phase) {
+        return http(phase + "/live").get("/observe/health/live").check(status().in(200, 204));
+    }
+
+    /**
+     * {@code connections} users, each repeating {@code body} on its own connection for
+     * {@code duration}: the closed loop that measures maximum throughput at that concurrency.
+     */
+    public static PopulationBuilder closedLoop(String name, Duration duration, ChainBuilder body) {
+        return scenario(name).during(duration).on(body)
+                .injectOpen(atOnceUsers(LoadConfig.connections()))
+                .protocols(protocol());
+    }
+}

@@ -1,0 +1,87 @@
+package io.sessionpresence.load.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * What a simulation measures besides Gatling's own request statistics: when each phase started
+ * and ended, the Redis INFO difference across it, and named values (bytes per session, delivery
+ * latencies). Written as {@code <metricsDir>/<Simulation>.metrics.json} at the end of the run,
+ * where {@code tools/Summary} joins it with Gatling's {@code stats.json}.
+ */
+public final class Metrics {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private record Mark(String phase, long atMillis, RedisSnapshot redis) {
+    }
+
+    private final String simulation;
+    private final Resp redis;
+    private final List<Mark> marks = new ArrayList<>();
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    public Metrics(String simulation) {
+        this.simulation = simulation;
+        String url = LoadConfig.redisUrl();
+        this.redis = url.isEmpty() ? null : new Resp(url);
+    }
+
+    public boolean redisObserved() {
+        return redis != null;
+    }
+
+    public RedisSnapshot snapshot() {
+        return redis == null ? null : RedisSnapshot.take(redis);
+    }
+
+    /** Marks the start of {@code phase} (and the end of the one before). */
+    public synchronized void mark(String phase) {
+        marks.add(new Mark(phase, System.currentTimeMillis(), snapshot()));
+    }
+
+    public synchronized void put(String name, Object value) {
+        values.put(name, value);
+    }
+
+    /** Ends the last phase and writes the file. */
+    public synchronized void write() {
+        mark("end");
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (int i = 0; i + 1 < marks.size(); i++) {
+            Mark start = marks.get(i);
+            Mark end = marks.get(i + 1);
+            Map<String, Object> phase = new LinkedHashMap<>();
+            phase.put("name", start.phase());
+            phase.put("start_ms", start.atMillis());
+            phase.put("end_ms", end.atMillis());
+            if (start.redis() != null) {
+                phase.put("redis", end.redis().minus(start.redis()));
+            }
+            phases.add(phase);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("simulation", simulation);
+        out.put("base_url", LoadConfig.baseUrl());
+        out.put("phases", phases);
+        out.put("values", values);
+        try {
+            Path dir = Path.of(LoadConfig.metricsDir());
+            Files.createDirectories(dir);
+            JSON.writeValue(dir.resolve(simulation + ".metrics.json").toFile(), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.sessionpresence.load.support;
+
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.Simulation;
+
+/**
+ * A simulation made of phases that run one after another (warm-up, maximum throughput, fixed
+ * rate, ...). Request names start with the phase ({@code max/validate}), and a one-user marker
+ * between phases records the time and a Redis INFO reading, so the report can give each phase
+ * its own throughput and Redis commands per request, with warm-up and set-up left out.
+ */
+public abstract class PhasedSimulation extends Simulation {
+    /** One phase: populations started together; the first one's end ends the phase. */
+    public record Phase(String name, List<PopulationBuilder> populations) {
+        public Phase(String name, PopulationBuilder... populations) {
+            this(name, List.of(populations));
+        }
+    }
+
+    protected final Metrics metrics = new Metrics(getClass().getSimpleName());
+    protected final Setup setup = new Setup();
+    protected final String store = setup.store();
+    protected final Targets targets = Targets.forStore(store);
+
+    /** The chain mark(p1) -> p1 -> mark(p2) -> p2 ... ; the last phase ends in {@link #after()}. */
+    protected PopulationBuilder phases(Phase... phases) {
+        PopulationBuilder next = null;
+        for (int i = phases.length - 1; i >= 0; i--) {
+            Phase phase = phases[i];
+            List<PopulationBuilder> populations = new ArrayList<>(phase.populations());
+            if (next != null) {
+                populations.set(0, populations.getFirst().andThen(next));
+            }
+            next = marker(phase.name()).andThen(populations);
+        }
+        return next;
+    }
+
+    private PopulationBuilder marker(String phase) {
+        return scenario("mark " + phase)
+                .exec(session -> {
+                    metrics.mark(phase);
+                    return session;
+                })
+                .injectOpen(atOnceUsers(1));
+    }
+
+    /** Requests in {@code seconds} at {@code share} of the ceiling (0 when the ceiling is unknown). */
+    protected static long countAtShareOfCeiling(double share, java.time.Duration phase) {
+        return (long) Math.floor(share * LoadConfig.ceiling() * phase.toSeconds());
+    }
+
+    @Override
+    public void after() {
+        metrics.put("store", store);
+        metrics.write();
+    }
+}
