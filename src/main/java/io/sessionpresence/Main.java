@@ -7,6 +7,10 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.sessionpresence.admin.AdminRoutes;
+import io.sessionpresence.admin.MemoryStoreStats;
+import io.sessionpresence.admin.RedisStoreStats;
+import io.sessionpresence.admin.StoreStats;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.auth.IdentitySettings;
 import io.sessionpresence.auth.IdentityVerifier;
@@ -20,6 +24,10 @@ import io.sessionpresence.config.Settings;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.presence.PresenceFilter;
+import io.sessionpresence.presence.PresenceRoutes;
+import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.presence.PresenceSettings;
 import io.sessionpresence.realtime.AdminEvents;
 import io.sessionpresence.session.MemorySessionStore;
 import io.sessionpresence.session.RedisSessionStore;
@@ -29,6 +37,9 @@ import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionSettings;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.Backend;
+import io.sessionpresence.store.ExpiringEntries;
+import io.sessionpresence.store.MemoryExpiringEntries;
+import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreSelector;
 
@@ -75,6 +86,7 @@ public final class Main {
         SessionSettings sessionSettings = SessionSettings.from(config);
         IdentitySettings identitySettings = IdentitySettings.from(config);
         RedisSettings redisSettings = RedisSettings.from(config);
+        PresenceSettings presenceSettings = PresenceSettings.from(config);
         IdentityVerifier identity = identitySettings.verifier();
         AdminAuth adminAuth = new AdminAuth(Settings.string(config, "admin.token"),
                 Set.copyOf(Settings.list(config, "admin.users")));
@@ -98,13 +110,28 @@ public final class Main {
                     : new MemoryUserCacheStore();
 
             AdminEvents events = AdminEvents.NONE;
+            RedisExpiringEntries.BatchPublisher inBatch = (batch, event) -> events.publish(event);
+            ExpiringEntries presenceEntries = backend.isRedis()
+                    ? new RedisExpiringEntries(backend.redisClient(), backend.keys().presence(), inBatch)
+                    : new MemoryExpiringEntries(events);
+            ExpiringEntries activityEntries = backend.isRedis()
+                    ? new RedisExpiringEntries(backend.redisClient(), backend.keys().activity(), inBatch)
+                    : new MemoryExpiringEntries(events);
+            StoreStats storeStats = backend.isRedis()
+                    ? new RedisStoreStats(backend.redisClient())
+                    : new MemoryStoreStats();
+
             SessionService sessions = new SessionService(sessionStore, sessionSettings, events);
             SessionAuth sessionAuth = new SessionAuth(sessions);
+            PresenceService presence = new PresenceService(presenceEntries, activityEntries, presenceSettings, events);
 
             HttpRouting.Builder routing = HttpRouting.builder()
                     .register("/api", Cors.support(Settings.list(config, "cors.allowed-origins")))
                     .register("/api/session", new SessionRoutes(sessions, identity, clients, backend.name(), maxBody))
-                    .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody));
+                    .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody))
+                    .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
+                    .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
+                    .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
             ErrorHandlers.register(routing);
 
             WebServer server = WebServer.builder()

@@ -49,7 +49,7 @@ public final class CacheRoutes implements HttpService {
         String userId = ownedUser(req);
         String json = store.get(userId).orElseThrow(() -> ApiException.notFound("No cached data for this user"));
         JsonNode data = Json.read(json, JsonNode.class);
-        Json.ok(res, Map.of("success", true, "user_id", userId, "data", data, "cached", true));
+        Json.ok(res, Json.fields("success", true, "user_id", userId, "data", data, "cached", true));
     }
 
     private void put(ServerRequest req, ServerResponse res) {
@@ -60,6 +60,6 @@ public final class CacheRoutes implements HttpService {
             throw ApiException.badRequest("Field 'data' must be a JSON object");
         }
         store.put(userId, Json.writeString(data), ttlMillis);
-        Json.ok(res, Map.of("success", true, "user_id", userId, "ttl", ttlMillis / 1000));
+        Json.ok(res, Json.fields("success", true, "user_id", userId, "ttl", ttlMillis / 1000));
     }
 }

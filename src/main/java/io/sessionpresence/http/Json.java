@@ -65,6 +65,15 @@ public final class Json {
         }
     }
 
+    /** An ordered JSON object from alternating names and values: {@code fields("success", true, "n", 3)}. */
+    public static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            map.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
     /**
      * The error body every route uses. It carries both seeds' conventions
      * ({@code success/error} of the session API and {@code status/message} of the presence API)

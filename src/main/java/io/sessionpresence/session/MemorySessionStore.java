@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.sessionpresence.store.Expiries;
 
 /**
@@ -42,6 +46,7 @@ public final class MemorySessionStore implements SessionStore {
         }
     }
 
+    private final List<Consumer<Session>> expiryListeners = new CopyOnWriteArrayList<>();
     private final Cache<String, Session> byToken;
     private final Cache<String, IdEntry> byId;
     private final Cache<String, UserIndex> byUser;
@@ -49,6 +54,12 @@ public final class MemorySessionStore implements SessionStore {
     public MemorySessionStore(long idleTimeoutMillis) {
         this.byToken = Caffeine.newBuilder()
                 .expireAfter(sessionExpiry(idleTimeoutMillis))
+                .scheduler(Scheduler.systemScheduler())
+                .evictionListener((String hash, Session session, RemovalCause cause) -> {
+                    if (cause == RemovalCause.EXPIRED && session != null) {
+                        expired(session);
+                    }
+                })
                 .build();
         this.byId = Caffeine.newBuilder()
                 .expireAfter(Expiries.<String, IdEntry>atEpochMillis(IdEntry::expiresAt))
@@ -111,6 +122,18 @@ public final class MemorySessionStore implements SessionStore {
         byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
         evicted.forEach(this::removeSession);
         return new CreateResult(true, List.copyOf(evicted));
+    }
+
+    /** An idle-expired session leaves its id and index entries before their own expiry: drop them. */
+    private void expired(Session session) {
+        byId.invalidate(session.sessionId());
+        unindex(session.userId(), List.of(session.sessionId()));
+        expiryListeners.forEach(l -> l.accept(session));
+    }
+
+    @Override
+    public void onExpired(Consumer<Session> listener) {
+        expiryListeners.add(listener);
     }
 
     @Override

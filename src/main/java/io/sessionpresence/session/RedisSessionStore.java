@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.sessionpresence.http.Json;
 import io.sessionpresence.store.RedisKeys;
@@ -21,6 +22,7 @@ import org.redisson.api.RMapCache;
 import org.redisson.api.RMapCacheAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.map.event.EntryExpiredListener;
 import org.redisson.api.options.MapCacheOptions;
 import org.redisson.client.codec.StringCodec;
 
@@ -128,6 +130,19 @@ public final class RedisSessionStore implements SessionStore {
         } else {
             map.fastPutAsync(tokenHash, json, session.ttlMillis(now), TimeUnit.MILLISECONDS);
         }
+    }
+
+    @Override
+    public void onExpired(Consumer<Session> listener) {
+        sessions.addListener((EntryExpiredListener<String, String>) event -> {
+            Session session = Json.read(event.getValue(), Session.class);
+            // An idle-expired session's id entry outlives it; every instance may do this, it is idempotent.
+            tokenHashById.fastRemove(session.sessionId());
+            RBatch batch = redis.createBatch(BatchOptions.defaults());
+            reindexAsync(batch, session.userId(), null, 0, List.of(session.sessionId()));
+            batch.execute();
+            listener.accept(session);
+        });
     }
 
     @Override

@@ -89,19 +89,19 @@ public final class SessionRoutes implements HttpService {
     private void refresh(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         Session refreshed = sessions.refresh(SessionAuth.token(req).orElseThrow(), current);
-        Json.ok(res, Map.of("success", true, "session_id", refreshed.sessionId(), "expires_at", refreshed.expiresAt()));
+        Json.ok(res, Json.fields("success", true, "session_id", refreshed.sessionId(), "expires_at", refreshed.expiresAt()));
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         sessions.revoke(current.sessionId(), "logout");
-        Json.ok(res, Map.of("success", true, "message", "Logged out"));
+        Json.ok(res, Json.fields("success", true, "message", "Logged out"));
     }
 
     private void logoutAll(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         int revoked = sessions.revokeAll(current.userId(), "logout-all");
-        Json.ok(res, Map.of("success", true, "revoked", revoked));
+        Json.ok(res, Json.fields("success", true, "revoked", revoked));
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
@@ -112,7 +112,7 @@ public final class SessionRoutes implements HttpService {
         stats.put("active_sessions", store.countSessions());
         stats.put("active_users", store.countUsers());
         stats.put("user_sessions", store.countForUser(current.userId()));
-        Json.ok(res, Map.of("success", true, "stats", stats));
+        Json.ok(res, Json.fields("success", true, "stats", stats));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -120,7 +120,7 @@ public final class SessionRoutes implements HttpService {
         List<Map<String, Object>> items = sessions.store().listForUser(current.userId()).stream()
                 .map(s -> ownView(s, s.sessionId().equals(current.sessionId())))
                 .toList();
-        Json.ok(res, Map.of("success", true, "sessions", items, "count", items.size()));
+        Json.ok(res, Json.fields("success", true, "sessions", items, "count", items.size()));
     }
 
     private void revokeOne(ServerRequest req, ServerResponse res) {
@@ -133,7 +133,7 @@ public final class SessionRoutes implements HttpService {
         if (!own || !sessions.revoke(sessionId, "revoked")) {
             throw ApiException.notFound("No such session");
         }
-        Json.ok(res, Map.of("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));
+        Json.ok(res, Json.fields("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));
     }
 
     private static Map<String, Object> ownView(Session s, boolean current) {

@@ -26,6 +26,8 @@ public final class SessionService {
         this.store = store;
         this.settings = settings;
         this.events = events;
+        store.onExpired(session -> events.publishLocal(
+                new AdminEvent(AdminEvents.SESSIONS_UPDATE, sessionEvent("session_expired", session))));
     }
 
     public SessionSettings settings() {

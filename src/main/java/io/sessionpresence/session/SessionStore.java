@@ -2,6 +2,7 @@ package io.sessionpresence.session;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where sessions live. Keys are token hashes ({@link Tokens#hash}); a raw token never reaches a
@@ -55,4 +56,10 @@ public interface SessionStore {
 
     /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
     List<Session> page(int offset, int limit);
+
+    /**
+     * Called when a session ends by expiry (TTL or idle), from the store's own expiry: in Redis on
+     * every instance, when Redisson's eviction task removes the entry.
+     */
+    void onExpired(Consumer<Session> listener);
 }

@@ -1,0 +1,170 @@
+package io.sessionpresence.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.sessionpresence.auth.AdminAuth;
+import io.sessionpresence.http.ApiException;
+import io.sessionpresence.http.Json;
+import io.sessionpresence.presence.Presence;
+import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.presence.SessionActivity;
+import io.sessionpresence.session.Session;
+import io.sessionpresence.session.SessionAuth;
+import io.sessionpresence.session.SessionService;
+import io.sessionpresence.store.Page;
+
+/**
+ * The admin API under {@code /admin}: presence and sessions (paged, newest first), terminating
+ * sessions, store statistics and a redacted debug view. Every route needs
+ * {@code Authorization: Bearer <ADMIN_TOKEN>}; no response carries a token or token hash.
+ * Seed 000's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store.
+ */
+public final class AdminRoutes implements HttpService {
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    private final AdminAuth auth;
+    private final PresenceService presence;
+    private final SessionService sessions;
+    private final StoreStats stats;
+    private final String source;
+
+    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions, StoreStats stats,
+                       String source) {
+        this.auth = auth;
+        this.presence = presence;
+        this.sessions = sessions;
+        this.stats = stats;
+        this.source = source;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/presence", admin(this::presence))
+                .get("/presence/redis", admin(this::presence))
+                .get("/sessions", admin(this::sessions))
+                .get("/sessions/redis", admin(this::sessions))
+                .delete("/sessions/{session_id}", admin(this::terminate))
+                .delete("/users/{user_id}/sessions", admin(this::logoutEverywhere))
+                .get("/stats", admin(this::stats))
+                .get("/redis/stats", admin(this::stats))
+                .get("/redis/debug", admin(this::debug));
+    }
+
+    private Handler admin(Handler handler) {
+        return (req, res) -> {
+            String bearer = SessionAuth.bearer(req).orElse(null);
+            if (!auth.isAdminToken(bearer)) {
+                res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"admin\"");
+                throw ApiException.unauthorized(auth.enabled()
+                        ? "Admin credential required (Authorization: Bearer <ADMIN_TOKEN>)"
+                        : "Admin API disabled: ADMIN_TOKEN is not configured");
+            }
+            handler.handle(req, res);
+        };
+    }
+
+    private void presence(ServerRequest req, ServerResponse res) {
+        int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Optional<String> page = req.query().first("page").asOptional().filter(p -> !p.isEmpty());
+        Page<Presence> result = presence.presencePage(cursor, limit, page);
+        Json.ok(res, listing(result.items(), result));
+    }
+
+    private void sessions(ServerRequest req, ServerResponse res) {
+        int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
+        int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        List<Session> live = sessions.store().page(cursor, limit);
+        List<Map<String, Object>> items = live.stream().map(this::sessionView).toList();
+        Page<Map<String, Object>> page = Page.of(items, sessions.store().countSessions(), cursor);
+        Page<SessionActivity> activity = presence.activityPage(cursor, limit);
+        Map<String, Object> body = listing(items, page);
+        body.put("activity", activity.items());
+        body.put("activity_count", activity.count());
+        Json.ok(res, body);
+    }
+
+    private Map<String, Object> sessionView(Session s) {
+        Map<String, Object> view = SessionService.sessionEvent("session", s);
+        view.remove("type");
+        view.put("remember_me", s.rememberMe());
+        presence.activity(s.sessionId())
+                .filter(a -> a.lastActivity() > s.lastActivity())
+                .ifPresent(a -> view.put("last_activity", a.lastActivity()));
+        return view;
+    }
+
+    private Map<String, Object> listing(List<?> items, Page<?> page) {
+        return Json.fields("status", "success", "items", items, "count", page.count(), "source", source,
+                "timestamp", System.currentTimeMillis(), "next_cursor", page.nextCursor());
+    }
+
+    private void terminate(ServerRequest req, ServerResponse res) {
+        String sessionId = req.path().pathParameters().get("session_id");
+        boolean ended = sessions.revoke(sessionId, "admin");
+        presence.endActivity(sessionId);
+        if (!ended) {
+            throw ApiException.notFound("No live session with that id");
+        }
+        Json.ok(res, Json.fields("status", "success", "session_id", sessionId, "terminated", true));
+    }
+
+    private void logoutEverywhere(ServerRequest req, ServerResponse res) {
+        String userId = req.path().pathParameters().get("user_id");
+        int revoked = sessions.revokeAll(userId, "admin");
+        Json.ok(res, Json.fields("status", "success", "user", userId, "revoked", revoked));
+    }
+
+    private void stats(ServerRequest req, ServerResponse res) {
+        Map<String, Object> figures = Json.fields("store", source);
+        figures.putAll(stats.backendFigures());
+        figures.put("presence_keys", presence.presentCount());
+        figures.put("sessions_keys", presence.activityCount());
+        figures.put("active_users", sessions.store().countUsers());
+        figures.put("active_sessions", sessions.store().countSessions());
+        Json.ok(res, Json.fields("status", "success", "source", source, "stats", figures));
+    }
+
+    private void debug(ServerRequest req, ServerResponse res) {
+        Page<Presence> present = presence.presencePage(0, 3, Optional.empty());
+        Page<SessionActivity> activity = presence.activityPage(0, 3);
+        List<Map<String, Object>> live = sessions.store().page(0, 3).stream().map(this::sessionView).toList();
+        Map<String, Object> debug = Json.fields(
+                "store", source,
+                "presence_count", present.count(),
+                "sessions_count", activity.count(),
+                "live_sessions_count", sessions.store().countSessions(),
+                "presence_keys", present.items().stream().map(Presence::key).toList(),
+                "sessions_keys", activity.items().stream().map(SessionActivity::sid).toList(),
+                "sample_presence", present.items(),
+                "sample_sessions", activity.items(),
+                "sample_live_sessions", live,
+                "redacted", "tokens and token hashes are never shown");
+        Json.ok(res, Json.fields("status", "success", "debug", debug));
+    }
+
+    private static int intParam(ServerRequest req, String name, int fallback, int min, int max) {
+        Optional<String> raw = req.query().first(name).asOptional();
+        if (raw.isEmpty() || raw.get().isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value < min || value > max) {
+                throw ApiException.badRequest("Query parameter '" + name + "' must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number");
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.sessionpresence.admin;
+
+import java.util.Map;
+
+/**
+ * The backend's own figures for {@code /admin/redis/stats}: seed 000's Redis fields, or the
+ * memory store's equivalents. Implementations: {@link RedisStoreStats}, {@link MemoryStoreStats}.
+ */
+public interface StoreStats {
+    /** memory_used, connected_clients, total_commands_processed, keyspace_hits, keyspace_misses, db_size. */
+    Map<String, Object> backendFigures();
+}

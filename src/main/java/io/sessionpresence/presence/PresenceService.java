@@ -1,0 +1,156 @@
+package io.sessionpresence.presence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.sessionpresence.auth.IdentityVerifier;
+import io.sessionpresence.http.ApiException;
+import io.sessionpresence.http.Json;
+import io.sessionpresence.realtime.AdminEvent;
+import io.sessionpresence.realtime.AdminEvents;
+import io.sessionpresence.session.Session;
+import io.sessionpresence.store.ExpiringEntries;
+import io.sessionpresence.store.Page;
+
+/**
+ * Live presence ({@code user|ip} entries, each with its own TTL) and tracked session activity,
+ * with the admin events they cause. Unlike the seed, one active user never keeps anyone else's
+ * stale entry alive: every entry expires on its own.
+ */
+public final class PresenceService {
+    /** Filtered listings read the newest-first index in chunks of this many entries. */
+    private static final int SCAN_CHUNK = 500;
+    private static final int MAX_PAGE_LENGTH = 2048;
+
+    private final ExpiringEntries presence;
+    private final ExpiringEntries activity;
+    private final PresenceSettings settings;
+    private final AdminEvents events;
+
+    public PresenceService(ExpiringEntries presence, ExpiringEntries activity, PresenceSettings settings,
+                           AdminEvents events) {
+        this.presence = presence;
+        this.activity = activity;
+        this.settings = settings;
+        this.events = events;
+        presence.onExpired((key, json) -> {
+            Presence expired = Json.read(json, Presence.class);
+            events.publishLocal(presenceEvent("user_expired", expired));
+        });
+    }
+
+    public PresenceSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Applies the identity rule: a valid session names the user and wins over the client's claim;
+     * without one, the claim is accepted (unverified) only while anonymous presence is allowed.
+     */
+    public Visitor visitor(Optional<Session> session, Optional<String> claimedUser, String ip, String ua) {
+        if (session.isPresent()) {
+            return new Visitor(session.get().userId(), session.get().sessionId(), true, ip, ua);
+        }
+        String claimed = claimedUser.map(String::trim).filter(u -> !u.isEmpty())
+                .orElseThrow(() -> ApiException.badRequest("User required"));
+        if (!IdentityVerifier.isValidUserId(claimed)) {
+            throw ApiException.badRequest("User must be 1-256 characters without control characters");
+        }
+        if (!settings.allowAnonymous()) {
+            throw ApiException.unauthorized("A session is required (X-Session-Token); anonymous presence is off");
+        }
+        return new Visitor(claimed, null, false, ip, ua);
+    }
+
+    public Presence heartbeat(Visitor visitor, String page) {
+        return record(visitor, page, "user_activity");
+    }
+
+    public Presence login(Visitor visitor) {
+        return record(visitor, "/", "user_login");
+    }
+
+    public void logout(Visitor visitor) {
+        Presence gone = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", System.currentTimeMillis(),
+                visitor.verified());
+        presence.remove(gone.key());
+        events.publish(new AdminEvent(AdminEvents.PRESENCE_UPDATE,
+                Json.fields("type", "user_logout", "user", gone.user(), "ip", gone.ip())));
+    }
+
+    private Presence record(Visitor visitor, String page, String type) {
+        String safePage = page == null ? "" : page;
+        if (safePage.length() > MAX_PAGE_LENGTH) {
+            throw ApiException.badRequest("Field 'page' is longer than " + MAX_PAGE_LENGTH + " characters");
+        }
+        Presence entry = new Presence(visitor.user(), visitor.ip(), visitor.ua(), safePage,
+                System.currentTimeMillis(), visitor.verified());
+        presence.put(entry.key(), Json.writeString(entry), settings.ttlSeconds() * 1000,
+                presenceEvent(type, entry));
+        return entry;
+    }
+
+    /** Records session activity under {@code sid}; a verified visitor's own session id wins. */
+    public SessionActivity recordActivity(Visitor visitor, String sid) {
+        String id = visitor.sessionId() != null ? visitor.sessionId() : sid;
+        SessionActivity entry = new SessionActivity(id, visitor.user(), visitor.ip(), visitor.ua(),
+                System.currentTimeMillis(), visitor.verified());
+        Map<String, Object> data = Json.fields("type", "session_activity", "sid", id, "session_id", id,
+                "user", entry.user(), "ip", entry.ip(), "ua", entry.ua(), "last_activity", entry.lastActivity(),
+                "verified", entry.verified());
+        activity.put(id, Json.writeString(entry), settings.activityTtlSeconds() * 1000,
+                new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
+        return entry;
+    }
+
+    public void endActivity(String sid) {
+        activity.remove(sid);
+    }
+
+    public Optional<SessionActivity> activity(String sid) {
+        return activity.get(sid).map(json -> Json.read(json, SessionActivity.class));
+    }
+
+    /** Newest first; with a page filter, only entries on that page (count is then the matches). */
+    public Page<Presence> presencePage(int cursor, int limit, Optional<String> pageFilter) {
+        if (pageFilter.isEmpty()) {
+            List<Presence> items = presence.newestFirst(cursor, limit).stream()
+                    .map(json -> Json.read(json, Presence.class)).toList();
+            return Page.of(items, presence.count(), cursor);
+        }
+        List<Presence> matches = new ArrayList<>();
+        for (int offset = 0; ; offset += SCAN_CHUNK) {
+            List<String> chunk = presence.newestFirst(offset, SCAN_CHUNK);
+            chunk.stream().map(json -> Json.read(json, Presence.class))
+                    .filter(p -> p.page().equals(pageFilter.get()))
+                    .forEach(matches::add);
+            if (chunk.size() < SCAN_CHUNK) {
+                break;
+            }
+        }
+        List<Presence> items = matches.subList(Math.min(cursor, matches.size()),
+                Math.min(cursor + limit, matches.size()));
+        return Page.of(List.copyOf(items), matches.size(), cursor);
+    }
+
+    public Page<SessionActivity> activityPage(int cursor, int limit) {
+        List<SessionActivity> items = activity.newestFirst(cursor, limit).stream()
+                .map(json -> Json.read(json, SessionActivity.class)).toList();
+        return Page.of(items, activity.count(), cursor);
+    }
+
+    public long presentCount() {
+        return presence.count();
+    }
+
+    public long activityCount() {
+        return activity.count();
+    }
+
+    private static AdminEvent presenceEvent(String type, Presence p) {
+        return new AdminEvent(AdminEvents.PRESENCE_UPDATE, Json.fields("type", type, "user", p.user(), "ip", p.ip(),
+                "ua", p.ua(), "page", p.page(), "lastSeen", p.lastSeen(), "verified", p.verified()));
+    }
+}

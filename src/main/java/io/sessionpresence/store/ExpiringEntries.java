@@ -1,0 +1,38 @@
+package io.sessionpresence.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+import io.sessionpresence.realtime.AdminEvent;
+
+/**
+ * A map of JSON entries that each expire on their own, readable newest first without reading
+ * the whole map: the store role behind presence and session activity. Every entry in one map has
+ * the same TTL, so expiry order is write order. Implementations: {@link RedisExpiringEntries}
+ * (an {@code RMapCache}) and {@link MemoryExpiringEntries} (Caffeine).
+ */
+public interface ExpiringEntries {
+
+    /**
+     * Writes an entry that expires {@code ttlMillis} from now and announces {@code event} to every
+     * instance's admin room in the same round trip.
+     */
+    void put(String key, String json, long ttlMillis, AdminEvent event);
+
+    Optional<String> get(String key);
+
+    Optional<String> remove(String key);
+
+    /** Live entries, most recently written first, skipping {@code offset}. Reads only what it returns. */
+    List<String> newestFirst(int offset, int limit);
+
+    /** Live entries (expired-but-not-yet-evicted ones are not counted). */
+    long count();
+
+    /**
+     * Called with (key, json) when an entry expires: in Redis, on every instance, when Redisson's
+     * eviction task removes it (within {@code redis.cleanup-max-delay} seconds of its TTL).
+     */
+    void onExpired(BiConsumer<String, String> listener);
+}
