@@ -1,0 +1,107 @@
+# Shared by run.sh and smoke.sh (sourced, not run): find JDK 25, pick free ports, start and stop
+# the service and Redis. Everything started is recorded in STARTED_PIDS and stopped by stop_all.
+
+LOAD_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT_DIR=$(dirname "$LOAD_DIR")
+SERVICE_JAR="$ROOT_DIR/target/session-presence-0.1.0-SNAPSHOT.jar"
+ADMIN_TOKEN_FOR_LOAD=${ADMIN_TOKEN_FOR_LOAD:-load-admin-token}
+STARTED_PIDS=()
+
+log() { printf '[load %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# A JDK >= 25: $JAVA, else /usr/lib/jvm/*, else java on PATH.
+find_java() {
+  if [ -n "${JAVA:-}" ]; then echo "$JAVA"; return; fi
+  local candidate
+  for candidate in /usr/lib/jvm/*/bin/java $(command -v java 2>/dev/null); do
+    [ -x "$candidate" ] || continue
+    local feature
+    feature=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$feature" ] && [ "${feature%%.*}" -ge 25 ] 2>/dev/null; then echo "$candidate"; return; fi
+  done
+  echo "no JDK 25 found (set JAVA=/path/to/bin/java)" >&2
+  return 1
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    port_in_use "$port" || { echo "$port"; return; }
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+# wait_http URL SECONDS: until URL answers 2xx.
+wait_http() {
+  local deadline=$(( $(date +%s) + $2 ))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { log "no answer from $1 after $2 s"; return 1; }
+    sleep 0.2
+  done
+}
+
+build_service() {
+  log "building the service (mvn package -DskipTests)"
+  (cd "$ROOT_DIR" && mvn -B -q package -DskipTests)
+}
+
+# start_service STORE PORT [REDIS_URL] -> sets SERVICE_PID; logs to $SERVICE_LOG.
+start_service() {
+  local store=$1 port=$2 redis_url=${3:-}
+  local java; java=$(find_java)
+  SERVICE_LOG=${SERVICE_LOG:-/dev/null}
+  (cd "$ROOT_DIR" && exec env PORT="$port" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
+      ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
+  SERVICE_PID=$!
+  STARTED_PIDS+=("$SERVICE_PID")
+  wait_http "http://127.0.0.1:$port/observe/health/live" 60
+  log "service ($store) pid $SERVICE_PID on port $port"
+}
+
+# start_redis PORT -> sets REDIS_PID. Installs Debian's redis-server when missing.
+start_redis() {
+  local port=$1
+  if ! command -v redis-server >/dev/null; then
+    log "installing redis-server (apt)"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  REDIS_DIR=$(mktemp -d)
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$REDIS_DIR" \
+      --daemonize no --loglevel warning >"$REDIS_DIR/redis.log" 2>&1 &
+  REDIS_PID=$!
+  STARTED_PIDS+=("$REDIS_PID")
+  for _ in $(seq 1 100); do
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && { log "redis pid $REDIS_PID on port $port"; return; }
+    sleep 0.1
+  done
+  log "redis did not start"; return 1
+}
+
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+stop_all() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+  STARTED_PIDS=()
+}
+
+# rss_kb PID: the process's resident set size.
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# gatling SIMULATION BASE_URL [extra -D...]: runs one simulation; returns its exit code.
+gatling() {
+  local simulation=$1 base_url=$2; shift 2
+  mvn -B -f "$LOAD_DIR/pom.xml" gatling:test \
+      -Dgatling.simulationClass="io.sessionpresence.load.$simulation" \
+      -DbaseUrl="$base_url" -DadminToken="$ADMIN_TOKEN_FOR_LOAD" "$@"
+}
