@@ -8,7 +8,8 @@
 #   STORES=memory SIMULATIONS="SessionLifecycle" DURATION=5 load-tests/run.sh   # a quick look
 #
 # Knobs (environment): STORES, SIMULATIONS, DURATION (s per measured phase), WARMUP (s),
-# CONNECTIONS, RESULTS (output folder), JAVA (a JDK 25 java).
+# CONNECTIONS, RESULTS (output folder), JAVA (a JDK 25 java), EXTRA (more -D properties for
+# every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 trap stop_all EXIT INT TERM
@@ -39,7 +40,7 @@ log "compiling the simulations"
 mvn -B -q -f "$LOAD_DIR/pom.xml" test-compile dependency:build-classpath \
     -Dmdep.outputFile="$LOAD_DIR/target/classpath.txt" -Dmdep.includeScope=test >/dev/null
 TOOLS_CP="$LOAD_DIR/target/test-classes:$(cat "$LOAD_DIR/target/classpath.txt")"
-tool() { "$JAVA" -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
+tool() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
 
 REDIS_PORT=$(free_port)
 start_redis "$REDIS_PORT"
@@ -51,7 +52,7 @@ run_simulation() {
   local dir="$RESULTS/$store"
   log "$store: $simulation"
   gatling "$simulation" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
-      -Dconnections="$CONNECTIONS" "$@" >"$dir/$simulation.log" 2>&1 || true
+      -Dconnections="$CONNECTIONS" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
   local report
   report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
   if [ -n "$report" ] && [ -f "$report/index.html" ]; then
@@ -85,7 +86,7 @@ for store in $STORES; do
     log "redis: round trips per call and the SQLite baseline"
     tool RoundTrips "$base" "$REDIS_URL" "$ADMIN_TOKEN_FOR_LOAD" "$dir/roundtrips.json" >"$dir/roundtrips.log" 2>&1 \
         || log "RoundTrips failed (see $dir/roundtrips.log)"
-    tool SqliteBaseline "$REDIS_URL" "$CONNECTIONS" "$DURATION" "$RESULTS/sqlite-baseline.json" \
+    tool SqliteBaseline "$REDIS_URL" "$CONNECTIONS" "$DURATION" "$dir/roundtrips.json" "$RESULTS/sqlite-baseline.json" \
         >"$RESULTS/sqlite-baseline.log" 2>&1 || log "SqliteBaseline failed (see $RESULTS/sqlite-baseline.log)"
   fi
   stop_pid "$SERVICE_PID"

@@ -1,0 +1,273 @@
+package io.sessionpresence.load.tools;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sessionpresence.load.support.Resp;
+
+/**
+ * The smallest honest SQLite baseline for seed 003's "faster / less memory than SQLite" claims,
+ * measured in the same run on the same sessions:
+ * <ul>
+ * <li>the session rows are the service's own: every session JSON in Redis ({@code sp:sessions},
+ *     written by the Redis-store run), copied into a SQLite file (WAL) with the token hash as
+ *     primary key and an index on user_id (the per-user listing the service also indexes);</li>
+ * <li><b>bytes per session</b>: the SQLite file (after a checkpoint) divided by the rows, beside
+ *     Redis {@code used_memory} per session measured by ValidateHotPath;</li>
+ * <li><b>lookup</b>: {@code connections} threads, each with its own connection, look up random
+ *     sessions for {@code seconds}: SQLite {@code SELECT data ... WHERE token_hash=? AND
+ *     expires_at>?} versus Redis replaying the exact command the service sends for a validate
+ *     (captured by {@link RoundTrips}) with other token hashes. Both are the store call alone,
+ *     without HTTP, from the same JVM.</li>
+ * </ul>
+ * Usage: {@code SqliteBaseline <redisUrl> <connections> <seconds> <roundtrips.json> <out.json>}.
+ */
+public final class SqliteBaseline {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One client's lookup; each thread gets its own. */
+    private interface Lookup extends AutoCloseable {
+        boolean find(String tokenHash) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
+    }
+
+    @FunctionalInterface
+    private interface LookupFactory {
+        Lookup open() throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String redisUrl = args[0];
+        int connections = Integer.parseInt(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        List<String> template = new ArrayList<>();
+        JSON.readTree(new File(args[3])).path("validate_command").forEach(n -> template.add(n.asText()));
+        if (template.isEmpty()) {
+            throw new IllegalStateException("no validate command captured in " + args[3]);
+        }
+
+        Map<String, String> sessions = new LinkedHashMap<>();
+        try (Resp redis = new Resp(redisUrl)) {
+            @SuppressWarnings("unchecked")
+            List<Object> keys = (List<Object>) redis.command("HKEYS", "sp:sessions");
+            for (int i = 0; i < keys.size(); i += 500) {
+                List<Object> chunk = keys.subList(i, Math.min(keys.size(), i + 500));
+                List<String> command = new ArrayList<>(List.of("HMGET", "sp:sessions"));
+                chunk.forEach(k -> command.add((String) k));
+                @SuppressWarnings("unchecked")
+                List<Object> values = (List<Object>) redis.command(command.toArray(String[]::new));
+                for (int j = 0; j < chunk.size(); j++) {
+                    String value = (String) values.get(j);
+                    if (value != null && value.indexOf('{') >= 0) {
+                        // RMapCache stores a small binary header before the value.
+                        sessions.put((String) chunk.get(j), value.substring(value.indexOf('{')));
+                    }
+                }
+            }
+        }
+        List<String> hashes = List.copyOf(sessions.keySet());
+        System.out.println("sessions copied from Redis: " + hashes.size());
+
+        Path dir = Files.createTempDirectory("sqlite-baseline");
+        Path db = dir.resolve("sessions.db");
+        String url = "jdbc:sqlite:" + db;
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA synchronous=NORMAL");
+            st.execute("CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, "
+                    + "expires_at INTEGER NOT NULL, data TEXT NOT NULL)");
+            st.execute("CREATE INDEX sessions_user ON sessions(user_id)");
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO sessions VALUES (?,?,?,?)")) {
+                for (Map.Entry<String, String> e : sessions.entrySet()) {
+                    JsonNode s = JSON.readTree(e.getValue());
+                    insert.setString(1, e.getKey());
+                    insert.setString(2, s.path("user_id").asText());
+                    insert.setLong(3, s.path("expires_at").asLong());
+                    insert.setString(4, e.getValue());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            c.commit();
+            c.setAutoCommit(true);
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        long fileBytes = Files.size(db) + sizeIfExists(dir.resolve("sessions.db-wal"));
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessions", hashes.size());
+        out.put("sqlite_version", sqliteVersion(url));
+        out.put("sqlite_file_bytes", fileBytes);
+        out.put("sqlite_bytes_per_session", fileBytes / (double) hashes.size());
+        out.put("connections", connections);
+        out.put("seconds", seconds);
+        out.put("sqlite_lookup", bench(connections, seconds, hashes, () -> sqliteLookup(url)));
+        out.put("redis_lookup", bench(connections, seconds, hashes, () -> redisLookup(redisUrl, template)));
+        out.put("redis_command", template.subList(0, Math.min(3, template.size())));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(new File(args[4]), out);
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        try (var files = Files.list(dir)) {
+            files.forEach(f -> f.toFile().delete());
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private static Lookup sqliteLookup(String url) throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        PreparedStatement select = c.prepareStatement(
+                "SELECT data FROM sessions WHERE token_hash = ? AND expires_at > ?");
+        return new Lookup() {
+            @Override
+            public boolean find(String tokenHash) throws SQLException {
+                select.setString(1, tokenHash);
+                select.setLong(2, System.currentTimeMillis());
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() && rs.getString(1) != null;
+                }
+            }
+
+            @Override
+            public void close() throws SQLException {
+                c.close();
+            }
+        };
+    }
+
+    /** The service's validate command with the token hash (last argument) and clock replaced. */
+    private static Lookup redisLookup(String redisUrl, List<String> template) {
+        Resp redis = new Resp(redisUrl);
+        String[] command = template.toArray(String[]::new);
+        int hashAt = command.length - 1;
+        int clockAt = -1;
+        for (int i = 0; i < command.length; i++) {
+            if (command[i].matches("1\\d{12}")) {
+                clockAt = i;
+            }
+        }
+        int clock = clockAt;
+        return new Lookup() {
+            @Override
+            public boolean find(String tokenHash) {
+                String[] args = command.clone();
+                args[hashAt] = tokenHash;
+                if (clock >= 0) {
+                    args[clock] = Long.toString(System.currentTimeMillis());
+                }
+                return redis.command(args) != null;
+            }
+
+            @Override
+            public void close() {
+                redis.close();
+            }
+        };
+    }
+
+    /** {@code threads} threads look up random hashes: 2 s warm-up, then {@code seconds} measured. */
+    private static Map<String, Object> bench(int threads, int seconds, List<String> hashes, LookupFactory factory)
+            throws Exception {
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<long[]> perThread = new ArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        long[] misses = new long[threads];
+        for (int t = 0; t < threads; t++) {
+            long[] samples = new long[4_000_000 / threads];
+            perThread.add(samples);
+            int index = t;
+            Lookup lookup = factory.open();
+            workers.add(Thread.ofPlatform().start(() -> {
+                int n = 0;
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                try (lookup) {
+                    while (running.get()) {
+                        String hash = hashes.get(random.nextInt(hashes.size()));
+                        long start = System.nanoTime();
+                        boolean found = lookup.find(hash);
+                        long took = System.nanoTime() - start;
+                        if (measuring.get() && n < samples.length) {
+                            samples[n++] = took;
+                            if (!found) {
+                                misses[index]++;
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                samples[samples.length - 1] = n; // the count rides in the last slot
+            }));
+        }
+        Thread.sleep(2_000);
+        measuring.set(true);
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        measuring.set(false);
+        long elapsed = System.nanoTime() - start;
+        running.set(false);
+        for (Thread w : workers) {
+            w.join();
+        }
+        long total = 0;
+        for (long[] s : perThread) {
+            total += Math.min(s[s.length - 1], s.length - 1);
+        }
+        long[] all = new long[(int) total];
+        int k = 0;
+        for (long[] s : perThread) {
+            int n = (int) Math.min(s[s.length - 1], s.length - 1);
+            System.arraycopy(s, 0, all, k, n);
+            k += n;
+        }
+        Arrays.sort(all);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("lookups", total);
+        result.put("not_found", Arrays.stream(misses).sum());
+        result.put("per_second", total / (elapsed / 1e9));
+        result.put("mean_us", Arrays.stream(all).average().orElse(0) / 1000);
+        result.put("p50_us", percentile(all, 50) / 1000.0);
+        result.put("p95_us", percentile(all, 95) / 1000.0);
+        result.put("p99_us", percentile(all, 99) / 1000.0);
+        result.put("max_us", all.length == 0 ? 0 : all[all.length - 1] / 1000.0);
+        return result;
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+
+    private static long sizeIfExists(Path path) throws java.io.IOException {
+        return Files.exists(path) ? Files.size(path) : 0;
+    }
+
+    private static String sqliteVersion(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT sqlite_version()")) {
+            return rs.next() ? rs.getString(1) : "?";
+        }
+    }
+}

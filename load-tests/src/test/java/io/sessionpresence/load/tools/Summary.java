@@ -1,0 +1,389 @@
+package io.sessionpresence.load.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns a results folder into {@code summary.md}. Inputs, per store folder ({@code redis/},
+ * {@code memory/}): {@code <Simulation>.metrics.json} (phases, Redis diffs, values),
+ * {@code <Simulation>.report.html} (Gatling's statistics table), {@code <Simulation>.log}
+ * (Gatling's assertion lines), {@code rss.txt}, {@code roundtrips.json}; and beside them
+ * {@code env.txt} and {@code sqlite-baseline.json}.
+ *
+ * <ul>
+ * <li>{@code Summary ceiling <storeDir>}: prints the ceiling (requests/s of {@code max/live}).</li>
+ * <li>{@code Summary report <resultsDir>}: prints the Markdown summary.</li>
+ * </ul>
+ */
+public final class Summary {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> STORES = List.of("redis", "memory");
+    private static final List<String> SIMULATIONS = List.of("Ceiling", "SessionLifecycle", "ValidateHotPath",
+            "HeartbeatStorm", "UserCache", "AdminRealtime");
+    private static final Pattern ROW = Pattern.compile(
+            "<tr id=\"req_[^\"]*\"[^>]*>.*?class=\"ellipsed-name\">([^<]*)</span>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern CELL = Pattern.compile("<td class=\"value [^\"]*col-(\\d+)\">([^<]*)</td>");
+    private static final Pattern ASSERTION = Pattern.compile("^(.+) : (true|false) \\(actual : (.*)\\)\\s*$");
+
+    /** One request name's Gatling statistics (ms). */
+    record Stats(String name, long total, long ko, double p50, double p95, double p99, double max, double mean) {
+        String phase() {
+            int slash = name.indexOf('/');
+            return slash < 0 ? "" : name.substring(0, slash);
+        }
+    }
+
+    /** One simulation run against one store. */
+    record Run(String store, String simulation, List<Stats> stats, JsonNode metrics, List<String[]> assertions,
+               boolean completed) {
+        Optional<Stats> request(String name) {
+            return stats.stream().filter(s -> s.name().equals(name)).findFirst();
+        }
+
+        Optional<JsonNode> phase(String name) {
+            for (JsonNode p : metrics.path("phases")) {
+                if (p.path("name").asText().equals(name)) {
+                    return Optional.of(p);
+                }
+            }
+            return Optional.empty();
+        }
+
+        double seconds(String phase) {
+            return phase(phase).map(p -> (p.path("end_ms").asLong() - p.path("start_ms").asLong()) / 1000.0).orElse(0.0);
+        }
+
+        long requestsIn(String phase) {
+            return stats.stream().filter(s -> s.phase().equals(phase)).mapToLong(Stats::total).sum();
+        }
+
+        double perSecond(Stats s) {
+            double seconds = seconds(s.phase());
+            return seconds > 0 ? s.total() / seconds : 0;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        switch (args[0]) {
+            case "ceiling" -> {
+                Path dir = Path.of(args[1]);
+                Run run = load(dir, dir.getFileName().toString(), "Ceiling").orElseThrow();
+                System.out.println(Math.round(run.request("max/live").map(run::perSecond).orElse(0.0)));
+            }
+            case "report" -> System.out.print(new Summary(Path.of(args[1])).report());
+            default -> throw new IllegalArgumentException("ceiling <storeDir> | report <resultsDir>");
+        }
+    }
+
+    private final Path dir;
+    private final Map<String, Map<String, Run>> runs = new LinkedHashMap<>();
+    private final StringBuilder md = new StringBuilder();
+
+    private Summary(Path dir) throws IOException {
+        this.dir = dir;
+        for (String store : STORES) {
+            Map<String, Run> byName = new LinkedHashMap<>();
+            for (String simulation : SIMULATIONS) {
+                load(dir.resolve(store), store, simulation).ifPresent(r -> byName.put(simulation, r));
+            }
+            if (!byName.isEmpty()) {
+                runs.put(store, byName);
+            }
+        }
+    }
+
+    static Optional<Run> load(Path storeDir, String store, String simulation) throws IOException {
+        Path metrics = storeDir.resolve(simulation + ".metrics.json");
+        Path html = storeDir.resolve(simulation + ".report.html");
+        Path log = storeDir.resolve(simulation + ".log");
+        if (!Files.exists(log)) {
+            return Optional.empty();
+        }
+        List<Stats> stats = new ArrayList<>();
+        if (Files.exists(html)) {
+            Matcher row = ROW.matcher(Files.readString(html));
+            while (row.find()) {
+                Map<Integer, String> cells = new LinkedHashMap<>();
+                Matcher cell = CELL.matcher(row.group(2));
+                while (cell.find()) {
+                    cells.put(Integer.parseInt(cell.group(1)), cell.group(2).trim());
+                }
+                stats.add(new Stats(row.group(1).trim(), num(cells.get(2)), num(cells.get(4)),
+                        dbl(cells.get(8)), dbl(cells.get(10)), dbl(cells.get(11)), dbl(cells.get(12)),
+                        dbl(cells.get(13))));
+            }
+        }
+        List<String[]> assertions = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = ASSERTION.matcher(line);
+            if (m.matches()) {
+                assertions.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            }
+        }
+        JsonNode metricsJson = Files.exists(metrics) ? JSON.readTree(metrics.toFile()) : JSON.createObjectNode();
+        return Optional.of(new Run(store, simulation, stats, metricsJson, assertions, Files.exists(html)));
+    }
+
+    private static long num(String s) {
+        return s == null || s.isEmpty() || s.equals("-") ? 0 : Long.parseLong(s.replace(",", ""));
+    }
+
+    private static double dbl(String s) {
+        return s == null || s.isEmpty() || s.equals("-") ? Double.NaN : Double.parseDouble(s.replace(",", ""));
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    private Map<String, String> env() throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        Path file = dir.resolve("env.txt");
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    env.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        }
+        return env;
+    }
+
+    private double ceiling(String store) {
+        Run run = runs.getOrDefault(store, Map.of()).get("Ceiling");
+        return run == null ? 0 : run.request("max/live").map(run::perSecond).orElse(0.0);
+    }
+
+    private String report() throws IOException {
+        Map<String, String> env = env();
+        md.append("# Load-test summary, ").append(env.getOrDefault("date", "?")).append("\n\n");
+        md.append(f("Machine: %s CPUs (%s), %s. Service commit `%s`. Load average (1/5/15 min) before the run: %s; "
+                        + "after: %s. Measured phases: %s. Wall time: %s s.%n%n",
+                env.get("cpus"), env.get("cpu"), env.get("java"), env.get("commit"), env.get("load_before"),
+                env.get("load_after"), env.get("duration"), env.get("wall_seconds")));
+        md.append("Produced by `load-tests/run.sh` (the load generator, Redis and the service share this machine). "
+                + "Throughput is the measured phase's requests divided by its duration; latencies are Gatling's "
+                + "(whole milliseconds). Redis columns are `INFO` differences across the phase divided by its "
+                + "requests: *cmds* counts every command Redis ran, those inside scripts included; *scripts+pub* "
+                + "counts EVALSHA, EVAL and top-level PUBLISH; *reads* is `total_reads_processed` "
+                + "(one per request or pipelined batch a client sent, i.e. round trips, plus background). "
+                + "Exact per-call costs are in the round-trip table below.\n\n");
+
+        md.append("## Ceiling (cheapest route, `GET /observe/health/live`)\n\n| store | connections | requests/s |\n|---|---|---|\n");
+        for (String store : runs.keySet()) {
+            md.append(f("| %s | %s | %.0f |%n", store, env.getOrDefault("connections", "64"), ceiling(store)));
+        }
+        md.append("\n");
+
+        for (String store : runs.keySet()) {
+            scenarioTable(store);
+        }
+        roundTrips();
+        claims();
+        seedClaims();
+        md.append("\n## Files\n\nPer store: `<Simulation>.report.html` (Gatling's statistics page; the charts need "
+                + "the full report, which `load-tests/target/gatling/` keeps), `<Simulation>.log` (console, with "
+                + "assertion results), `<Simulation>.metrics.json` (phases, Redis INFO differences), "
+                + "`rss.txt`, `service.log`; `redis/roundtrips.json`, `sqlite-baseline.json`.\n");
+        return md.toString();
+    }
+
+    private void scenarioTable(String store) {
+        md.append("## ").append(store).append(" store\n\n");
+        md.append("| scenario | request | count | KO | req/s | % of ceiling | p50 | p95 | p99 | max (ms) "
+                + "| Redis cmds/req | scripts+pub/req | reads/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        double ceiling = ceiling(store);
+        for (Run run : runs.get(store).values()) {
+            if (!run.completed()) {
+                md.append(f("| %s | *no report: see %s/%s.log* |||||||||||%n", run.simulation(), store, run.simulation()));
+                continue;
+            }
+            for (Stats s : run.stats()) {
+                if (s.phase().equals("warmup")) {
+                    continue;
+                }
+                String redis = " | | | ";
+                Optional<JsonNode> phaseRedis = run.phase(s.phase()).map(p -> p.path("redis")).filter(r -> !r.isMissingNode());
+                if (phaseRedis.isPresent()) {
+                    JsonNode r = phaseRedis.get();
+                    long requests = run.requestsIn(s.phase());
+                    long all = 0;
+                    for (JsonNode c : r.path("commands")) {
+                        all += c.asLong();
+                    }
+                    JsonNode c = r.path("commands");
+                    long scripts = c.path("evalsha").asLong() + c.path("eval").asLong() + c.path("publish").asLong();
+                    redis = requests == 0 ? redis : f(" | %.2f | %.2f | %.2f ", all / (double) requests,
+                            scripts / (double) requests, r.path("reads").asLong() / (double) requests);
+                }
+                String share = s.phase().equals("max") && ceiling > 0 ? f("%.0f%%", 100 * run.perSecond(s) / ceiling) : "";
+                md.append(f("| %s | %s | %d | %d | %.0f | %s | %.0f | %.0f | %.0f | %.0f%s|%n", run.simulation(), s.name(),
+                        s.total(), s.ko(), run.perSecond(s), share, s.p50(), s.p95(), s.p99(), s.max(), redis));
+            }
+        }
+        md.append("\n");
+        JsonNode values = values(store, "ValidateHotPath");
+        List<String> notes = new ArrayList<>();
+        if (values.has("redis_bytes_per_session")) {
+            notes.add(f("Redis bytes per session: **%.0f** (`used_memory` difference across creating %d sessions of "
+                    + "distinct users, all of a session's keys and index entries included)",
+                    values.path("redis_bytes_per_session").asDouble(), values.path("sessions_created").asInt()));
+        }
+        runs.get(store).values().stream().filter(r -> r.simulation().equals("HeartbeatStorm")).findFirst()
+                .flatMap(r -> r.phase("fill").map(p -> p.path("redis")))
+                .filter(r -> !r.isMissingNode())
+                .ifPresent(r -> notes.add(f("Redis bytes per presence entry: **%.0f** (`used_memory` difference across "
+                                + "the fill phase, in which each of %d users sent a first heartbeat)",
+                        r.path("used_memory_delta").asDouble() / values(store, "HeartbeatStorm").path("presence_users").asInt(1),
+                        values(store, "HeartbeatStorm").path("presence_users").asInt())));
+        JsonNode delivery = values(store, "AdminRealtime").path("delivery_ms");
+        if (!delivery.isMissingNode()) {
+            notes.add(f("Heartbeat-to-admin delivery (%s): %d events, p50 %s ms, p95 %s ms, p99 %s ms, max %s ms",
+                    values(store, "AdminRealtime").path("delivery_setup").asText(), delivery.path("count").asLong(),
+                    delivery.path("p50").asText(), delivery.path("p95").asText(), delivery.path("p99").asText(),
+                    delivery.path("max").asText()));
+        }
+        notes.add("Service RSS (MB) after: " + rss(store));
+        for (String note : notes) {
+            md.append("- ").append(note).append("\n");
+        }
+        md.append("\n");
+    }
+
+    private JsonNode values(String store, String simulation) {
+        Run run = runs.getOrDefault(store, Map.of()).get(simulation);
+        return run == null ? JSON.createObjectNode() : run.metrics().path("values");
+    }
+
+    private String rss(String store) {
+        try {
+            Path file = dir.resolve(store).resolve("rss.txt");
+            if (!Files.exists(file)) {
+                return "?";
+            }
+            List<String> parts = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length == 2) {
+                    parts.add(f("%s %.0f", kv[0], Long.parseLong(kv[1]) / 1024.0));
+                }
+            }
+            return String.join(", ", parts);
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private void roundTrips() throws IOException {
+        Path file = dir.resolve("redis").resolve("roundtrips.json");
+        if (!Files.exists(file)) {
+            return;
+        }
+        JsonNode rt = JSON.readTree(file.toFile());
+        md.append("## Redis cost per API call (Redis store, measured)\n\n");
+        md.append("Method: ").append(rt.path("method").asText()).append(". *Round trips*: `total_reads_processed` "
+                + "difference (a pipelined batch is one read); *client commands*: what the service sent "
+                + "(`MONITOR` source = a client); *script commands*: run inside those scripts (`MONITOR` source = lua).\n\n");
+        md.append("| call | round trips | client commands | commands inside scripts |\n|---|---|---|---|\n");
+        rt.path("calls").properties().forEach(e -> md.append(f("| %s | %d | %s | %s |%n", e.getKey(),
+                e.getValue().path("round_trips").asLong(), commands(e.getValue().path("client_commands")),
+                commands(e.getValue().path("script_commands")))));
+        rt.path("failures").properties().forEach(e -> md.append(f("| %s | failed: %s | | |%n", e.getKey(), e.getValue().asText())));
+        md.append("\n");
+    }
+
+    private static String commands(JsonNode map) {
+        List<String> parts = new ArrayList<>();
+        map.properties().forEach(e -> parts.add(e.getKey().toUpperCase(Locale.ROOT) + "×" + e.getValue().asLong()));
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
+    }
+
+    /** Every Gatling assertion of every run: the README's claims, held or not in this run. */
+    private void claims() {
+        md.append("## Our claims (Gatling assertions), this run\n\n");
+        md.append("Throughput targets are asserted as a count: requests in the `max` phase ≥ share × ceiling × "
+                + "phase seconds.\n\n| store | scenario | assertion | actual | held |\n|---|---|---|---|---|\n");
+        for (String store : runs.keySet()) {
+            for (Run run : runs.get(store).values()) {
+                if (run.assertions().isEmpty() && !run.simulation().equals("Ceiling")) {
+                    md.append(f("| %s | %s | (did not run to the end: see the log) | | **not held** |%n", store, run.simulation()));
+                }
+                for (String[] a : run.assertions()) {
+                    md.append(f("| %s | %s | %s | %s | %s |%n", store, run.simulation(), a[0], a[2],
+                            a[1].equals("true") ? "held" : "**not held**"));
+                }
+            }
+        }
+        md.append("\n");
+    }
+
+    private void seedClaims() throws IOException {
+        Path file = dir.resolve("sqlite-baseline.json");
+        md.append("## Seed 003's claims\n\n");
+        md.append("| claim | comparison used | measured | verdict |\n|---|---|---|---|\n");
+        JsonNode sq = Files.exists(file) ? JSON.readTree(file.toFile()) : null;
+        if (sq != null) {
+            JsonNode s = sq.path("sqlite_lookup");
+            JsonNode r = sq.path("redis_lookup");
+            double reduction = 1 - r.path("p50_us").asDouble() / s.path("p50_us").asDouble();
+            md.append(f("| Session lookup ~90%% faster (with Redis) | One session lookup, store call only, %d threads "
+                            + "with a connection each, %d s, %d sessions: Redis = the exact validate command the service "
+                            + "sends (one EVALSHA), replayed; SQLite %s = `SELECT data WHERE token_hash=? AND expires_at>?` "
+                            + "on a WAL file with the same rows. Holds if Redis p50 is ≥ 85%% lower. | Redis p50 %.1f µs "
+                            + "(p99 %.1f), SQLite p50 %.1f µs (p99 %.1f): Redis is %.0f%% %s | %s |%n",
+                    sq.path("connections").asInt(), sq.path("seconds").asInt(), sq.path("sessions").asInt(),
+                    sq.path("sqlite_version").asText(), r.path("p50_us").asDouble(), r.path("p99_us").asDouble(),
+                    s.path("p50_us").asDouble(), s.path("p99_us").asDouble(), Math.abs(reduction) * 100,
+                    reduction >= 0 ? "faster" : "slower", reduction >= 0.85 ? "holds" : "**does not hold**"));
+        } else {
+            md.append("| Session lookup ~90% faster | SQLite baseline | not run | not testable in this run |\n");
+        }
+        JsonNode cache = values("redis", "UserCache");
+        Run cacheRun = runs.getOrDefault("redis", Map.of()).get("UserCache");
+        if (cacheRun != null && cacheRun.completed()) {
+            long gets = cacheRun.request("cache/cache get").map(Stats::total).orElse(0L);
+            long puts = cacheRun.request("cache/cache put").map(Stats::total).orElse(0L);
+            double hit = gets == 0 ? 0 : 1 - puts / (double) gets;
+            md.append(f("| 80%% fewer API calls with user-data caching | UserCache (Redis store): read-through, each "
+                            + "404 stands for one origin API call; saved = hits / reads. The configured workload sends "
+                            + "%.0f%% of reads to already-cached users. | %d reads, %d misses: %.1f%% of origin calls "
+                            + "saved | not testable as a property of the service: the saving equals the hit ratio, which "
+                            + "the client's access pattern and the TTL decide (here set to %.0f%% by the test itself) |%n",
+                    cache.path("configured_hit_ratio").asDouble() * 100, gets, puts, hit * 100,
+                    cache.path("configured_hit_ratio").asDouble() * 100));
+        }
+        if (sq != null) {
+            double ratio = sq.path("redis_lookup").path("per_second").asDouble()
+                    / sq.path("sqlite_lookup").path("per_second").asDouble();
+            md.append(f("| 10x+ concurrent sessions | Read as: session lookups/s at the same concurrency (%d clients), "
+                            + "Redis vs the SQLite baseline, as above. (Neither store caps the number of live sessions; "
+                            + "that reading is not testable.) Holds if ≥ 10×. | Redis %.0f/s, SQLite %.0f/s: %.2f× | %s |%n",
+                    sq.path("connections").asInt(), sq.path("redis_lookup").path("per_second").asDouble(),
+                    sq.path("sqlite_lookup").path("per_second").asDouble(), ratio,
+                    ratio >= 10 ? "holds" : "**does not hold**"));
+            double redisBytes = values("redis", "ValidateHotPath").path("redis_bytes_per_session").asDouble();
+            double sqliteBytes = sq.path("sqlite_bytes_per_session").asDouble();
+            if (redisBytes > 0) {
+                md.append(f("| 60%% less memory than SQLite | Bytes per session: Redis `used_memory` difference per "
+                                + "session created (ValidateHotPath) vs SQLite file bytes per row (same session JSON, "
+                                + "primary key + user index). Holds if Redis ≤ 40%% of SQLite. | Redis %.0f B, SQLite "
+                                + "%.0f B: Redis uses %.0f%% of SQLite's | %s |%n", redisBytes, sqliteBytes,
+                        100 * redisBytes / sqliteBytes, redisBytes <= 0.4 * sqliteBytes ? "holds" : "**does not hold**"));
+            }
+        }
+        md.append("\n");
+    }
+}
