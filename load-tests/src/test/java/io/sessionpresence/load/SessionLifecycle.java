@@ -7,6 +7,7 @@ import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import io.gatling.javaapi.core.ChainBuilder;
@@ -44,11 +45,10 @@ public class SessionLifecycle extends PhasedSimulation {
         setUp(phases(
                 new Phase("warmup", users("warmup", LoadConfig.warmup())),
                 new Phase("lifecycle", users("lifecycle", LoadConfig.duration()))))
-                .assertions(Stream.concat(
-                        Stream.of(global().failedRequests().count().is(0L)),
+                .assertions(assertions(List.of(global().failedRequests().count().is(0L)),
                         Stream.of("create", "validate", "refresh", "stats", "logout", "validate after logout")
                                 .map(call -> details("lifecycle/" + call).responseTime().percentile(99.0)
-                                        .lt(targets.lifecycleP99Ms())))
-                        .toList());
+                                        .lt(targets.lifecycleP99Ms()))
+                                .toList()));
     }
 }

@@ -91,9 +91,8 @@ public class UserCache extends PhasedSimulation {
         setUp(phases(
                 new Phase("warmup", reads("warmup", mix, LoadConfig.warmup())),
                 new Phase("cache", reads("cache", mix, LoadConfig.duration()))))
-                .assertions(
-                        global().failedRequests().count().is(0L),
+                .assertions(assertions(List.of(global().failedRequests().count().is(0L)), List.of(
                         details("cache/cache get").responseTime().percentile(99.0).lt(targets.cacheP99Ms()),
-                        details("cache/cache put").responseTime().percentile(99.0).lt(targets.cacheP99Ms()));
+                        details("cache/cache put").responseTime().percentile(99.0).lt(targets.cacheP99Ms()))));
     }
 }

@@ -6,6 +6,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 
@@ -27,6 +28,20 @@ public abstract class PhasedSimulation extends Simulation {
     protected final Setup setup = new Setup();
     protected final String store = setup.store();
     protected final Targets targets = Targets.forStore(store);
+
+    /**
+     * The run's assertions: {@code correctness} always (no failed request; every response check
+     * already fails its request); {@code speed} (latency and throughput targets) unless
+     * {@code -DassertSpeed=false}, which the CI smoke uses on a shared machine: speed is judged by
+     * run.sh, correctness everywhere.
+     */
+    protected static List<Assertion> assertions(List<Assertion> correctness, List<Assertion> speed) {
+        List<Assertion> all = new ArrayList<>(correctness);
+        if (Boolean.parseBoolean(LoadConfig.string("assertSpeed", "true"))) {
+            all.addAll(speed);
+        }
+        return all;
+    }
 
     /** The chain mark(p1) -> p1 -> mark(p2) -> p2 ... ; the last phase ends in {@link #after()}. */
     protected PopulationBuilder phases(Phase... phases) {
