@@ -24,6 +24,7 @@ import io.sessionpresence.config.Settings;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
@@ -131,6 +132,7 @@ public final class Main {
                     .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody))
                     .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
                     .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
+                    .addFilter(new SecurityHeaders())
                     .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
             ErrorHandlers.register(routing);
 
