@@ -7,6 +7,8 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
 import io.sessionpresence.admin.AdminRoutes;
 import io.sessionpresence.admin.MemoryStoreStats;
 import io.sessionpresence.admin.RedisStoreStats;
@@ -42,6 +44,7 @@ import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryExpiringEntries;
 import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.StoreHealth;
 import io.sessionpresence.store.StoreSelector;
 
 /**
@@ -139,6 +142,13 @@ public final class Main {
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     .directHandlers(ErrorHandlers.directHandlers())
+                    .addFeature(ObserveFeature.builder()
+                            .config(config.get("server.features.observe"))
+                            .addObserver(HealthObserver.builder()
+                                    .details(true)
+                                    .addCheck(new StoreHealth(backend))
+                                    .build())
+                            .build())
                     .routing(routing)
                     .build()
                     .start();
