@@ -7,6 +7,8 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
 import io.sessionpresence.admin.AdminRoutes;
 import io.sessionpresence.admin.MemoryStoreStats;
 import io.sessionpresence.admin.RedisStoreStats;
@@ -24,6 +26,7 @@ import io.sessionpresence.config.Settings;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
@@ -41,6 +44,7 @@ import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryExpiringEntries;
 import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.StoreHealth;
 import io.sessionpresence.store.StoreSelector;
 
 /**
@@ -131,12 +135,20 @@ public final class Main {
                     .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody))
                     .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
                     .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
+                    .addFilter(new SecurityHeaders())
                     .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
             ErrorHandlers.register(routing);
 
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     .directHandlers(ErrorHandlers.directHandlers())
+                    .addFeature(ObserveFeature.builder()
+                            .config(config.get("server.features.observe"))
+                            .addObserver(HealthObserver.builder()
+                                    .details(true)
+                                    .addCheck(new StoreHealth(backend))
+                                    .build())
+                            .build())
                     .routing(routing)
                     .build()
                     .start();
