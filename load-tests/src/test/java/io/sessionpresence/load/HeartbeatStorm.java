@@ -34,13 +34,18 @@ import io.sessionpresence.load.support.PhasedSimulation;
  * <li>{@code fill}: every user's first heartbeat (Redis bytes per presence entry);</li>
  * <li>{@code max}: {@code -Dconnections} connections in a closed loop (throughput vs ceiling);</li>
  * <li>{@code storm}: the heartbeat rate again, while {@code -DadminReaders} admins page through
- *     {@code /admin/presence?limit=100} (p99 of a page with all users present).</li>
+ *     {@code /admin/presence?limit=100} (half refresh the newest page, half page through all
+ *     users by next_cursor; p99 of a page with all users present, reported apart).</li>
  * </ul>
  */
 public class HeartbeatStorm extends PhasedSimulation {
+    /** Request names of the newest page and of the pages after it. */
+    private static final String FIRST = "(first)";
+    private static final String NEXT = "(next)";
+
     private final int users = LoadConfig.integer("users", 10_000);
     private final int period = LoadConfig.integer("period", 10);
-    private final int adminReaders = LoadConfig.integer("adminReaders", 2);
+    private final int adminReaders = LoadConfig.integer("adminReaders", 4);
     private final int adminPauseMs = LoadConfig.integer("adminPauseMs", 50);
     private final int pageSize = LoadConfig.integer("pageSize", 100);
 
@@ -58,18 +63,23 @@ public class HeartbeatStorm extends PhasedSimulation {
                 .protocols(Api.sharedProtocol());
     }
 
+    /**
+     * {@code readers} admins in a closed loop, {@code -DadminPauseMs} apart: odd ones refresh the
+     * newest page (a dashboard), even ones follow next_cursor to the end and start again.
+     */
     private PopulationBuilder adminReaders(String phase, Duration duration) {
         return scenario(phase + " admin")
-                .exec(session -> session.set("cursor", "0"))
+                .exec(session -> session.set("cursor", "0").set("pager", session.userId() % 2 == 0))
                 .exec(during(duration).on(
-                        exec(http(phase + "/admin presence page")
+                        exec(http(session -> phase + "/admin presence page "
+                                + (session.getString("cursor").equals("0") ? FIRST : NEXT))
                                 .get("/admin/presence?limit=" + pageSize + "&cursor=#{cursor}")
                                 .header("Authorization", "Bearer " + LoadConfig.adminToken())
                                 .check(status().is(200),
                                         jsonPath("$.count").ofInt().gte(users),
                                         regex("\"next_cursor\":(\\d+)").optional().saveAs("next")))
-                                .exec(session -> session.set("cursor", session.contains("next")
-                                        ? session.getString("next") : "0").remove("next"))
+                                .exec(session -> session.set("cursor", session.getBoolean("pager")
+                                        && session.contains("next") ? session.getString("next") : "0").remove("next"))
                                 .pause(Duration.ofMillis(adminPauseMs))))
                 .injectOpen(atOnceUsers(adminReaders))
                 .protocols(Api.protocol());
@@ -79,7 +89,10 @@ public class HeartbeatStorm extends PhasedSimulation {
         FeederBuilder<Object> all = usersFeeder("lt-hb-", users);
         List<Assertion> speed = new ArrayList<>(List.of(
                 details("storm/heartbeat").responseTime().percentile(99.0).lt(targets.heartbeatP99Ms()),
-                details("storm/admin presence page").responseTime().percentile(99.0).lt(targets.adminPageP99Ms())));
+                details("storm/admin presence page " + FIRST).responseTime().percentile(99.0)
+                        .lt(targets.adminPageP99Ms()),
+                details("storm/admin presence page " + NEXT).responseTime().percentile(99.0)
+                        .lt(targets.adminPageP99Ms())));
         if (LoadConfig.ceiling() > 0) {
             speed.add(details("max/heartbeat").successfulRequests().count()
                     .gte(countAtShareOfCeiling(targets.heartbeatShareOfCeiling(), LoadConfig.duration())));

@@ -31,7 +31,7 @@ import io.sessionpresence.load.support.Setup;
  */
 public class ValidateHotPath extends PhasedSimulation {
     private final int sessions = LoadConfig.integer("sessions", 10_000);
-    private final int rate = LoadConfig.integer("rate", 2_000);
+    private final int rate = LoadConfig.integer("rate", 1_000);
 
     {
         RedisSnapshot before = metrics.snapshot();

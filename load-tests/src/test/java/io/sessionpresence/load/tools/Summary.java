@@ -206,6 +206,12 @@ public final class Summary {
         md.append("| scenario | request | count | KO | req/s | % of ceiling | p50 | p95 | p99 | max (ms) "
                 + "| Redis cmds/req | scripts+pub/req | reads/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double ceiling = ceiling(store);
+        for (String simulation : SIMULATIONS) {
+            Path skipped = dir.resolve(store).resolve(simulation + ".skipped");
+            if (Files.exists(skipped)) {
+                md.append(f("| %s | *skipped: %s* |||||||||||%n", simulation, read(skipped)));
+            }
+        }
         for (Run run : runs.get(store).values()) {
             if (!run.completed()) {
                 md.append(f("| %s | *no report: see %s/%s.log* |||||||||||%n", run.simulation(), store, run.simulation()));
@@ -261,6 +267,14 @@ public final class Summary {
             md.append("- ").append(note).append("\n");
         }
         md.append("\n");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private JsonNode values(String store, String simulation) {
