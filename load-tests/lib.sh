@@ -55,7 +55,7 @@ start_service() {
   local java; java=$(find_java)
   SERVICE_LOG=${SERVICE_LOG:-/dev/null}
   (cd "$ROOT_DIR" && exec env PORT="$port" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
-      ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
+      ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   STARTED_PIDS+=("$SERVICE_PID")
   wait_http "http://127.0.0.1:$port/observe/health/live" 60

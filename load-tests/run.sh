@@ -9,7 +9,8 @@
 #
 # Knobs (environment): STORES, SIMULATIONS, DURATION (s per measured phase), WARMUP (s),
 # CONNECTIONS, RESULTS (output folder), JAVA (a JDK 25 java), EXTRA (more -D properties for
-# every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000").
+# every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1 (record the service with
+# Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for finding the cause of a miss).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 trap stop_all EXIT INT TERM
@@ -72,7 +73,12 @@ for store in $STORES; do
     redis_args=(-DredisUrl="$REDIS_URL")
   fi
   port=$(free_port)
-  SERVICE_LOG="$dir/service.log" start_service "$store" "$port" "$REDIS_URL"
+  SERVICE_JAVA_OPTS=""
+  if [ "${JFR:-0}" = 1 ]; then
+    mkdir -p "$LOAD_DIR/target/jfr"
+    SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=$LOAD_DIR/target/jfr/$store.jfr,settings=profile"
+  fi
+  SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service.log" start_service "$store" "$port" "$REDIS_URL"
   base="http://127.0.0.1:$port"
   echo "started $(rss_kb "$SERVICE_PID")" >"$dir/rss.txt"
 
