@@ -3,7 +3,9 @@
 
 LOAD_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$LOAD_DIR")
-SERVICE_JAR="$ROOT_DIR/target/session-presence-0.1.0-SNAPSHOT.jar"
+# The service to build and measure: this checkout, or another one (SERVICE_ROOT=/path/to/checkout).
+SERVICE_ROOT=${SERVICE_ROOT:-$ROOT_DIR}
+SERVICE_JAR="$SERVICE_ROOT/target/session-presence-0.1.0-SNAPSHOT.jar"
 ADMIN_TOKEN_FOR_LOAD=${ADMIN_TOKEN_FOR_LOAD:-load-admin-token}
 STARTED_PIDS=()
 
@@ -46,7 +48,7 @@ wait_http() {
 
 build_service() {
   log "building the service (mvn package -DskipTests)"
-  (cd "$ROOT_DIR" && mvn -B -q package -DskipTests)
+  (cd "$SERVICE_ROOT" && mvn -B -q package -DskipTests)
 }
 
 # start_service STORE PORT [REDIS_URL] -> sets SERVICE_PID; logs to $SERVICE_LOG.
@@ -54,7 +56,7 @@ start_service() {
   local store=$1 port=$2 redis_url=${3:-}
   local java; java=$(find_java)
   SERVICE_LOG=${SERVICE_LOG:-/dev/null}
-  (cd "$ROOT_DIR" && exec env PORT="$port" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
+  (cd "$SERVICE_ROOT" && exec env PORT="$port" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
       ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   STARTED_PIDS+=("$SERVICE_PID")

@@ -8,105 +8,111 @@
 #   STORES=memory SIMULATIONS="SessionLifecycle" DURATION=5 load-tests/run.sh   # a quick look
 #
 # Knobs (environment): STORES, SIMULATIONS, DURATION (s per measured phase), WARMUP (s),
-# CONNECTIONS, RESULTS (output folder), JAVA (a JDK 25 java), EXTRA (more -D properties for
+# CONNECTIONS, RESULTS (output folder), SERVICE_ROOT (measure another checkout of the service), JAVA (a JDK 25 java), EXTRA (more -D properties for
 # every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1 (record the service with
 # Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for finding the cause of a miss).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-trap stop_all EXIT INT TERM
+# Everything runs inside main, which bash reads whole before running it: editing this file
+# while a run is going on cannot change what that run does.
+main() {
+  trap stop_all EXIT INT TERM
 
-STORES=${STORES:-"redis memory"}
-SIMULATIONS=${SIMULATIONS:-"SessionLifecycle ValidateHotPath HeartbeatStorm UserCache AdminRealtime"}
-DURATION=${DURATION:-15}
-WARMUP=${WARMUP:-5}
-CONNECTIONS=${CONNECTIONS:-64}
-RESULTS=${RESULTS:-"$LOAD_DIR/results/$(date -u +%Y-%m-%d)"}
-JAVA=$(find_java); export JAVA
-started=$(date +%s)
+  STORES=${STORES:-"redis memory"}
+  SIMULATIONS=${SIMULATIONS:-"SessionLifecycle ValidateHotPath HeartbeatStorm UserCache AdminRealtime"}
+  DURATION=${DURATION:-15}
+  WARMUP=${WARMUP:-5}
+  CONNECTIONS=${CONNECTIONS:-64}
+  RESULTS=${RESULTS:-"$LOAD_DIR/results/$(date -u +%Y-%m-%d)"}
+  JAVA=$(find_java); export JAVA
+  started=$(date +%s)
 
-mkdir -p "$RESULTS"
-rm -rf "${RESULTS:?}"/*
-{
-  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "commit=$(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "cpus=$(nproc)"
-  echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
-  echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
-  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "duration=$DURATION warmup=$WARMUP connections=$CONNECTIONS"
-} >"$RESULTS/env.txt"
+  mkdir -p "$RESULTS"
+  rm -rf "${RESULTS:?}"/*
+  {
+    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit=$(git -C "$SERVICE_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "cpus=$(nproc)"
+    echo "cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
+    echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
+    echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "duration=$DURATION warmup=$WARMUP connections=$CONNECTIONS"
+  } >"$RESULTS/env.txt"
 
-build_service
-log "compiling the simulations"
-mvn -B -q -f "$LOAD_DIR/pom.xml" test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$LOAD_DIR/target/classpath.txt" -Dmdep.includeScope=test >/dev/null
-TOOLS_CP="$LOAD_DIR/target/test-classes:$(cat "$LOAD_DIR/target/classpath.txt")"
-tool() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
+  build_service
+  log "compiling the simulations"
+  mvn -B -q -f "$LOAD_DIR/pom.xml" test-compile dependency:build-classpath \
+      -Dmdep.outputFile="$LOAD_DIR/target/classpath.txt" -Dmdep.includeScope=test >/dev/null
+  TOOLS_CP="$LOAD_DIR/target/test-classes:$(cat "$LOAD_DIR/target/classpath.txt")"
+  tool() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
 
-REDIS_PORT=$(free_port)
-start_redis "$REDIS_PORT"
-REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  REDIS_PORT=$(free_port)
+  start_redis "$REDIS_PORT"
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 
-# run_simulation STORE SIMULATION BASE_URL [-D...]: keeps the log, the report page and the RSS.
-run_simulation() {
-  local store=$1 simulation=$2 base_url=$3; shift 3
-  local dir="$RESULTS/$store"
-  log "$store: $simulation"
-  gatling "$simulation" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
-      -Dconnections="$CONNECTIONS" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
-  local report
-  report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
-  if [ -n "$report" ] && [ -f "$report/index.html" ]; then
-    cp "$report/index.html" "$dir/$simulation.report.html"
-  else
-    log "$store: $simulation produced no report (see $dir/$simulation.log)"
-  fi
-  echo "$simulation $(rss_kb "$SERVICE_PID")" >>"$dir/rss.txt"
+  # run_simulation STORE SIMULATION BASE_URL [-D...]: keeps the log, the report page and the RSS.
+  run_simulation() {
+    local store=$1 simulation=$2 base_url=$3; shift 3
+    local dir="$RESULTS/$store"
+    log "$store: $simulation"
+    gatling "$simulation" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
+        -Dconnections="$CONNECTIONS" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
+    local report
+    report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
+    if [ -n "$report" ] && [ -f "$report/index.html" ]; then
+      cp "$report/index.html" "$dir/$simulation.report.html"
+    else
+      log "$store: $simulation produced no report (see $dir/$simulation.log)"
+    fi
+    echo "$simulation $(rss_kb "$SERVICE_PID")" >>"$dir/rss.txt"
+  }
+
+  for store in $STORES; do
+    dir="$RESULTS/$store"
+    mkdir -p "$dir"
+    redis_args=()
+    if [ "$store" = redis ]; then
+      redis-cli -p "$REDIS_PORT" flushall >/dev/null
+      redis_args=(-DredisUrl="$REDIS_URL")
+    fi
+    port=$(free_port)
+    SERVICE_JAVA_OPTS=""
+    if [ "${JFR:-0}" = 1 ]; then
+      mkdir -p "$LOAD_DIR/target/jfr"
+      SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=$LOAD_DIR/target/jfr/$store.jfr,settings=profile"
+    fi
+    SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service.log" start_service "$store" "$port" "$REDIS_URL"
+    base="http://127.0.0.1:$port"
+    echo "started $(rss_kb "$SERVICE_PID")" >"$dir/rss.txt"
+
+    # The first simulation also warms the service's JIT: give it a longer warm-up.
+    run_simulation "$store" Ceiling "$base" "${redis_args[@]}" -Dwarmup=$(( WARMUP > 10 ? WARMUP : 10 ))
+    ceiling=$(tool Summary ceiling "$dir")
+    log "$store: ceiling $ceiling requests/s"
+    for simulation in $SIMULATIONS; do
+      if [ "$simulation" = AdminRealtime ] \
+          && [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/socket.io/?EIO=4&transport=polling")" = 404 ]; then
+        log "$store: AdminRealtime skipped: this build has no /socket.io (realtime layer not merged)"
+        echo "this build of the service has no /ws or /socket.io route (the realtime layer is not merged)" \
+            >"$dir/AdminRealtime.skipped"
+        continue
+      fi
+      run_simulation "$store" "$simulation" "$base" "${redis_args[@]}" -Dceiling="$ceiling"
+    done
+    if [ "$store" = redis ]; then
+      log "redis: round trips per call and the SQLite baseline"
+      tool RoundTrips "$base" "$REDIS_URL" "$ADMIN_TOKEN_FOR_LOAD" "$dir/roundtrips.json" >"$dir/roundtrips.log" 2>&1 \
+          || log "RoundTrips failed (see $dir/roundtrips.log)"
+      tool SqliteBaseline "$REDIS_URL" "$CONNECTIONS" "$DURATION" "$dir/roundtrips.json" "$RESULTS/sqlite-baseline.json" \
+          >"$RESULTS/sqlite-baseline.log" 2>&1 || log "SqliteBaseline failed (see $RESULTS/sqlite-baseline.log)"
+    fi
+    stop_pid "$SERVICE_PID"
+  done
+
+  echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/env.txt"
+  echo "wall_seconds=$(( $(date +%s) - started ))" >>"$RESULTS/env.txt"
+  tool Summary report "$RESULTS" >"$RESULTS/summary.md"
+  log "wrote $RESULTS/summary.md ($(( $(date +%s) - started )) s)"
 }
 
-for store in $STORES; do
-  dir="$RESULTS/$store"
-  mkdir -p "$dir"
-  redis_args=()
-  if [ "$store" = redis ]; then
-    redis-cli -p "$REDIS_PORT" flushall >/dev/null
-    redis_args=(-DredisUrl="$REDIS_URL")
-  fi
-  port=$(free_port)
-  SERVICE_JAVA_OPTS=""
-  if [ "${JFR:-0}" = 1 ]; then
-    mkdir -p "$LOAD_DIR/target/jfr"
-    SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=$LOAD_DIR/target/jfr/$store.jfr,settings=profile"
-  fi
-  SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service.log" start_service "$store" "$port" "$REDIS_URL"
-  base="http://127.0.0.1:$port"
-  echo "started $(rss_kb "$SERVICE_PID")" >"$dir/rss.txt"
-
-  # The first simulation also warms the service's JIT: give it a longer warm-up.
-  run_simulation "$store" Ceiling "$base" "${redis_args[@]}" -Dwarmup=$(( WARMUP > 10 ? WARMUP : 10 ))
-  ceiling=$(tool Summary ceiling "$dir")
-  log "$store: ceiling $ceiling requests/s"
-  for simulation in $SIMULATIONS; do
-    if [ "$simulation" = AdminRealtime ] \
-        && [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/socket.io/?EIO=4&transport=polling")" = 404 ]; then
-      log "$store: AdminRealtime skipped: this build has no /socket.io (realtime layer not merged)"
-      echo "this build of the service has no /ws or /socket.io route (the realtime layer is not merged)" \
-          >"$dir/AdminRealtime.skipped"
-      continue
-    fi
-    run_simulation "$store" "$simulation" "$base" "${redis_args[@]}" -Dceiling="$ceiling"
-  done
-  if [ "$store" = redis ]; then
-    log "redis: round trips per call and the SQLite baseline"
-    tool RoundTrips "$base" "$REDIS_URL" "$ADMIN_TOKEN_FOR_LOAD" "$dir/roundtrips.json" >"$dir/roundtrips.log" 2>&1 \
-        || log "RoundTrips failed (see $dir/roundtrips.log)"
-    tool SqliteBaseline "$REDIS_URL" "$CONNECTIONS" "$DURATION" "$dir/roundtrips.json" "$RESULTS/sqlite-baseline.json" \
-        >"$RESULTS/sqlite-baseline.log" 2>&1 || log "SqliteBaseline failed (see $RESULTS/sqlite-baseline.log)"
-  fi
-  stop_pid "$SERVICE_PID"
-done
-
-echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/env.txt"
-echo "wall_seconds=$(( $(date +%s) - started ))" >>"$RESULTS/env.txt"
-tool Summary report "$RESULTS" >"$RESULTS/summary.md"
-log "wrote $RESULTS/summary.md ($(( $(date +%s) - started )) s)"
+main "$@"
