@@ -64,7 +64,9 @@ public final class Settings {
     /** A YAML list, or a comma-separated string (how lists arrive from environment variables). */
     public static List<String> list(Config root, String key) {
         Config node = root.get(key);
-        if (node.type() == Config.Type.LIST) {
+        // An override (environment, tests) gives a list as one comma-separated value; it shows as
+        // the value of the YAML list node and wins over the list's elements.
+        if (node.type() == Config.Type.LIST && !node.hasValue()) {
             return node.asList(String.class).orElse(List.of()).stream()
                     .map(String::trim).filter(s -> !s.isEmpty()).toList();
         }

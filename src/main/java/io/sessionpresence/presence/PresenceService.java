@@ -87,7 +87,7 @@ public final class PresenceService {
         }
         Presence entry = new Presence(visitor.user(), visitor.ip(), visitor.ua(), safePage,
                 System.currentTimeMillis(), visitor.verified());
-        presence.put(entry.key(), Json.writeString(entry), settings.ttlSeconds() * 1000,
+        presence.put(entry.key(), Json.writeString(entry), entry.lastSeen() + settings.ttlSeconds() * 1000,
                 presenceEvent(type, entry));
         return entry;
     }
@@ -100,7 +100,7 @@ public final class PresenceService {
         Map<String, Object> data = Json.fields("type", "session_activity", "sid", id, "session_id", id,
                 "user", entry.user(), "ip", entry.ip(), "ua", entry.ua(), "last_activity", entry.lastActivity(),
                 "verified", entry.verified());
-        activity.put(id, Json.writeString(entry), settings.activityTtlSeconds() * 1000,
+        activity.put(id, Json.writeString(entry), entry.lastActivity() + settings.activityTtlSeconds() * 1000,
                 new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
         return entry;
     }

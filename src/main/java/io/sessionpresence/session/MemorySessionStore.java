@@ -93,9 +93,12 @@ public final class MemorySessionStore implements SessionStore {
         };
     }
 
+    /** Stored first, admitted second: a concurrent create that evicts it always finds it to remove. */
     @Override
     public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
         long now = System.currentTimeMillis();
+        byToken.put(tokenHash, session);
+        byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
         List<String> evicted = new ArrayList<>();
         AtomicBoolean rejected = new AtomicBoolean();
         byUser.asMap().compute(session.userId(), (user, index) -> {
@@ -116,10 +119,9 @@ public final class MemorySessionStore implements SessionStore {
             return UserIndex.of(live);
         });
         if (rejected.get()) {
+            removeSession(session.sessionId());
             return CreateResult.rejected();
         }
-        byToken.put(tokenHash, session);
-        byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
         evicted.forEach(this::removeSession);
         return new CreateResult(true, List.copyOf(evicted));
     }

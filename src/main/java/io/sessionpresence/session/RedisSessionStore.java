@@ -99,24 +99,29 @@ public final class RedisSessionStore implements SessionStore {
         return MapCacheOptions.<String, String>name(name).codec(StringCodec.INSTANCE);
     }
 
+    /**
+     * The session is written first and admitted to the user's index second, so that a concurrent
+     * create that evicts it always finds it to remove; a rejected session is deleted again (its
+     * token was never handed out).
+     */
     @Override
     public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
         long now = System.currentTimeMillis();
-        List<String> result = script.eval(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST,
-                List.of(keys.userSessions(session.userId()), keys.activeUsers()),
-                Long.toString(now), session.sessionId(), Long.toString(session.expiresAt()),
-                Integer.toString(maxPerUser), policy.configName(), session.userId());
-        if (!"1".equals(result.getFirst())) {
-            return CreateResult.rejected();
-        }
-        List<String> evicted = List.copyOf(result.subList(1, result.size()));
-
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         putAsync(batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE), tokenHash, Json.writeString(session), session, now);
         batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE)
                 .fastPutAsync(session.sessionId(), tokenHash, session.ttlMillis(now), TimeUnit.MILLISECONDS);
         batch.execute();
 
+        List<String> result = script.eval(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST,
+                List.of(keys.userSessions(session.userId()), keys.activeUsers()),
+                Long.toString(now), session.sessionId(), Long.toString(session.expiresAt()),
+                Integer.toString(maxPerUser), policy.configName(), session.userId());
+        if (!"1".equals(result.getFirst())) {
+            removeSessions(List.of(session.sessionId()));
+            return CreateResult.rejected();
+        }
+        List<String> evicted = List.copyOf(result.subList(1, result.size()));
         if (!evicted.isEmpty()) {
             removeSessions(evicted);
         }

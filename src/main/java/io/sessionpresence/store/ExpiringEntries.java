@@ -15,10 +15,11 @@ import io.sessionpresence.realtime.AdminEvent;
 public interface ExpiringEntries {
 
     /**
-     * Writes an entry that expires {@code ttlMillis} from now and announces {@code event} to every
-     * instance's admin room in the same round trip.
+     * Writes an entry that expires at {@code expiresAt} (epoch ms) and announces {@code event} to
+     * every instance's admin room in the same round trip. Callers derive the expiry from the
+     * timestamp inside the entry, so newest-first order is the entries' own time order.
      */
-    void put(String key, String json, long ttlMillis, AdminEvent event);
+    void put(String key, String json, long expiresAt, AdminEvent event);
 
     Optional<String> get(String key);
 

@@ -1,30 +1,37 @@
 package io.sessionpresence.store;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.sessionpresence.realtime.AdminEvent;
 import io.sessionpresence.realtime.AdminEvents;
 
 /**
- * Caffeine entries expiring at their own deadline. Caffeine's scheduler removes them on time (so
- * expiry events are prompt, like Redisson's eviction task); newest-first reads use Caffeine's
- * expiration order ({@code youngest}), which reads only the entries returned.
+ * Caffeine entries expiring at their own deadline; Caffeine's scheduler removes them on time, so
+ * expiry events are prompt (like Redisson's eviction task). Newest-first reads walk a skip list
+ * ordered by expiry, the counterpart of Redisson's expiry ZSET, and read only what they return.
  */
 public final class MemoryExpiringEntries implements ExpiringEntries {
     private record Entry(String json, long expiresAt) {
     }
 
+    private record Slot(long expiresAt, String key) {
+        static final Comparator<Slot> NEWEST_FIRST = Comparator.comparingLong(Slot::expiresAt).reversed()
+                .thenComparing(Slot::key);
+    }
+
     private final List<BiConsumer<String, String>> expiryListeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentSkipListSet<Slot> byExpiry = new ConcurrentSkipListSet<>(Slot.NEWEST_FIRST);
     private final Cache<String, Entry> cache;
-    private final Policy.VarExpiration<String, Entry> expiration;
     private final AdminEvents events;
 
     public MemoryExpiringEntries(AdminEvents events) {
@@ -33,17 +40,26 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
                 .expireAfter(Expiries.<String, Entry>atEpochMillis(Entry::expiresAt))
                 .scheduler(Scheduler.systemScheduler())
                 .evictionListener((String key, Entry entry, RemovalCause cause) -> {
-                    if (cause == RemovalCause.EXPIRED && key != null && entry != null) {
-                        expiryListeners.forEach(l -> l.accept(key, entry.json()));
+                    if (key != null && entry != null) {
+                        byExpiry.remove(new Slot(entry.expiresAt(), key));
+                        if (cause == RemovalCause.EXPIRED) {
+                            expiryListeners.forEach(l -> l.accept(key, entry.json()));
+                        }
                     }
                 })
                 .build();
-        this.expiration = cache.policy().expireVariably().orElseThrow();
     }
 
     @Override
-    public void put(String key, String json, long ttlMillis, AdminEvent event) {
-        cache.put(key, new Entry(json, System.currentTimeMillis() + ttlMillis));
+    public void put(String key, String json, long expiresAt, AdminEvent event) {
+        Entry entry = new Entry(json, expiresAt);
+        cache.asMap().compute(key, (k, old) -> {
+            if (old != null) {
+                byExpiry.remove(new Slot(old.expiresAt(), k));
+            }
+            byExpiry.add(new Slot(entry.expiresAt(), k));
+            return entry;
+        });
         events.publish(event);
     }
 
@@ -54,18 +70,33 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
 
     @Override
     public Optional<String> remove(String key) {
-        return Optional.ofNullable(cache.asMap().remove(key)).map(Entry::json);
+        Entry[] removed = new Entry[1];
+        cache.asMap().computeIfPresent(key, (k, old) -> {
+            byExpiry.remove(new Slot(old.expiresAt(), k));
+            removed[0] = old;
+            return null;
+        });
+        return Optional.ofNullable(removed[0]).map(Entry::json);
     }
 
     @Override
     public List<String> newestFirst(int offset, int limit) {
         long now = System.currentTimeMillis();
-        return expiration.youngest(entries -> entries
-                .filter(e -> e.getValue().expiresAt() > now)
-                .skip(offset)
-                .limit(limit)
-                .map(e -> e.getValue().json())
-                .toList());
+        List<String> page = new ArrayList<>(Math.min(limit, 1024));
+        int skipped = 0;
+        for (Slot slot : byExpiry) {
+            if (slot.expiresAt() <= now || page.size() >= limit) {
+                break;
+            }
+            Entry entry = cache.getIfPresent(slot.key());
+            if (entry == null || entry.expiresAt() != slot.expiresAt()) {
+                continue;
+            }
+            if (skipped++ >= offset) {
+                page.add(entry.json());
+            }
+        }
+        return page;
     }
 
     @Override

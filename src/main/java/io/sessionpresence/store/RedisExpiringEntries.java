@@ -45,8 +45,9 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public void put(String key, String json, long ttlMillis, AdminEvent event) {
+    public void put(String key, String json, long expiresAt, AdminEvent event) {
         RBatch batch = redis.createBatch(BatchOptions.defaults());
+        long ttlMillis = Math.max(1, expiresAt - System.currentTimeMillis());
         batch.<String, String>getMapCache(name, StringCodec.INSTANCE).fastPutAsync(key, json, ttlMillis, TimeUnit.MILLISECONDS);
         publisher.publishAsync(batch, event);
         batch.execute();

@@ -88,9 +88,9 @@ public final class TestRedis implements AutoCloseable {
         }
         Path onPath = findOnPath("redis-server");
         if (onPath != null) {
-            return startProcess(onPath, "redis-server from PATH (" + onPath + ")");
+            return startProcess(onPath, "redis-server from PATH (" + onPath + ")", freePortUnchecked());
         }
-        return startProcess(extractEmbedded(), "embedded-redis binary");
+        return startProcess(extractEmbedded(), "embedded-redis binary", freePortUnchecked());
     }
 
     /** Testcontainers lives in its own class so that its classes load only when Docker answers. */
@@ -109,6 +109,17 @@ public final class TestRedis implements AutoCloseable {
             container.start();
             return new TestRedis(container.getHost(), container.getMappedPort(6379), "Testcontainers", container::stop);
         }
+    }
+
+    /**
+     * A private local server on the given port (never the shared one, never a container): for
+     * tests that stop and restart Redis.
+     */
+    public static TestRedis startLocal(int port) {
+        Path onPath = findOnPath("redis-server");
+        return onPath != null
+                ? startProcess(onPath, "redis-server from PATH", port)
+                : startProcess(extractEmbedded(), "embedded-redis binary", port);
     }
 
     private static Path findOnPath(String name) {
@@ -141,9 +152,8 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
-    private static TestRedis startProcess(Path binary, String source) {
+    private static TestRedis startProcess(Path binary, String source, int port) {
         try {
-            int port = freePort();
             Path dir = Files.createTempDirectory("test-redis");
             List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
                     "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
@@ -176,6 +186,14 @@ public final class TestRedis implements AutoCloseable {
             throw new IllegalStateException("cannot start " + source, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePortUnchecked() {
+        try {
+            return freePort();
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

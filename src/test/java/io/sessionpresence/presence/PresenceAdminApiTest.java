@@ -1,0 +1,317 @@
+package io.sessionpresence.presence;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.session.Tokens;
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestService;
+import io.sessionpresence.testing.TestService.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Heartbeats, session activity and the admin API over HTTP, once per store. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
+class PresenceAdminApiTest {
+    static final String ADMIN = "Bearer test-admin-token";
+
+    @Parameter
+    StoreKind store;
+
+    static TestService service;
+
+    @BeforeParameterizedClassInvocation
+    static void start(StoreKind store) {
+        service = TestService.start(store, Map.of("presence.tracked-paths", "/api/cache"));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        service.close();
+    }
+
+    static Response heartbeat(String body, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Content-Type";
+        all[1] = "application/json";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return service.post("/api/heartbeat", body, all);
+    }
+
+    static Response admin(String path) {
+        return service.get(path, "Authorization", ADMIN);
+    }
+
+    static JsonNode findPresence(String user, String query) {
+        for (JsonNode item : admin("/admin/presence?limit=1000" + query).json().get("items")) {
+            if (item.get("user").asText().equals(user)) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void anonymousHeartbeatIsRecordedUnverified() {
+        Response res = heartbeat("{\"user\":\"anon-1\",\"page\":\"/dashboard\"}", "User-Agent", "UA-test");
+        assertEquals(200, res.status(), res.body());
+        assertEquals("success", res.text("status"));
+        JsonNode entry = findPresence("anon-1", "");
+        assertNotNull(entry);
+        assertEquals("/dashboard", entry.get("page").asText());
+        assertEquals("127.0.0.1", entry.get("ip").asText());
+        assertEquals("UA-test", entry.get("ua").asText());
+        assertFalse(entry.get("verified").asBoolean());
+        assertTrue(entry.get("lastSeen").asLong() > System.currentTimeMillis() - 10_000);
+    }
+
+    @Test
+    void sessionNamesTheUserAndWinsOverTheBody() {
+        String token = service.token("hb-real");
+        Response res = heartbeat("{\"user\":\"someone-else\",\"page\":\"/x\"}", "X-Session-Token", token);
+        assertEquals(200, res.status(), res.body());
+        JsonNode entry = findPresence("hb-real", "");
+        assertNotNull(entry);
+        assertTrue(entry.get("verified").asBoolean());
+        assertEquals(null, findPresence("someone-else", ""));
+
+        Response noBody = service.post("/api/heartbeat", null, "X-Session-Token", token);
+        assertEquals(200, noBody.status(), "a session needs no body");
+        Response stale = heartbeat("{\"user\":\"x\"}", "X-Session-Token", "sps_stale");
+        assertEquals(401, stale.status());
+    }
+
+    @Test
+    void missingUserIs400WithTheSeedsShape() {
+        for (String body : List.of("{\"page\":\"/\"}", "{}", "{\"user\":\"\"}", "{\"user\":null}")) {
+            Response res = heartbeat(body);
+            assertEquals(400, res.status(), body);
+            assertEquals("error", res.text("status"));
+            assertEquals("User required", res.text("message"));
+        }
+    }
+
+    @Test
+    void forwardedForIsIgnoredFromUntrustedPeers() {
+        heartbeat("{\"user\":\"xff-user\"}", "X-Forwarded-For", "203.0.113.9");
+        assertEquals("127.0.0.1", findPresence("xff-user", "").get("ip").asText());
+    }
+
+    @Test
+    void sessionUpdateRecordsActivity() {
+        Response missing = service.post("/api/session/update", "{\"user\":\"u\"}");
+        assertEquals(400, missing.status());
+        assertEquals("Session ID required", missing.text("message"));
+        Response ok = service.post("/api/session/update", "{\"sid\":\"sid-123\",\"user\":\"act-user\"}");
+        assertEquals(200, ok.status(), ok.body());
+        JsonNode sessions = admin("/admin/sessions").json();
+        boolean found = false;
+        for (JsonNode a : sessions.get("activity")) {
+            if (a.get("sid").asText().equals("sid-123")) {
+                found = true;
+                assertEquals("act-user", a.get("user").asText());
+                assertEquals("sid-123", a.get("session_id").asText());
+                assertTrue(a.get("last_activity").asLong() > 0);
+            }
+        }
+        assertTrue(found, sessions.toString());
+    }
+
+    @Test
+    void presenceFilterRefreshesPresenceAfterTheResponse() throws Exception {
+        String token = service.token("filter-user");
+        service.get("/api/cache/user/filter-user", "X-Session-Token", token);
+        JsonNode entry = null;
+        for (int i = 0; i < 50 && entry == null; i++) {
+            Thread.sleep(40);
+            entry = findPresence("filter-user", "");
+        }
+        assertNotNull(entry, "the filter recorded presence");
+        assertEquals("/api/cache/user/filter-user", entry.get("page").asText());
+        assertTrue(entry.get("verified").asBoolean());
+    }
+
+    @Test
+    void pagingWalksThousandsOfEntriesNewestFirstAndFilters() throws Exception {
+        int users = 2000;
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<Response>> sent = new ArrayList<>();
+            for (int i = 0; i < users; i++) {
+                String body = "{\"user\":\"pg-" + i + "\",\"page\":\"/p" + (i % 4) + "\"}";
+                sent.add(pool.submit(() -> heartbeat(body)));
+            }
+            for (Future<Response> f : sent) {
+                assertEquals(200, f.get().status());
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        Integer cursor = 0;
+        long previous = Long.MAX_VALUE - 1000;
+        int pages = 0;
+        while (cursor != null) {
+            JsonNode page = admin("/admin/presence?limit=100&cursor=" + cursor).json();
+            assertTrue(page.get("items").size() <= 100);
+            assertTrue(page.get("count").asLong() >= users);
+            assertEquals(store.name().toLowerCase(), page.get("source").asText());
+            for (JsonNode item : page.get("items")) {
+                long seenAt = item.get("lastSeen").asLong();
+                // Redisson stamps the expiry a moment after we compute it from lastSeen.
+                assertTrue(seenAt <= previous + 5, "newest first " + seenAt + " after " + previous + " at cursor " + cursor + " " + item);
+                previous = Math.min(previous, seenAt);
+                seen.add(item.get("user").asText() + "|" + item.get("ip").asText());
+            }
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asInt();
+            pages++;
+        }
+        for (int i = 0; i < users; i++) {
+            assertTrue(seen.contains("pg-" + i + "|127.0.0.1"), "pg-" + i);
+        }
+        assertTrue(pages >= users / 100);
+
+        JsonNode filtered = admin("/admin/presence?limit=1000&page=/p1").json();
+        assertEquals(users / 4, filtered.get("count").asInt());
+        assertEquals(users / 4, filtered.get("items").size());
+        for (JsonNode item : filtered.get("items")) {
+            assertEquals("/p1", item.get("page").asText());
+        }
+        JsonNode second = admin("/admin/presence?limit=100&cursor=400&page=/p1").json();
+        assertEquals(100, second.get("items").size());
+        assertTrue(second.get("next_cursor").isNull());
+    }
+
+    @Test
+    void adminRoutesNeedTheAdminCredential() {
+        List<String> paths = List.of("/admin/presence", "/admin/presence/redis", "/admin/sessions",
+                "/admin/sessions/redis", "/admin/stats", "/admin/redis/stats", "/admin/redis/debug");
+        for (String path : paths) {
+            Response none = service.get(path);
+            assertEquals(401, none.status(), path);
+            assertEquals("error", none.text("status"));
+            assertEquals(401, service.get(path, "Authorization", "Bearer wrong").status(), path);
+            assertEquals(401, service.get(path, "Authorization", "test-admin-token").status(), path);
+            Response ok = admin(path);
+            assertEquals(200, ok.status(), path + " " + ok.body());
+            assertEquals("success", ok.text("status"));
+        }
+        assertEquals(401, service.delete("/admin/sessions/x").status());
+        assertEquals(401, service.delete("/admin/users/x/sessions", "Authorization", "Bearer nope").status());
+        String userToken = service.token("not-admin");
+        assertEquals(401, service.get("/admin/presence", "Authorization", "Bearer " + userToken).status());
+    }
+
+    @Test
+    void terminateAndLogOutEverywhereTakeEffectAtOnce() {
+        Response created = service.login("term-user", false);
+        String token = created.text("session_token");
+        String other = service.token("term-user");
+        String bystander = service.token("term-bystander");
+
+        JsonNode live = admin("/admin/sessions?limit=1000").json();
+        assertTrue(live.get("items").toString().contains(created.text("session_id")));
+
+        Response terminated = service.delete("/admin/sessions/" + created.text("session_id"), "Authorization", ADMIN);
+        assertEquals(200, terminated.status(), terminated.body());
+        assertEquals(401, service.get("/api/session/validate", "X-Session-Token", token).status());
+        assertEquals(200, service.get("/api/session/validate", "X-Session-Token", other).status());
+        assertEquals(404, service.delete("/admin/sessions/" + created.text("session_id"), "Authorization", ADMIN).status());
+
+        Response everywhere = service.delete("/admin/users/term-user/sessions", "Authorization", ADMIN);
+        assertEquals(200, everywhere.status());
+        assertEquals(1, everywhere.json().get("revoked").asInt());
+        assertEquals(401, service.get("/api/session/validate", "X-Session-Token", other).status());
+        assertEquals(200, service.get("/api/session/validate", "X-Session-Token", bystander).status());
+    }
+
+    @Test
+    void noSecretInAnyAdminResponse() {
+        List<String> secrets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String token = service.token("secret-user-" + i);
+            secrets.add(token);
+            secrets.add(Tokens.hash(token));
+            heartbeat("{\"page\":\"/s\"}", "X-Session-Token", token);
+            service.post("/api/session/update", "{\"sid\":\"s" + i + "\"}", "X-Session-Token", token);
+        }
+        secrets.add("test-admin-token");
+        for (String path : List.of("/admin/presence?limit=1000", "/admin/sessions?limit=1000", "/admin/stats",
+                "/admin/redis/stats", "/admin/redis/debug")) {
+            String raw = admin(path).body();
+            for (String secret : secrets) {
+                assertFalse(raw.contains(secret), path + " leaks " + secret.substring(0, 8));
+            }
+            assertFalse(raw.contains("sps_"), path);
+        }
+    }
+
+    @Test
+    void statsReportTheStoreAndItsFigures() {
+        heartbeat("{\"user\":\"stats-u\"}");
+        JsonNode stats = admin("/admin/redis/stats").json().get("stats");
+        assertEquals(store.name().toLowerCase(), stats.get("store").asText());
+        for (String field : List.of("memory_used", "connected_clients", "total_commands_processed", "keyspace_hits",
+                "keyspace_misses", "presence_keys", "sessions_keys", "db_size", "active_users", "active_sessions")) {
+            assertTrue(stats.has(field), field);
+        }
+        assertTrue(stats.get("presence_keys").asLong() >= 1);
+        if (store == StoreKind.REDIS) {
+            assertTrue(stats.get("db_size").asLong() > 0);
+            assertTrue(stats.get("total_commands_processed").asLong() > 0);
+        } else {
+            assertTrue(stats.has("note"));
+        }
+    }
+
+    @Test
+    void badInputOnEveryRouteIsAJson4xx() {
+        String token = service.token("bad-input");
+        record Case(String method, String path, String body, String... headers) {
+        }
+        List<Case> cases = List.of(
+                new Case("POST", "/api/heartbeat", "{not json"),
+                new Case("POST", "/api/heartbeat", "[1,2]"),
+                new Case("POST", "/api/heartbeat", "{\"user\":5}"),
+                new Case("POST", "/api/heartbeat", "{\"user\":\"u\",\"page\":{}}"),
+                new Case("POST", "/api/session/update", "{\"sid\":[\"a\"]}"),
+                new Case("POST", "/api/session/update", ""),
+                new Case("POST", "/api/session/create", "{\"remember_me\":\"yes\"}", "Authorization", "Bearer dev:u"),
+                new Case("POST", "/api/session/create", "{", "Authorization", "Bearer dev:u"),
+                new Case("POST", "/api/cache/user/bad-input", "{\"data\":\"x\"}", "X-Session-Token", token),
+                new Case("POST", "/api/cache/user/bad-input", "nope", "X-Session-Token", token),
+                new Case("GET", "/admin/presence?limit=abc", null, "Authorization", ADMIN),
+                new Case("GET", "/admin/presence?limit=0", null, "Authorization", ADMIN),
+                new Case("GET", "/admin/presence?limit=100000", null, "Authorization", ADMIN),
+                new Case("GET", "/admin/sessions?cursor=-1", null, "Authorization", ADMIN),
+                new Case("DELETE", "/admin/sessions/does-not-exist", null, "Authorization", ADMIN),
+                new Case("GET", "/admin/nothing-here", null, "Authorization", ADMIN),
+                new Case("PUT", "/api/heartbeat", "{}"),
+                new Case("GET", "/api/heartbeat", null));
+        for (Case c : cases) {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(service.uri(c.path()))
+                    .method(c.method(), c.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(c.body()));
+            Response res = service.send(request, c.headers());
+            String label = c.method() + " " + c.path() + " " + c.body();
+            assertTrue(res.status() >= 400 && res.status() < 500, label + " -> " + res.status());
+            assertEquals("error", res.text("status"), label);
+            assertFalse(res.text("message").isEmpty(), label);
+            assertTrue(res.headers().get("content-type").getFirst().startsWith("application/json"), label);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.sessionpresence.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestService;
+import io.sessionpresence.testing.TestService.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Short TTLs, idle and absolute lifetimes, per-user limits under races; once per store. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
+class ExpiryAndLimitsTest {
+    @Parameter
+    StoreKind store;
+
+    private static int validate(TestService service, String token) {
+        return service.get("/api/session/validate", "X-Session-Token", token).status();
+    }
+
+    @Test
+    void everySessionExpiresOnItsOwnTtl() throws Exception {
+        try (TestService service = TestService.start(store, Map.of(
+                "session.timeout", "1", "session.remember-me-timeout", "4"))) {
+            String shortLived = service.login("ttl-user", false).text("session_token");
+            String remembered = service.login("ttl-user", true).text("session_token");
+            assertEquals(200, validate(service, shortLived));
+            Thread.sleep(1500);
+            assertEquals(401, validate(service, shortLived), "1 s session gone after 1.5 s");
+            assertEquals(200, validate(service, remembered), "remember-me session still live");
+            JsonNode stats = service.get("/api/session/stats", "X-Session-Token", remembered).json().get("stats");
+            assertEquals(1, stats.get("user_sessions").asInt(), "expired sessions are not counted");
+            assertEquals(1, stats.get("active_sessions").asInt());
+            assertEquals(1, service.get("/api/session/list", "X-Session-Token", remembered).json().get("count").asInt());
+            Thread.sleep(3000);
+            assertEquals(401, validate(service, remembered));
+        }
+    }
+
+    @Test
+    void refreshReArmsTheTtlAndMaxLifetimeCapsIt() throws Exception {
+        try (TestService service = TestService.start(store, Map.of(
+                "session.timeout", "2", "session.max-lifetime", "3"))) {
+            String token = service.token("refresh-ttl");
+            Thread.sleep(1200);
+            Response refreshed = service.post("/api/session/refresh", null, "X-Session-Token", token);
+            assertEquals(200, refreshed.status());
+            Thread.sleep(1200);
+            assertEquals(200, validate(service, token), "refresh kept it alive past its first 2 s");
+            Response capped = service.post("/api/session/refresh", null, "X-Session-Token", token);
+            long created = capped.json().get("expires_at").asLong();
+            assertTrue(capped.json().get("expires_at").asLong() <= created, "never past created + max-lifetime");
+            Thread.sleep(1200);
+            assertEquals(401, validate(service, token), "max-lifetime 3 s ended it despite refreshes");
+        }
+    }
+
+    @Test
+    void idleTimeoutEndsUnusedSessions() throws Exception {
+        try (TestService service = TestService.start(store, Map.of("session.idle-timeout", "1"))) {
+            String used = service.token("idle-user");
+            String unused = service.token("idle-user");
+            for (int i = 0; i < 4; i++) {
+                Thread.sleep(400);
+                assertEquals(200, validate(service, used));
+            }
+            assertEquals(401, validate(service, unused), "unused for 1.6 s with idle-timeout 1 s");
+            assertEquals(200, validate(service, used));
+        }
+    }
+
+    @Test
+    void rejectNewHoldsTheLimitUnderARace() throws Exception {
+        try (TestService service = TestService.start(store, Map.of(
+                "session.max-per-user", "3", "session.limit-policy", "reject-new"))) {
+            List<Response> results = race(service, "race-reject", 20);
+            long ok = results.stream().filter(r -> r.status() == 200).count();
+            long refused = results.stream().filter(r -> r.status() == 409).count();
+            assertEquals(3, ok, "exactly max-per-user creates succeed");
+            assertEquals(17, refused);
+            results.stream().filter(r -> r.status() == 409).forEach(r -> assertEquals(false, r.json().get("success").asBoolean()));
+            String token = results.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().text("session_token");
+            assertEquals(3, service.get("/api/session/stats", "X-Session-Token", token).json().get("stats").get("user_sessions").asInt());
+        }
+    }
+
+    @Test
+    void evictOldestHoldsTheLimitUnderARace() throws Exception {
+        try (TestService service = TestService.start(store, Map.of(
+                "session.max-per-user", "3", "session.limit-policy", "evict-oldest"))) {
+            List<Response> results = race(service, "race-evict", 20);
+            assertTrue(results.stream().allMatch(r -> r.status() == 200));
+            int live = 0;
+            String anyLive = null;
+            for (Response r : results) {
+                if (validate(service, r.text("session_token")) == 200) {
+                    live++;
+                    anyLive = r.text("session_token");
+                }
+            }
+            assertEquals(3, live, "only max-per-user sessions survive");
+            assertEquals(3, service.get("/api/session/list", "X-Session-Token", anyLive).json().get("count").asInt());
+            String newest = service.token("race-evict");
+            assertEquals(200, validate(service, newest), "a new login always gets in");
+        }
+    }
+
+    private static List<Response> race(TestService service, String user, int creates) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Response>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(creates)) {
+            for (int i = 0; i < creates; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return service.login(user, false);
+                }));
+            }
+            start.countDown();
+            List<Response> results = new ArrayList<>();
+            for (Future<Response> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        }
+    }
+
+    @Test
+    void presenceEntriesExpireOnTheirOwnWhileOthersStayActive() throws Exception {
+        try (TestService service = TestService.start(store, Map.of("presence.ttl", "2"))) {
+            service.post("/api/heartbeat", "{\"user\":\"stale-user\",\"page\":\"/a\"}");
+            for (int i = 0; i < 6; i++) {
+                service.post("/api/heartbeat", "{\"user\":\"busy-user\",\"page\":\"/b\"}");
+                Thread.sleep(500);
+            }
+            JsonNode page = service.get("/admin/presence", "Authorization", "Bearer test-admin-token").json();
+            assertEquals(1, page.get("count").asInt(), page.toString());
+            assertEquals("busy-user", page.get("items").get(0).get("user").asText());
+            assertNull(findUser(page, "stale-user"), "one active user does not keep stale entries alive");
+        }
+    }
+
+    private static JsonNode findUser(JsonNode page, String user) {
+        for (JsonNode item : page.get("items")) {
+            if (item.get("user").asText().equals(user)) {
+                return item;
+            }
+        }
+        return null;
+    }
+}

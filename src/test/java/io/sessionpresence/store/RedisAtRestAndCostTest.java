@@ -1,0 +1,126 @@
+package io.sessionpresence.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sessionpresence.session.Tokens;
+import io.sessionpresence.testing.RedisExtension;
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestRedis;
+import io.sessionpresence.testing.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What is in Redis and what each request costs there, read straight from a real Redis server. */
+@ExtendWith(RedisExtension.class)
+class RedisAtRestAndCostTest {
+    static TestService service;
+    static TestRedis redis;
+    static String prefix;
+
+    @BeforeAll
+    static void start(TestRedis testRedis) {
+        redis = testRedis;
+        service = TestService.start(StoreKind.REDIS);
+        prefix = service.config().get("redis.key-prefix");
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    @Test
+    void aDumpOfRedisHoldsNoUsableToken() {
+        String token = service.token("at-rest-user");
+        service.post("/api/cache/user/at-rest-user", "{\"data\":{\"a\":1}}", "X-Session-Token", token);
+        service.post("/api/heartbeat", "{\"page\":\"/p\"}", "X-Session-Token", token);
+
+        StringBuilder dump = new StringBuilder();
+        for (String key : redis.command("KEYS", "*").split("\n")) {
+            if (key.isEmpty()) {
+                continue;
+            }
+            dump.append(key).append('\n');
+            String type = redis.command("TYPE", key);
+            dump.append(switch (type) {
+                case "hash" -> redis.command("HGETALL", key);
+                case "zset" -> redis.command("ZRANGE", key, "0", "-1");
+                case "string" -> redis.command("GET", key);
+                case "set" -> redis.command("SMEMBERS", key);
+                case "list" -> redis.command("LRANGE", key, "0", "-1");
+                default -> "";
+            }).append('\n');
+        }
+        String all = dump.toString();
+        assertFalse(all.contains(token), "raw token stored in Redis");
+        assertFalse(all.contains(token.substring(Tokens.TOKEN_PREFIX.length())), "token body stored in Redis");
+        assertTrue(redis.command("HEXISTS", prefix + "sessions", Tokens.hash(token)).equals("1"),
+                "sessions are keyed by SHA-256(token)");
+    }
+
+    /** Client round trips for one request: script calls and plain commands the client sent. */
+    private static Map<String, Long> commandsDuring(Runnable request) {
+        Map<String, Long> before = commandStats();
+        request.run();
+        Map<String, Long> after = commandStats();
+        Map<String, Long> delta = new HashMap<>();
+        after.forEach((cmd, calls) -> {
+            long d = calls - before.getOrDefault(cmd, 0L);
+            if (d > 0 && !cmd.equals("ping") && !cmd.equals("info")) {
+                delta.put(cmd, d);
+            }
+        });
+        return delta;
+    }
+
+    private static Map<String, Long> commandStats() {
+        Map<String, Long> stats = new HashMap<>();
+        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring(8, line.indexOf(':'));
+                String calls = line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
+                stats.put(name, Long.parseLong(calls));
+            }
+        }
+        return stats;
+    }
+
+    private static long scriptCalls(Map<String, Long> delta) {
+        return delta.getOrDefault("evalsha", 0L) + delta.getOrDefault("eval", 0L);
+    }
+
+    /** Commands Redis counts for work done inside a script, not sent by the client. */
+    private static final List<String> SCRIPT_INTERNAL = List.of("hget", "hset", "hdel", "zadd", "zrem", "zscore",
+            "zcard", "zrange", "zrangebyscore", "pexpire", "pexpireat", "get", "set", "hlen", "publish", "exists");
+
+    @Test
+    void validateIsOneRoundTrip() {
+        String token = service.token("cost-validate");
+        service.get("/api/session/validate", "X-Session-Token", token);
+        Map<String, Long> delta = commandsDuring(() ->
+                assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status()));
+        assertEquals(1, scriptCalls(delta), "one EVALSHA: " + delta);
+        delta.keySet().forEach(cmd -> assertTrue(cmd.equals("evalsha") || cmd.equals("eval")
+                || SCRIPT_INTERNAL.contains(cmd), "unexpected client command " + cmd + " in " + delta));
+        assertFalse(delta.containsKey("publish"), "validate publishes nothing");
+    }
+
+    @Test
+    void anonymousHeartbeatIsOneRoundTripIncludingItsEvent() {
+        service.post("/api/heartbeat", "{\"user\":\"cost-hb\"}");
+        Map<String, Long> delta = commandsDuring(() ->
+                assertEquals(200, service.post("/api/heartbeat", "{\"user\":\"cost-hb\",\"page\":\"/x\"}").status()));
+        assertEquals(1, scriptCalls(delta), "one EVALSHA writes the entry: " + delta);
+        assertTrue(delta.getOrDefault("publish", 0L) <= 1, "at most one PUBLISH, pipelined in the same batch: " + delta);
+        delta.keySet().forEach(cmd -> assertTrue(cmd.equals("evalsha") || cmd.equals("eval")
+                || SCRIPT_INTERNAL.contains(cmd), "unexpected client command " + cmd + " in " + delta));
+    }
+}
