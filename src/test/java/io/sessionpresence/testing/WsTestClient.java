@@ -84,14 +84,23 @@ public final class WsTestClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).join();
+    }
+
     /** The next message, or an assertion failure after {@code timeout}. */
     public String next(Duration timeout) {
+        String message = poll(timeout);
+        if (message == null) {
+            throw new AssertionError("no message within " + timeout);
+        }
+        return message;
+    }
+
+    /** The next message, or null after {@code timeout}. */
+    public String poll(Duration timeout) {
         try {
-            String message = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (message == null) {
-                throw new AssertionError("no message within " + timeout);
-            }
-            return message;
+            return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -126,13 +135,9 @@ public final class WsTestClient implements AutoCloseable {
     /** Everything received until nothing more arrives for {@code quiet}. */
     public List<String> drain(Duration quiet) {
         List<String> all = new ArrayList<>();
-        try {
-            String message;
-            while ((message = messages.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-                all.add(message);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        String message;
+        while ((message = poll(quiet)) != null) {
+            all.add(message);
         }
         return all;
     }
