@@ -3,7 +3,9 @@ package io.sessionpresence.realtime.socketio;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.sessionpresence.http.Json;
 import io.sessionpresence.realtime.engineio.EioProtocolException;
 
@@ -22,6 +24,8 @@ import io.sessionpresence.realtime.engineio.EioProtocolException;
 public record SioPacket(Type type, int attachments, String nsp, long id, JsonNode data) {
     public static final String MAIN_NAMESPACE = "/";
     private static final int MAX_ID_DIGITS = 15;
+    /** JSON.parse semantics: one value, nothing after it. */
+    private static final ObjectReader STRICT = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> RESERVED_EVENTS = Set.of(
             "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
@@ -91,7 +95,7 @@ public record SioPacket(Type type, int attachments, String nsp, long id, JsonNod
         }
         long id = -1;
         int idStart = i;
-        while (i < text.length() && Character.isDigit(text.charAt(i))) {
+        while (i < text.length() && isDigit(text.charAt(i))) {
             i++;
         }
         if (i > idStart) {
@@ -103,7 +107,7 @@ public record SioPacket(Type type, int attachments, String nsp, long id, JsonNod
         JsonNode data = null;
         if (i < text.length()) {
             try {
-                data = Json.MAPPER.readTree(text.substring(i));
+                data = STRICT.readTree(text.substring(i));
             } catch (JsonProcessingException e) {
                 throw new EioProtocolException("invalid JSON payload");
             }
@@ -127,12 +131,16 @@ public record SioPacket(Type type, int attachments, String nsp, long id, JsonNod
         };
     }
 
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     private static boolean isDigits(String text, int from, int to) {
         if (from >= to) {
             return false;
         }
         for (int i = from; i < to; i++) {
-            if (!Character.isDigit(text.charAt(i))) {
+            if (!isDigit(text.charAt(i))) {
                 return false;
             }
         }
