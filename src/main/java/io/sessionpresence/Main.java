@@ -7,6 +7,7 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
 import io.sessionpresence.admin.MemoryStoreStats;
 import io.sessionpresence.admin.RedisStoreStats;
@@ -29,6 +30,7 @@ import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.PresenceSettings;
 import io.sessionpresence.realtime.AdminEvents;
+import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.session.MemorySessionStore;
 import io.sessionpresence.session.RedisSessionStore;
 import io.sessionpresence.session.SessionAuth;
@@ -52,7 +54,7 @@ public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     /** A started service: its server and the backend to close with it. */
-    public record Running(WebServer server, Backend backend) implements AutoCloseable {
+    public record Running(WebServer server, Backend backend, Realtime realtime) implements AutoCloseable {
         public int port() {
             return server.port();
         }
@@ -60,6 +62,7 @@ public final class Main {
         @Override
         public void close() {
             server.stop();
+            realtime.close();
             backend.close();
         }
     }
@@ -109,8 +112,9 @@ public final class Main {
                     ? new RedisUserCacheStore(backend.redisClient(), backend.keys())
                     : new MemoryUserCacheStore();
 
-            AdminEvents events = AdminEvents.NONE;
-            RedisExpiringEntries.BatchPublisher inBatch = (batch, event) -> events.publish(event);
+            Realtime realtime = Realtime.create(config, backend);
+            AdminEvents events = realtime.events();
+            RedisExpiringEntries.BatchPublisher inBatch = realtime::publishInBatch;
             ExpiringEntries presenceEntries = backend.isRedis()
                     ? new RedisExpiringEntries(backend.redisClient(), backend.keys().presence(), inBatch)
                     : new MemoryExpiringEntries(events);
@@ -132,17 +136,21 @@ public final class Main {
                     .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
                     .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
                     .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
+            // Realtime: Socket.IO (long-polling here, WebSockets in `sockets`) and plain /ws, same port.
+            routing.register("/socket.io", Cors.support(Settings.list(config, "cors.allowed-origins")));
+            WsRouting.Builder sockets = realtime.serve(routing, sessions, presence, adminAuth, clients);
             ErrorHandlers.register(routing);
 
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     .directHandlers(ErrorHandlers.directHandlers())
                     .routing(routing)
+                    .addRouting(sockets)
                     .build()
                     .start();
             LOG.info("session-presence listening on port " + server.port() + " (store: " + backend.name()
                     + ", identity: " + identity.mode() + ")");
-            return new Running(server, backend);
+            return new Running(server, backend, realtime);
         } catch (RuntimeException e) {
             backend.close();
             throw e;

@@ -1,0 +1,10 @@
+package io.sessionpresence.realtime;
+
+/** How a {@link ClientSession} reaches its client, whatever the protocol. Never blocks. */
+public interface Transport {
+    /** Queues an event for the client. */
+    void deliver(Emission emission);
+
+    /** Ends the connection (after what is queued, when the transport can). */
+    void close(String reason);
+}
