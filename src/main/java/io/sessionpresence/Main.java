@@ -44,6 +44,7 @@ import io.sessionpresence.store.MemoryExpiringEntries;
 import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreSelector;
+import io.sessionpresence.web.WebContent;
 
 /**
  * Reads the configuration, builds the stores and services, registers every route, and starts the
@@ -139,6 +140,8 @@ public final class Main {
             // Realtime: Socket.IO (long-polling here, WebSockets in `sockets`) and plain /ws, same port.
             routing.register("/socket.io", Cors.support(Settings.list(config, "cors.allowed-origins")));
             WsRouting.Builder sockets = realtime.serve(routing, sessions, presence, adminAuth, clients);
+            // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
+            WebContent.register(routing, Settings.list(config, "cors.allowed-origins"));
             ErrorHandlers.register(routing);
 
             WebServer server = WebServer.builder()
