@@ -43,14 +43,14 @@ export async function newContextWithExtension(dir = env.extensionDir) {
 }
 
 /**
- * A page on the service's own origin (an empty document served by the test itself), where tests
- * import the real /static modules and call the real API with same-origin fetches.
+ * A page on the service's own origin, where tests import the real /static modules and call the
+ * real API with same-origin fetches: the example page /static/ (it does nothing until signed in).
+ * It must really come from the service: Chromium's local-network-access checks block WebSockets
+ * to 127.0.0.1 from a page the test would fulfil itself.
  */
 export async function pageOnService(context) {
   const page = await context.newPage();
-  const url = `${env.baseUrl}/__browser-test__/blank.html`;
-  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>test page</title>' }));
-  await page.goto(url);
+  await page.goto(`${env.baseUrl}/static/`);
   return page;
 }
 

@@ -19,7 +19,7 @@
  * - over the socket when one is connected (`user:heartbeat`), over HTTP otherwise;
  * - says goodbye on page hide with `navigator.sendBeacon` (`{"leaving": true}`), so the user
  *   leaves the admin view at once instead of after the presence TTL; other tabs of the same
- *   origin running a heartbeat then beat at once, so a user with another tab open stays present.
+ *   origin running a heartbeat then beat within a second, so a user with another tab open stays present.
  *
  * The returned Heartbeat is an EventTarget: `beat` (detail: {transport, ok, status, delayMs}),
  * `pause`, `resume`, `goodbye`, and `unauthorized` (the session token was refused: sign in again).
@@ -34,8 +34,10 @@ export const HEARTBEAT_DEFAULTS = Object.freeze({
 });
 
 const CHANNEL = 'session-presence:heartbeat';
+const SIBLING_DELAY_MS = 500;
 
 const valueOf = (v) => (typeof v === 'function' ? v() : v);
+const definedOnly = (options) => Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 
 /**
  * One heartbeat over HTTP: `POST {baseUrl}/api/heartbeat`. Used by the page heartbeat and by the
@@ -75,7 +77,7 @@ export class Heartbeat extends EventTarget {
       fetch: (...args) => globalThis.fetch(...args),
       document: globalThis.document,
       window: globalThis,
-      ...options,
+      ...definedOnly(options),
     };
     const { document: doc, window: win } = this.#o;
     this.#listen(doc, 'visibilitychange', () => (this.#hidden() ? this.#pause() : this.#resume()));
@@ -83,7 +85,8 @@ export class Heartbeat extends EventTarget {
     this.#listen(win, 'pageshow', (e) => e.persisted && this.#back());
     if (typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel(CHANNEL);
-      this.#channel.onmessage = (e) => e.data === 'left' && this.#active() && this.beatNow();
+      // Soon, not at once: the other tab's goodbye beacon must land first.
+      this.#channel.onmessage = (e) => e.data === 'left' && this.#active() && this.#schedule(SIBLING_DELAY_MS * (1 + this.#o.random()));
     }
     if (!this.#hidden()) this.#schedule(this.#o.random() * this.#o.startJitterMs);
   }
