@@ -19,10 +19,16 @@ function startPresence() {
   });
 }
 
-function stopPresence() {
-  heartbeat?.goodbye();
-  socket?.close();
+/** Ends presence; `leave` first tells the server (while the session is still valid). */
+async function stopPresence({ leave = false } = {}) {
+  const stopping = heartbeat;
   heartbeat = null;
+  if (leave) {
+    await stopping?.leave();
+  } else {
+    stopping?.stop();
+  }
+  socket?.close();
   socket = null;
   $('status').textContent = 'Heartbeat: stopped.';
 }
@@ -69,8 +75,8 @@ $('sign-in').addEventListener('submit', async (e) => {
     $('status').textContent = `Sign-in failed: ${err.message}`;
   }
 });
-$('logout').addEventListener('click', () => client.logout());
-$('logout-all').addEventListener('click', () => client.logoutAll());
+$('logout').addEventListener('click', () => stopPresence({ leave: true }).then(() => client.logout()));
+$('logout-all').addEventListener('click', () => stopPresence({ leave: true }).then(() => client.logoutAll()));
 
 if (await client.load() && await client.validate()) {
   startPresence();

@@ -21,6 +21,7 @@
  *   leaves the admin view at once instead of after the presence TTL; other tabs of the same
  *   origin running a heartbeat then beat within a second, so a user with another tab open stays present.
  *
+ * Signing out? `await heartbeat.leave()` first: it ends presence while the session is still valid.
  * The returned Heartbeat is an EventTarget: `beat` (detail: {transport, ok, status, delayMs}),
  * `pause`, `resume`, `goodbye`, and `unauthorized` (the session token was refused: sign in again).
  */
@@ -43,13 +44,13 @@ const definedOnly = (options) => Object.fromEntries(Object.entries(options).filt
  * One heartbeat over HTTP: `POST {baseUrl}/api/heartbeat`. Used by the page heartbeat and by the
  * example extension's background worker. Resolves to the Response (network errors reject).
  */
-export function postHeartbeat({ baseUrl = '', user, page, sessionToken, fetch: fetchImpl = globalThis.fetch }) {
+export function postHeartbeat({ baseUrl = '', user, page, sessionToken, leaving = false, fetch: fetchImpl = globalThis.fetch }) {
   const headers = { 'Content-Type': 'application/json' };
   if (sessionToken) headers['X-Session-Token'] = sessionToken;
   return fetchImpl(`${baseUrl}/api/heartbeat`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ user, page }),
+    body: JSON.stringify(leaving ? { user, page, leaving } : { user, page }),
     credentials: 'omit',
   });
 }
@@ -151,6 +152,18 @@ export class Heartbeat extends EventTarget {
     }
     this.#channel?.postMessage('left');
     this.#emit('goodbye', { beacon: Boolean(sent) });
+  }
+
+  /**
+   * Ends presence and stops for good, waiting for the server: for signing out, where the goodbye
+   * must land before the session ends (goodbye() is for page hide, where nothing can wait).
+   */
+  async leave() {
+    if (this.#stopped) return;
+    const { baseUrl, fetch: fetchImpl } = this.#o;
+    const message = { user: valueOf(this.#o.user), page: valueOf(this.#o.page), sessionToken: valueOf(this.#o.sessionToken) };
+    this.stop();
+    await postHeartbeat({ baseUrl, ...message, leaving: true, fetch: fetchImpl }).catch(() => {});
   }
 
   /** Stops for good, without a goodbye. */

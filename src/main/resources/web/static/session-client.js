@@ -241,9 +241,10 @@ export class SessionClient extends EventTarget {
   }
 
   async #keep(session) {
+    const same = JSON.stringify(session) === JSON.stringify(this.#session);
     this.#session = session;
     await this.#store.set(session);
-    this.#changed();
+    if (!same) this.#changed();
   }
 
   async #forget() {
