@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,20 +121,6 @@ public final class TestRedis implements AutoCloseable {
         return onPath != null
                 ? startProcess(onPath, "redis-server from PATH", port)
                 : startProcess(extractEmbedded(), "embedded-redis binary", port);
-    }
-
-    private static Path findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private static Path extractEmbedded() {
