@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -87,7 +86,7 @@ public final class TestRedis implements AutoCloseable {
         if (DockerRedis.dockerAvailable()) {
             return DockerRedis.start();
         }
-        Path onPath = findOnPath("redis-server");
+        Path onPath = Executables.onPath("redis-server").orElse(null);
         if (onPath != null) {
             return startProcess(onPath, "redis-server from PATH (" + onPath + ")", freePortUnchecked());
         }
@@ -117,7 +116,7 @@ public final class TestRedis implements AutoCloseable {
      * tests that stop and restart Redis.
      */
     public static TestRedis startLocal(int port) {
-        Path onPath = findOnPath("redis-server");
+        Path onPath = Executables.onPath("redis-server").orElse(null);
         return onPath != null
                 ? startProcess(onPath, "redis-server from PATH", port)
                 : startProcess(extractEmbedded(), "embedded-redis binary", port);
