@@ -172,8 +172,10 @@ class PresenceAdminApiTest {
             assertEquals(store.name().toLowerCase(), page.get("source").asText());
             for (JsonNode item : page.get("items")) {
                 long seenAt = item.get("lastSeen").asLong();
-                // Redisson stamps the expiry a moment after we compute it from lastSeen.
-                assertTrue(seenAt <= previous + 5, "newest first " + seenAt + " after " + previous + " at cursor " + cursor + " " + item);
+                // Redis orders by the expiry Redisson stamps when it sends the write, a moment (a
+                // scheduling delay, under load) after lastSeen was taken; memory is exact.
+                long jitter = store == StoreKind.REDIS ? 500 : 0;
+                assertTrue(seenAt <= previous + jitter, "newest first " + seenAt + " after " + previous + " at cursor " + cursor + " " + item);
                 previous = Math.min(previous, seenAt);
                 seen.add(item.get("user").asText() + "|" + item.get("ip").asText());
             }

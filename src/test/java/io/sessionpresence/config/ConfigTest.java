@@ -1,0 +1,87 @@
+package io.sessionpresence.config;
+
+import java.util.Map;
+
+import io.sessionpresence.Main;
+import io.sessionpresence.testing.TestRedis;
+import io.sessionpresence.testing.TestService;
+import io.sessionpresence.testing.StoreKind;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Defaults, environment overrides, and bad values that stop startup naming the key. */
+class ConfigTest {
+
+    private static Map<String, String> memory(Map<String, String> more) {
+        Map<String, String> config = new java.util.HashMap<>(Map.of("store.type", "memory", "server.port", "0"));
+        config.putAll(more);
+        return config;
+    }
+
+    @Test
+    void environmentVariablesOverrideTheYamlDefaults() {
+        var config = ConfigLoader.load(Map.of("PORT", "9999", "SESSION_TIMEOUT", "42", "REMEMBER_ME_TIMEOUT", "43",
+                "STORE", "memory", "ADMIN_TOKEN", "t", "SESSION_MAX_PER_USER", "5", "CORS_ORIGINS", "a,b",
+                "PATH", "/usr/bin"), Map.of());
+        assertEquals("9999", config.get("server.port").asString().get());
+        assertEquals(42, Settings.seconds(config, "session.timeout", 1));
+        assertEquals(43, Settings.seconds(config, "session.remember-me-timeout", 1));
+        assertEquals("memory", config.get("store.type").asString().get());
+        assertEquals(5, Settings.intValue(config, "session.max-per-user", 0));
+        assertEquals(java.util.List.of("a", "b"), Settings.list(config, "cors.allowed-origins"));
+        assertTrue(config.get("path").asString().isEmpty(), "unrelated variables are not mapped");
+    }
+
+    @Test
+    void defaultsMatchTheSeed() {
+        var config = ConfigLoader.load(Map.of(), Map.of());
+        assertEquals(3600, Settings.seconds(config, "session.timeout", 1));
+        assertEquals(2592000, Settings.seconds(config, "session.remember-me-timeout", 1));
+        assertEquals("8080", config.get("server.port").asString().get());
+        assertEquals("auto", config.get("store.type").asString().get());
+        assertEquals(300, Settings.seconds(config, "presence.ttl", 1));
+    }
+
+    @Test
+    void badValuesStopStartupNamingTheKey() {
+        Map<String, Map<String, String>> bad = Map.of(
+                "session.timeout", Map.of("session.timeout", "-5"),
+                "session.remember-me-timeout", Map.of("session.remember-me-timeout", "soon"),
+                "redis.url", Map.of("store.type", "auto", "redis.url", "http://nope"),
+                "store.type", Map.of("store.type", "postgres"),
+                "session.limit-policy", Map.of("session.limit-policy", "maybe"),
+                "identity.mode", Map.of("identity.mode", "trust-me"),
+                "presence.allow-anonymous", Map.of("presence.allow-anonymous", "perhaps"));
+        bad.forEach((key, values) -> {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> Main.start(ConfigLoader.load(Map.of(), memory(values))), key);
+            assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        });
+    }
+
+    @Test
+    void autoFallsBackToMemoryWhenRedisDoesNotAnswer() throws Exception {
+        int closedPort = TestRedis.freePort();
+        try (TestService service = TestService.start(StoreKind.MEMORY, Map.of(
+                "store.type", "auto", "redis.url", "redis://127.0.0.1:" + closedPort))) {
+            String token = service.token("fallback");
+            assertEquals("memory", service.get("/api/session/stats", "X-Session-Token", token)
+                    .json().get("stats").get("store").asText());
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Main.start(ConfigLoader.load(Map.of(),
+                memory(Map.of("store.type", "redis", "redis.url", "redis://127.0.0.1:" + closedPort)))));
+        assertTrue(e.getMessage().contains("does not answer"), e.getMessage());
+    }
+
+    @Test
+    void autoUsesRedisWhenItAnswers() {
+        try (TestService service = TestService.start(StoreKind.REDIS, Map.of("store.type", "auto"))) {
+            String token = service.token("auto-redis");
+            assertEquals("redis", service.get("/api/session/stats", "X-Session-Token", token)
+                    .json().get("stats").get("store").asText());
+        }
+    }
+}

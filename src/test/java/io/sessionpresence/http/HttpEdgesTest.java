@@ -1,0 +1,99 @@
+package io.sessionpresence.http;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestService;
+import io.sessionpresence.testing.TestService.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Errors raised before or outside our routes still come back as JSON 4xx; CORS for configured origins. */
+class HttpEdgesTest {
+    static TestService service;
+
+    @BeforeAll
+    static void start() {
+        service = TestService.start(StoreKind.MEMORY, Map.of(
+                "server.max-payload-size", "1024",
+                "cors.allowed-origins", "https://app.example.com,chrome-extension://abcdefghijklmnop"));
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    /** Sends raw bytes and returns the raw response (status line, headers, body). */
+    private static String raw(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", service.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void oversizedBodyIs413Json() throws Exception {
+        String big = "{\"user\":\"" + "x".repeat(5000) + "\"}";
+        Response res = service.post("/api/heartbeat", big);
+        assertEquals(413, res.status());
+        assertEquals("error", res.text("status"));
+
+        String chunked = raw("POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n" + Integer.toHexString(big.length()) + "\r\n" + big + "\r\n0\r\n\r\n");
+        assertTrue(chunked.startsWith("HTTP/1.1 413"), chunked);
+        assertTrue(chunked.contains("application/json"), chunked);
+    }
+
+    @Test
+    void unknownRoutesAndWrongMethodsAreJson404() {
+        for (Response res : new Response[] {
+                service.get("/nope"), service.get("/api/nope"), service.get("/api/session/nope"),
+                service.post("/api/session/validate", "{}"), service.get("/api/session/create")}) {
+            assertEquals(404, res.status(), res.body());
+            assertEquals("error", res.text("status"));
+            assertFalse(res.body().contains("Exception"));
+        }
+    }
+
+    @Test
+    void malformedRequestsAreJson400() throws Exception {
+        String badHeader = raw("GET /api/session/validate HTTP/1.1\r\nHost: x\r\nBad Header: y\r\nConnection: close\r\n\r\n");
+        assertTrue(badHeader.startsWith("HTTP/1.1 400"), badHeader);
+        assertTrue(badHeader.contains("{\""), badHeader);
+        String badQuery = raw("GET /admin/presence?limit=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertTrue(badQuery.startsWith("HTTP/1.1 4"), badQuery);
+        assertTrue(badQuery.contains("{\""), badQuery);
+    }
+
+    @Test
+    void corsAllowsConfiguredOriginsOnly() {
+        for (String origin : new String[] {"https://app.example.com", "chrome-extension://abcdefghijklmnop"}) {
+            Response preflight = service.send(java.net.http.HttpRequest.newBuilder(service.uri("/api/session/validate"))
+                            .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()),
+                    "Origin", origin, "Access-Control-Request-Method", "GET",
+                    "Access-Control-Request-Headers", "x-session-token");
+            assertEquals(200, preflight.status(), origin);
+            assertEquals(origin, preflight.headers().get("access-control-allow-origin").getFirst());
+            Response actual = service.get("/api/session/validate", "Origin", origin);
+            assertEquals(origin, actual.headers().get("access-control-allow-origin").getFirst());
+        }
+        Response evil = service.send(java.net.http.HttpRequest.newBuilder(service.uri("/api/session/validate"))
+                        .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()),
+                "Origin", "https://evil.example", "Access-Control-Request-Method", "GET");
+        assertFalse(evil.headers().containsKey("access-control-allow-origin"));
+    }
+}
