@@ -7,6 +7,8 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
 import io.sessionpresence.admin.MemoryStoreStats;
@@ -25,6 +27,7 @@ import io.sessionpresence.config.Settings;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
@@ -43,6 +46,7 @@ import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryExpiringEntries;
 import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.StoreHealth;
 import io.sessionpresence.store.StoreSelector;
 import io.sessionpresence.web.WebContent;
 
@@ -136,6 +140,7 @@ public final class Main {
                     .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody))
                     .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
                     .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
+                    .addFilter(new SecurityHeaders())
                     .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
             // Realtime: Socket.IO (long-polling here, WebSockets in `sockets`) and plain /ws, same port.
             routing.register("/socket.io", Cors.support(Settings.list(config, "cors.allowed-origins")));
@@ -147,6 +152,13 @@ public final class Main {
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     .directHandlers(ErrorHandlers.directHandlers())
+                    .addFeature(ObserveFeature.builder()
+                            .config(config.get("server.features.observe"))
+                            .addObserver(HealthObserver.builder()
+                                    .details(true)
+                                    .addCheck(new StoreHealth(backend))
+                                    .build())
+                            .build())
                     .routing(routing)
                     .addRouting(sockets)
                     .build()

@@ -58,11 +58,11 @@ public final class ErrorHandlers {
             unexpected(req, res, e);
             return;
         }
-        send(res, code, code == 404 ? "Not found: " + req.path().path() : e.status().reasonPhrase());
+        send(res, code, code == 404 ? "Not found: " + req.path().absolute().path() : e.status().reasonPhrase());
     }
 
     private static void storeDown(ServerRequest req, ServerResponse res, Exception e) {
-        LOG.warning(() -> "Store unavailable on " + req.prologue().method().text() + " " + req.path().path()
+        LOG.warning(() -> "Store unavailable on " + req.prologue().method().text() + " " + req.path().absolute().path()
                 + ": " + e.getClass().getSimpleName());
         res.header("Retry-After", "1");
         send(res, 503, "Session store unavailable, retry shortly");
@@ -73,7 +73,7 @@ public final class ErrorHandlers {
             storeDown(req, res, redis);
             return;
         }
-        LOG.log(Level.SEVERE, "Unexpected error on " + req.prologue().method().text() + " " + req.path().path(), e);
+        LOG.log(Level.SEVERE, "Unexpected error on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
         send(res, 500, "Internal error");
     }
 

@@ -56,8 +56,4 @@ public final class AdminRoom {
     void leave(Member member) {
         members.remove(member);
     }
-
-    public int size() {
-        return members.size();
-    }
 }

@@ -4,7 +4,4 @@ package io.sessionpresence.realtime;
 public interface Transport {
     /** Queues an event for the client. */
     void deliver(Emission emission);
-
-    /** Ends the connection (after what is queued, when the transport can). */
-    void close(String reason);
 }

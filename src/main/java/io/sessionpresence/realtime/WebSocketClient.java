@@ -156,12 +156,6 @@ final class WebSocketClient implements WsListener, Transport {
         }
     }
 
-    @Override
-    public void close(String reason) {
-        end();
-        channel.closeAfter(outbox, WsCloseCodes.NORMAL_CLOSE, reason);
-    }
-
     /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
     private void drop() {
         end();

@@ -54,6 +54,7 @@ class SessionApiTest {
         long before = System.currentTimeMillis();
         Response created = service.login("create-user", false);
         assertEquals(200, created.status(), created.body());
+        assertEquals("no-store", created.headers().get("cache-control").getFirst(), "tokens are never cached");
         JsonNode json = created.json();
         assertTrue(json.get("success").asBoolean());
         assertTrue(json.get("session_token").asText().startsWith("sps_"));

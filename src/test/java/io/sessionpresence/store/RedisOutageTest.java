@@ -33,6 +33,8 @@ class RedisOutageTest {
                 assertTrue(millis < 2500, "503 within the timeout, took " + millis + " ms");
             }
             assertEquals(503, service.login("outage-user", false).status());
+            assertEquals(503, service.get("/observe/health/ready").status(), "not ready without its store");
+            assertEquals(200, service.get("/observe/health/live").status(), "but alive: restarting would not help");
             assertEquals(503, service.post("/api/heartbeat", "{\"user\":\"u\"}").status());
 
             redis = TestRedis.startLocal(port);
@@ -46,6 +48,7 @@ class RedisOutageTest {
             }
             assertEquals(200, back.status(), "recovered without a restart: " + back.body());
             assertEquals(200, service.get("/api/session/validate", "X-Session-Token", back.text("session_token")).status());
+            assertEquals(200, service.get("/observe/health/ready").status());
         } finally {
             redis.close();
         }

@@ -18,6 +18,9 @@ public enum StoreKind {
             config.put("store.type", "redis");
             config.put("redis.url", TestRedis.shared().url());
             config.put("redis.key-prefix", "t" + UUID.randomUUID().toString().substring(0, 8) + ":");
+            // Generous: a loaded 2-core CI box must not turn slow answers into 503s; the outage
+            // test sets its own tight timeout.
+            config.put("redis.timeout-ms", "5000");
         }
         return config;
     }

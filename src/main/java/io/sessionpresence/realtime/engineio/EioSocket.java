@@ -98,12 +98,6 @@ public final class EioSocket {
         close(reason, "1", Ending.ABORT);
     }
 
-    public boolean isOpen() {
-        synchronized (lock) {
-            return state != State.CLOSED;
-        }
-    }
-
     // ---- inbound
 
     /** One packet from the client; {@code from} is the WebSocket it came on, or null for polling. */

@@ -55,11 +55,6 @@ public final class EngineIo {
         return clients;
     }
 
-    /** Live sessions on this instance. */
-    public int size() {
-        return sockets.size();
-    }
-
     /** A listener for one new WebSocket connection on the Engine.IO path. */
     public WsListener newWebSocketListener() {
         return new EioWsListener(this);

@@ -100,11 +100,6 @@ public final class SioConnection implements EioHandler, Transport {
         socket.send(emission.socketIoPacket());
     }
 
-    @Override
-    public void close(String reason) {
-        socket.close(reason);
-    }
-
     // ---- packets
 
     private void connect(SioPacket packet) throws EioProtocolException {

@@ -24,7 +24,6 @@ public final class Outbox {
     private final String label;
     private boolean closed;
     private boolean dropping;
-    private long dropped;
     private long wakeups;
 
     public Outbox(int capacity, Overflow overflow, String label) {
@@ -50,7 +49,6 @@ public final class Outbox {
                     return false;
                 }
                 queue.pollFirst();
-                dropped++;
                 if (!dropping) {
                     dropping = true;
                     LOG.warning(() -> "Realtime " + label + ": send queue full (" + capacity
@@ -121,38 +119,11 @@ public final class Outbox {
         }
     }
 
-    public boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** True when closed and nothing is left to drain. */
     public boolean isFinished() {
         lock.lock();
         try {
             return closed && queue.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public int size() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public long dropped() {
-        lock.lock();
-        try {
-            return dropped;
         } finally {
             lock.unlock();
         }

@@ -37,10 +37,6 @@ public final class WsChannel {
         this.label = label;
     }
 
-    public String label() {
-        return label;
-    }
-
     /** Sends one text frame in the caller's thread (used before a writer runs, e.g. for the upgrade probe). */
     public void send(String text) {
         sendLock.lock();
