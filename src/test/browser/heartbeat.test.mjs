@@ -59,10 +59,13 @@ test('jittered: waits spread over interval ± jitter, first beat within startJit
   const seen = await beats(page);
   await page.evaluate(() => window.heartbeat.stop());
   assert.ok(seen.every((b) => b.ok && b.transport === 'http'), JSON.stringify(seen));
-  const gaps = seen.slice(1, 7).map((b, i) => b.at - seen[i].at);
-  for (const gap of gaps) assert.ok(gap >= 140 && gap <= 520, `gap ${gap} outside 150..450 (+latency)`);
+  // Each beat waits the delay the previous one drew (the gap adds the request's own latency).
   const delays = seen.map((b) => b.delayMs);
-  for (const d of delays) assert.ok(d >= 150 && d <= 450, `delay ${d}`);
+  for (const d of delays) assert.ok(d >= 150 && d <= 450, `delay ${d} outside 300 ± 50 %`);
+  seen.slice(1, 7).forEach((b, i) => {
+    const gap = b.at - seen[i].at;
+    assert.ok(gap >= delays[i] - 15 && gap <= delays[i] + 1_000, `gap ${gap} for a delay of ${delays[i]}`);
+  });
   assert.ok(Math.max(...delays) - Math.min(...delays) > 30, `delays not spread: ${delays}`);
   const [entry] = await presenceOf(user);
   assert.equal(entry.page, '/jitter');
@@ -79,7 +82,7 @@ test('jittered: waits spread over interval ± jitter, first beat within startJit
     { before: (p) => p.evaluate(() => { Math.random = () => 0.75; window.t0 = performance.now(); }) });
   await waitForBeats(started, 1);
   const first = (await beats(started))[0].at - (await started.evaluate(() => window.t0));
-  assert.ok(first >= 280 && first < 700, `first beat after ${first} ms`);
+  assert.ok(first >= 280 && first < 1_000, `first beat after ${first} ms`);
   await Promise.all([page.close(), started.close()]);
 });
 
@@ -100,7 +103,7 @@ test('pauses while the tab is hidden and beats at once when it is visible again'
   });
   await waitForBeats(page, whileHidden + 1, 2_000);
   const next = (await beats(page))[whileHidden];
-  assert.ok(next.at - shownAt < 300, `beat ${next.at - shownAt} ms after becoming visible (interval is 1000 ms)`);
+  assert.ok(next.at - shownAt < 600, `beat ${next.at - shownAt} ms after becoming visible (next was due in 900+ ms)`);
   assert.deepEqual(await page.evaluate(() => window.events), ['pause', 'resume']);
   await page.close();
 });
