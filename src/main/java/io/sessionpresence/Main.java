@@ -9,6 +9,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
 import io.sessionpresence.admin.MemoryStoreStats;
 import io.sessionpresence.admin.RedisStoreStats;
@@ -32,6 +33,7 @@ import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.PresenceSettings;
 import io.sessionpresence.realtime.AdminEvents;
+import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.session.MemorySessionStore;
 import io.sessionpresence.session.RedisSessionStore;
 import io.sessionpresence.session.SessionAuth;
@@ -46,6 +48,7 @@ import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreHealth;
 import io.sessionpresence.store.StoreSelector;
+import io.sessionpresence.web.WebContent;
 
 /**
  * Reads the configuration, builds the stores and services, registers every route, and starts the
@@ -56,7 +59,7 @@ public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     /** A started service: its server and the backend to close with it. */
-    public record Running(WebServer server, Backend backend) implements AutoCloseable {
+    public record Running(WebServer server, Backend backend, Realtime realtime) implements AutoCloseable {
         public int port() {
             return server.port();
         }
@@ -64,6 +67,7 @@ public final class Main {
         @Override
         public void close() {
             server.stop();
+            realtime.close();
             backend.close();
         }
     }
@@ -113,8 +117,9 @@ public final class Main {
                     ? new RedisUserCacheStore(backend.redisClient(), backend.keys())
                     : new MemoryUserCacheStore();
 
-            AdminEvents events = AdminEvents.NONE;
-            RedisExpiringEntries.BatchPublisher inBatch = (batch, event) -> events.publish(event);
+            Realtime realtime = Realtime.create(config, backend);
+            AdminEvents events = realtime.events();
+            RedisExpiringEntries.BatchPublisher inBatch = realtime::publishInBatch;
             ExpiringEntries presenceEntries = backend.isRedis()
                     ? new RedisExpiringEntries(backend.redisClient(), backend.keys().presence(), inBatch)
                     : new MemoryExpiringEntries(events);
@@ -137,6 +142,11 @@ public final class Main {
                     .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
                     .addFilter(new SecurityHeaders())
                     .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
+            // Realtime: Socket.IO (long-polling here, WebSockets in `sockets`) and plain /ws, same port.
+            routing.register("/socket.io", Cors.support(Settings.list(config, "cors.allowed-origins")));
+            WsRouting.Builder sockets = realtime.serve(routing, sessions, presence, adminAuth, clients);
+            // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
+            WebContent.register(routing, Settings.list(config, "cors.allowed-origins"));
             ErrorHandlers.register(routing);
 
             WebServer server = WebServer.builder()
@@ -150,11 +160,12 @@ public final class Main {
                                     .build())
                             .build())
                     .routing(routing)
+                    .addRouting(sockets)
                     .build()
                     .start();
             LOG.info("session-presence listening on port " + server.port() + " (store: " + backend.name()
                     + ", identity: " + identity.mode() + ")");
-            return new Running(server, backend);
+            return new Running(server, backend, realtime);
         } catch (RuntimeException e) {
             backend.close();
             throw e;

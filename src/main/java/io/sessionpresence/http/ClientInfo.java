@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
 
 /**
@@ -42,7 +43,12 @@ public final class ClientInfo {
     }
 
     public static String userAgent(ServerRequest req) {
-        String ua = req.headers().first(HeaderNames.USER_AGENT).orElse("");
+        return userAgent(req.headers());
+    }
+
+    /** The User-Agent of a request, capped; also for WebSocket upgrade requests. */
+    public static String userAgent(Headers headers) {
+        String ua = headers.first(HeaderNames.USER_AGENT).orElse("");
         return ua.length() > MAX_UA ? ua.substring(0, MAX_UA) : ua;
     }
 

@@ -17,6 +17,12 @@ import io.sessionpresence.session.SessionAuth;
  * Seed 000's HTTP presence routes: {@code POST /api/heartbeat} and {@code POST /api/session/update}.
  * A session token, when sent, must be valid (a stale token gets 401 rather than silently
  * downgrading to an unverified claim).
+ *
+ * <p>A heartbeat with {@code "leaving":true} is a goodbye: the visitor's presence entry is removed
+ * at once (a {@code user_logout} event) instead of waiting for its TTL. Browsers send it with
+ * {@code navigator.sendBeacon} when a page goes away; a beacon cannot set headers, so its session
+ * token may come in the body as {@code "session_token"} (the body is JSON whatever the
+ * {@code Content-Type}, so the beacon's {@code text/plain} needs no CORS preflight).
  */
 public final class PresenceRoutes implements HttpService {
     private static final Object SUCCESS = Json.fields("status", "success");
@@ -39,15 +45,22 @@ public final class PresenceRoutes implements HttpService {
                 .post("/session/update", this::sessionUpdate);
     }
 
-    private Visitor visitor(ServerRequest req, ObjectNode body) {
-        Optional<Session> session = SessionAuth.token(req).isPresent() ? Optional.of(auth.require(req)) : Optional.empty();
+    private Visitor visitor(ServerRequest req, ObjectNode body, Optional<String> token) {
+        Optional<Session> session = token.map(auth::require);
         return presence.visitor(session, Json.optString(body, "user", 256), clients.ip(req), ClientInfo.userAgent(req));
     }
 
     private void heartbeat(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.readObject(req, maxBodyBytes, true);
         String page = Json.optString(body, "page", 2048).orElse("");
-        presence.heartbeat(visitor(req, body), page);
+        Optional<String> token = SessionAuth.token(req)
+                .or(() -> Json.optString(body, "session_token", 256).filter(t -> !t.isBlank()));
+        Visitor visitor = visitor(req, body, token);
+        if (Json.optBoolean(body, "leaving", false)) {
+            presence.logout(visitor);
+        } else {
+            presence.heartbeat(visitor, page);
+        }
         Json.ok(res, SUCCESS);
     }
 
@@ -55,7 +68,7 @@ public final class PresenceRoutes implements HttpService {
         ObjectNode body = Json.readObject(req, maxBodyBytes, false);
         String sid = Json.optString(body, "sid", 256).filter(s -> !s.isBlank())
                 .orElseThrow(() -> ApiException.badRequest("Session ID required"));
-        presence.recordActivity(visitor(req, body), sid);
+        presence.recordActivity(visitor(req, body, SessionAuth.token(req)), sid);
         Json.ok(res, SUCCESS);
     }
 }

@@ -137,15 +137,19 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Redisson calls expiry listeners on its own I/O threads, where a blocking Redis call would
+     * stall every other notification until it times out: the clean-up is sent asynchronously.
+     */
     @Override
     public void onExpired(Consumer<Session> listener) {
         sessions.addListener((EntryExpiredListener<String, String>) event -> {
             Session session = Json.read(event.getValue(), Session.class);
             // An idle-expired session's id entry outlives it; every instance may do this, it is idempotent.
-            tokenHashById.fastRemove(session.sessionId());
             RBatch batch = redis.createBatch(BatchOptions.defaults());
+            batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE).fastRemoveAsync(session.sessionId());
             reindexAsync(batch, session.userId(), null, 0, List.of(session.sessionId()));
-            batch.execute();
+            batch.executeAsync();
             listener.accept(session);
         });
     }

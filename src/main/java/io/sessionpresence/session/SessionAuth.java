@@ -38,6 +38,11 @@ public final class SessionAuth {
     /** The caller's live session, or 401. */
     public Session require(ServerRequest req) {
         String token = token(req).orElseThrow(() -> ApiException.unauthorized("Missing session token (X-Session-Token)"));
+        return require(token);
+    }
+
+    /** The live session for a token the caller got some other way (e.g. a beacon's body), or 401. */
+    public Session require(String token) {
         return sessions.validate(token).orElseThrow(() -> ApiException.unauthorized("Invalid or expired session"));
     }
 

@@ -26,6 +26,9 @@ package io.sessionpresence.store;
  *     {@code presence.ttl}.</td></tr>
  * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; session activity JSON, TTL
  *     {@code presence.activity-ttl}.</td></tr>
+ * <tr><td>{@code P events}</td><td>pub/sub channel</td><td>admin events, fanned out to every
+ *     instance's admin room (expiry events are not re-published: every instance hears Redisson's
+ *     own expiry notifications).</td></tr>
  * </table>
  * An {@code RMapCache} named X also owns Redisson's {@code redisson__timeout__set:{X}} (entry
  * expiry, a ZSET), {@code redisson__idle__set:{X}} (only with maxIdle) and
@@ -44,9 +47,11 @@ package io.sessionpresence.store;
  * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA remove id; EVALSHA remove session; EVAL reindex</td></tr>
  * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; a batch removing ids; a batch removing sessions</td></tr>
  * <tr><td>list own sessions</td><td>3</td><td>ZRANGEBYSCORE; EVALSHA getAll ids; EVALSHA getAll sessions</td></tr>
- * <tr><td>stats</td><td>1 + validate</td><td>pipelined ZCOUNT x3</td></tr>
+ * <tr><td>stats</td><td>3 + validate</td><td>ZCOUNT x3</td></tr>
  * <tr><td>cache get / put</td><td>1</td><td>EVALSHA</td></tr>
- * <tr><td>heartbeat</td><td>1</td><td>a pipelined batch: EVALSHA presence put + PUBLISH event</td></tr>
+ * <tr><td>heartbeat</td><td>1</td><td>a pipelined batch: EVALSHA presence put + PUBLISH of the admin
+ *     event. Inside the EVALSHA Redisson also PUBLISHes its own entry notification, because the
+ *     map has an expiry listener (which is how {@code user_expired} events arise).</td></tr>
  * </table>
  */
 public final class RedisKeys {

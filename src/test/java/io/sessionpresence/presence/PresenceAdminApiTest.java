@@ -99,6 +99,33 @@ class PresenceAdminApiTest {
     }
 
     @Test
+    void goodbyeRemovesPresenceAtOnceEvenAsATextPlainBeacon() {
+        heartbeat("{\"user\":\"leaver\",\"page\":\"/a\"}");
+        assertNotNull(findPresence("leaver", ""));
+        // navigator.sendBeacon sends a string body as text/plain and cannot set headers.
+        Response bye = service.post("/api/heartbeat", "{\"user\":\"leaver\",\"page\":\"/a\",\"leaving\":true}",
+                "Content-Type", "text/plain;charset=UTF-8");
+        assertEquals(200, bye.status(), bye.body());
+        assertEquals("success", bye.text("status"));
+        assertEquals(null, findPresence("leaver", ""));
+        assertEquals(400, heartbeat("{\"user\":\"leaver\",\"leaving\":\"yes\"}").status());
+    }
+
+    @Test
+    void goodbyeMayCarryItsSessionTokenInTheBody() {
+        String token = service.token("beacon-user");
+        heartbeat("{\"page\":\"/b\"}", "X-Session-Token", token);
+        assertTrue(findPresence("beacon-user", "").get("verified").asBoolean());
+        Response stale = service.post("/api/heartbeat", "{\"session_token\":\"sps_stale\",\"leaving\":true}",
+                "Content-Type", "text/plain");
+        assertEquals(401, stale.status(), "a token that is sent must be valid, wherever it is");
+        Response bye = service.post("/api/heartbeat", "{\"session_token\":\"" + token + "\",\"leaving\":true}",
+                "Content-Type", "text/plain");
+        assertEquals(200, bye.status(), bye.body());
+        assertEquals(null, findPresence("beacon-user", ""));
+    }
+
+    @Test
     void missingUserIs400WithTheSeedsShape() {
         for (String body : List.of("{\"page\":\"/\"}", "{}", "{\"user\":\"\"}", "{\"user\":null}")) {
             Response res = heartbeat(body);

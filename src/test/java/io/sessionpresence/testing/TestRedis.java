@@ -86,7 +86,7 @@ public final class TestRedis implements AutoCloseable {
         if (DockerRedis.dockerAvailable()) {
             return DockerRedis.start();
         }
-        Path onPath = findOnPath("redis-server");
+        Path onPath = Executables.onPath("redis-server").orElse(null);
         if (onPath != null) {
             return startProcess(onPath, "redis-server from PATH (" + onPath + ")", freePortUnchecked());
         }
@@ -116,24 +116,10 @@ public final class TestRedis implements AutoCloseable {
      * tests that stop and restart Redis.
      */
     public static TestRedis startLocal(int port) {
-        Path onPath = findOnPath("redis-server");
+        Path onPath = Executables.onPath("redis-server").orElse(null);
         return onPath != null
                 ? startProcess(onPath, "redis-server from PATH", port)
                 : startProcess(extractEmbedded(), "embedded-redis binary", port);
-    }
-
-    private static Path findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     private static Path extractEmbedded() {

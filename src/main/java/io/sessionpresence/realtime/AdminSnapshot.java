@@ -1,0 +1,48 @@
+package io.sessionpresence.realtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.sessionpresence.http.Json;
+import io.sessionpresence.presence.Presence;
+import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.session.Session;
+import io.sessionpresence.session.SessionService;
+import io.sessionpresence.store.Page;
+
+/**
+ * The state an admin view is rebuilt from ({@code admin:snapshot}), sent on every join of the
+ * admin room: live presence and live sessions, newest first, at most {@code limit} of each, with
+ * their full counts. Events are hints on top of it; a client that reconnects (or missed events)
+ * rejoins and gets a fresh one.
+ */
+final class AdminSnapshot {
+    static final String EVENT = "admin:snapshot";
+
+    private final PresenceService presence;
+    private final SessionService sessions;
+    private final int limit;
+
+    AdminSnapshot(PresenceService presence, SessionService sessions, int limit) {
+        this.presence = presence;
+        this.sessions = sessions;
+        this.limit = limit;
+    }
+
+    Map<String, Object> take() {
+        Page<Presence> present = presence.presencePage(0, limit, Optional.empty());
+        List<Map<String, Object>> live = sessions.store().page(0, limit).stream().map(AdminSnapshot::view).toList();
+        return Json.fields(
+                "presence", Json.fields("items", present.items(), "count", present.count()),
+                "sessions", Json.fields("items", live, "count", sessions.store().countSessions()),
+                "timestamp", System.currentTimeMillis());
+    }
+
+    private static Map<String, Object> view(Session session) {
+        Map<String, Object> view = SessionService.sessionEvent("session", session);
+        view.remove("type");
+        view.put("remember_me", session.rememberMe());
+        return view;
+    }
+}

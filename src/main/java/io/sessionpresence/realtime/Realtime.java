@@ -1,0 +1,100 @@
+package io.sessionpresence.realtime;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import io.sessionpresence.auth.AdminAuth;
+import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.realtime.engineio.EngineIo;
+import io.sessionpresence.realtime.socketio.SioConnection;
+import io.sessionpresence.session.SessionService;
+import io.sessionpresence.store.Backend;
+import org.redisson.api.RBatch;
+
+/**
+ * The realtime side of the service, wired in two steps because the services need the admin
+ * events and the sockets need the services: {@link #create} (the admin room and its event
+ * delivery, local or over Redis pub/sub), then {@link #serve} (the {@code /socket.io/} and
+ * {@code /ws} endpoints, on the HTTP port). One timer thread drives every heartbeat, connect
+ * timeout and coalescing flush; its tasks only enqueue or flag, never block.
+ */
+public final class Realtime implements AutoCloseable {
+    public static final String SOCKET_IO_PATH = "/socket.io/";
+    public static final String WEBSOCKET_PATH = "/ws";
+
+    private final RealtimeSettings settings;
+    private final ScheduledThreadPoolExecutor timers;
+    private final AdminRoom room;
+    private final AdminEvents events;
+    private final RedisAdminEvents redisEvents;
+    private EngineIo engine;
+
+    private Realtime(RealtimeSettings settings, Backend backend) {
+        this.settings = settings;
+        this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
+        timers.setRemoveOnCancelPolicy(true);
+        this.room = new AdminRoom(settings.coalesceMs() > 0);
+        if (backend.isRedis()) {
+            redisEvents = new RedisAdminEvents(backend.redisClient(), backend.keys(), room);
+            events = redisEvents;
+        } else {
+            redisEvents = null;
+            events = new LocalAdminEvents(room);
+        }
+        if (settings.coalesceMs() > 0) {
+            timers.scheduleAtFixedRate(room::flush, settings.coalesceMs(), settings.coalesceMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public static Realtime create(Config config, Backend backend) {
+        return new Realtime(RealtimeSettings.from(config), backend);
+    }
+
+    /** Where services publish admin events. */
+    public AdminEvents events() {
+        return events;
+    }
+
+    /**
+     * Queues an admin event into a Redis batch the caller is about to execute (one round trip for
+     * a write and its event); without Redis there is no batch and this publishes directly.
+     */
+    public void publishInBatch(RBatch batch, AdminEvent event) {
+        if (redisEvents != null) {
+            redisEvents.publishAsync(batch, event);
+        } else {
+            events.publish(event);
+        }
+    }
+
+    /**
+     * Registers the Engine.IO long-polling handler on {@code routing} and returns the WebSocket
+     * routing ({@code /socket.io/} and {@code /ws}) to add to the server.
+     */
+    public WsRouting.Builder serve(HttpRouting.Builder routing, SessionService sessions, PresenceService presence,
+                                   AdminAuth adminAuth, ClientInfo clients) {
+        Gateway gateway = new Gateway(sessions, presence, adminAuth, room,
+                new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize());
+        engine = new EngineIo(settings.engineIo(), timers, clients,
+                socket -> new SioConnection(socket, gateway, timers, settings.connectTimeoutMs()));
+        routing.any(SOCKET_IO_PATH, engine::handle);
+        return WsRouting.builder()
+                .endpoint(SOCKET_IO_PATH, engine::newWebSocketListener)
+                .endpoint(WEBSOCKET_PATH, () -> new WebSocketClient(gateway, settings, timers, clients));
+    }
+
+    @Override
+    public void close() {
+        if (engine != null) {
+            engine.closeAll();
+        }
+        timers.shutdownNow();
+        if (redisEvents != null) {
+            redisEvents.close();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.sessionpresence.realtime;
+
+import io.helidon.config.Config;
+import io.sessionpresence.config.Settings;
+import io.sessionpresence.realtime.engineio.EioSettings;
+import io.sessionpresence.realtime.transport.Overflow;
+
+/**
+ * The {@code realtime.*} keys (documented in config/application.yaml).
+ *
+ * @param pingIntervalMs   heartbeat period, Engine.IO and plain WebSocket alike
+ * @param pingTimeoutMs    how long a pong may take before the connection is dropped
+ * @param maxPayload       largest message accepted from a client, in bytes
+ * @param connectTimeoutMs a Socket.IO client must join the namespace within this
+ * @param queueSize        per-connection outbound queue bound
+ * @param overflow         what a full queue does
+ * @param coalesceMs       batch presence events into diffs every this many ms; 0 = per event
+ * @param snapshotLimit    most presence entries and sessions an admin snapshot lists
+ */
+public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxPayload, long connectTimeoutMs,
+                               int queueSize, Overflow overflow, long coalesceMs, int snapshotLimit) {
+
+    public static RealtimeSettings from(Config root) {
+        return new RealtimeSettings(
+                Settings.longValue(root, "realtime.ping-interval-ms", 1),
+                Settings.longValue(root, "realtime.ping-timeout-ms", 1),
+                Settings.intValue(root, "realtime.max-payload", 64),
+                Settings.longValue(root, "realtime.connect-timeout-ms", 1),
+                Settings.intValue(root, "realtime.queue-size", 2),
+                Overflow.valueOf(Settings.oneOf(root, "realtime.overflow", "drop-oldest", "disconnect")
+                        .replace('-', '_').toUpperCase(java.util.Locale.ROOT)),
+                Settings.longValue(root, "realtime.coalesce-ms", 0),
+                Settings.intValue(root, "realtime.snapshot-limit", 1));
+    }
+
+    public EioSettings engineIo() {
+        return new EioSettings(pingIntervalMs, pingTimeoutMs, maxPayload, queueSize, overflow);
+    }
+}

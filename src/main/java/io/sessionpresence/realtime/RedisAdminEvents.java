@@ -1,0 +1,71 @@
+package io.sessionpresence.realtime;
+
+import java.util.logging.Logger;
+
+import io.sessionpresence.http.Json;
+import io.sessionpresence.store.RedisKeys;
+import org.redisson.api.RBatch;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Admin events across instances sharing one Redis: {@link #publish} goes out on the pub/sub
+ * channel {@code <prefix>events} (JSON, {@code {"event","data"}}), and every instance, this one
+ * included, delivers what it receives there to its own admin room; so each admin socket gets each
+ * event exactly once, whatever the number of instances. {@link #publishLocal} events (expiry
+ * notifications, which every instance observes by itself) never touch the channel.
+ */
+public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RedisAdminEvents.class.getName());
+
+    private final String channel;
+    private final RTopic topic;
+    private final AdminRoom room;
+    private final int listenerId;
+
+    RedisAdminEvents(RedissonClient redis, RedisKeys keys, AdminRoom room) {
+        this.channel = keys.events();
+        this.topic = redis.getTopic(channel, StringCodec.INSTANCE);
+        this.room = room;
+        this.listenerId = topic.addListener(String.class, (ch, message) -> receive(message));
+    }
+
+    @Override
+    public void publish(AdminEvent event) {
+        topic.publishAsync(Json.writeString(event)).whenComplete((receivers, failure) -> {
+            if (failure != null) {
+                LOG.warning(() -> "Admin event " + event.event() + " not published: " + failure.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /**
+     * Queues the PUBLISH into a batch the caller is about to execute, so a write and its event
+     * cost one round trip together (the heartbeat path).
+     */
+    public void publishAsync(RBatch batch, AdminEvent event) {
+        batch.getTopic(channel, StringCodec.INSTANCE).publishAsync(Json.writeString(event));
+    }
+
+    @Override
+    public void publishLocal(AdminEvent event) {
+        room.deliver(event);
+    }
+
+    private void receive(String message) {
+        AdminEvent event;
+        try {
+            event = Json.read(message, AdminEvent.class);
+        } catch (RuntimeException e) {
+            LOG.warning("Ignored a malformed message on the admin events channel");
+            return;
+        }
+        room.deliver(event);
+    }
+
+    @Override
+    public void close() {
+        topic.removeListener(listenerId);
+    }
+}

@@ -1,0 +1,310 @@
+package io.sessionpresence.realtime.engineio;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+import io.sessionpresence.realtime.engineio.EioPacket.Type;
+import io.sessionpresence.realtime.transport.Heartbeat;
+import io.sessionpresence.realtime.transport.Outbox;
+import io.sessionpresence.realtime.transport.WsChannel;
+
+/**
+ * One Engine.IO session: its outbound queue, its current transport (long-polling, or a
+ * WebSocket, possibly reached by the probe/upgrade dance), and its heartbeat: a ping every
+ * {@code pingInterval}, and the session closes if the pong is not back within
+ * {@code pingTimeout}; that is also how dead clients are reaped, since an abrupt disconnect
+ * produces no event at all.
+ *
+ * <p>All outbound packets go through the one {@link Outbox}, drained by the polling GET or by the
+ * WebSocket writer, so order survives the upgrade.
+ */
+public final class EioSocket {
+    private static final Logger LOG = Logger.getLogger(EioSocket.class.getName());
+    private static final String NOOP = "6";
+
+    private enum State { POLLING, UPGRADING, WEBSOCKET, CLOSED }
+
+    /** How the WebSocket transport, if any, is ended. */
+    private enum Ending {
+        /** Flush queued packets, then a close frame. */
+        GRACEFUL,
+        /** Drop the TCP connection now: the peer is dead or hopelessly behind. */
+        ABORT,
+        /** The peer closed it: only stop our writer, Helidon answers the close. */
+        PEER_CLOSED
+    }
+
+    private final String sid;
+    private final EngineIo engine;
+    private final Handshake handshake;
+    private final Outbox outbox;
+    private final AtomicBoolean pollActive = new AtomicBoolean();
+    private final AtomicBoolean postActive = new AtomicBoolean();
+    private final Object lock = new Object();
+    private State state;
+    private WsChannel ws;
+    private WsChannel probe;
+    private final Heartbeat heartbeat;
+    private String closePacket = "1";
+    private EioHandler handler;
+
+    EioSocket(String sid, EngineIo engine, Handshake handshake, WsChannel ws) {
+        this.sid = sid;
+        this.engine = engine;
+        this.handshake = handshake;
+        this.ws = ws;
+        this.state = ws == null ? State.POLLING : State.WEBSOCKET;
+        EioSettings settings = engine.settings();
+        this.outbox = new Outbox(settings.queueSize(), settings.overflow(), "engine.io session " + sid);
+        this.heartbeat = new Heartbeat(engine.timers(), settings.pingIntervalMs(), settings.pingTimeoutMs(),
+                () -> send(String.valueOf(Type.PING.code())), () -> drop("ping timeout"));
+    }
+
+    /** Sends the open packet and starts the transport and the heartbeat. */
+    void start(EioHandler handler, String openPacket) {
+        this.handler = handler;
+        outbox.offer(openPacket);
+        if (ws != null) {
+            ws.startWriter(outbox, e -> drop("transport error"));
+        }
+        heartbeat.start();
+    }
+
+    public String sid() {
+        return sid;
+    }
+
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Queues an already encoded Engine.IO packet (e.g. {@code 42["event",{}]}); never blocks. */
+    public void send(String encodedPacket) {
+        if (!outbox.offer(encodedPacket)) {
+            drop("send queue full");
+        }
+    }
+
+    /** Closes the session from the server side (the client sees a close packet or a closed socket). */
+    public void close(String reason) {
+        close(reason, "1", Ending.GRACEFUL);
+    }
+
+    /** Closes the session at once, without flushing: for peers that are gone or hopelessly behind. */
+    void drop(String reason) {
+        close(reason, "1", Ending.ABORT);
+    }
+
+    // ---- inbound
+
+    /** One packet from the client; {@code from} is the WebSocket it came on, or null for polling. */
+    void receive(EioPacket packet, WsChannel from) throws EioProtocolException {
+        if (from != null && from != currentWs()) {
+            receiveProbe(packet, from);
+            return;
+        }
+        switch (packet.type()) {
+            case PONG -> heartbeat.pong();
+            case MESSAGE -> {
+                if (packet.isBinary()) {
+                    handler.onBinary(packet.binary());
+                } else {
+                    handler.onMessage(packet.text());
+                }
+            }
+            case CLOSE -> close("client close", NOOP, Ending.GRACEFUL);
+            case PING, NOOP -> {
+                // v4 clients do not ping; a stray ping or noop is harmless
+            }
+            default -> throw new EioProtocolException("unexpected " + packet.type() + " packet");
+        }
+    }
+
+    private WsChannel currentWs() {
+        synchronized (lock) {
+            return ws;
+        }
+    }
+
+    /** The upgrade: "2probe" answered with "3probe" on the new socket, then "5" switches over. */
+    private void receiveProbe(EioPacket packet, WsChannel from) throws EioProtocolException {
+        if (packet.type() == Type.PING && "probe".equals(packet.text())) {
+            from.send(Type.PONG.code() + "probe");
+            synchronized (lock) {
+                if (probe != from) {
+                    return;
+                }
+                state = State.UPGRADING;
+            }
+            outbox.wake();
+            return;
+        }
+        if (packet.type() == Type.UPGRADE) {
+            synchronized (lock) {
+                if (probe != from || state != State.UPGRADING) {
+                    throw new EioProtocolException("upgrade without a successful probe");
+                }
+                ws = from;
+                probe = null;
+                state = State.WEBSOCKET;
+            }
+            outbox.wake();
+            from.startWriter(outbox, e -> drop("transport error"));
+            return;
+        }
+        if (packet.type() != Type.NOOP) {
+            throw new EioProtocolException("unexpected " + packet.type() + " packet during upgrade");
+        }
+    }
+
+    /** A WebSocket asking to become this session's transport; false if the session cannot upgrade now. */
+    boolean attachProbe(WsChannel channel) {
+        synchronized (lock) {
+            if (state != State.POLLING || probe != null) {
+                return false;
+            }
+            probe = channel;
+            return true;
+        }
+    }
+
+    boolean canUpgrade() {
+        synchronized (lock) {
+            return state == State.POLLING && probe == null;
+        }
+    }
+
+    /** The WebSocket {@code channel} is gone (close frame or read error). */
+    void transportClosed(WsChannel channel, String reason) {
+        boolean active;
+        synchronized (lock) {
+            if (channel == probe) {
+                probe = null;
+                if (state == State.UPGRADING) {
+                    state = State.POLLING;
+                }
+                return;
+            }
+            active = channel == ws;
+        }
+        if (active) {
+            close(reason, "1", Ending.PEER_CLOSED);
+        }
+    }
+
+    // ---- long-polling
+
+    /**
+     * Admits one polling request of a kind: none once upgraded; a second concurrent one of the
+     * same kind breaks the protocol and closes the session.
+     */
+    private void enterPolling(AtomicBoolean active, String method) throws EioRequestException {
+        synchronized (lock) {
+            if (state == State.WEBSOCKET) {
+                throw new EioRequestException(EioRequestException.BAD_REQUEST, "Transport upgraded");
+            }
+        }
+        if (!active.compareAndSet(false, true)) {
+            close("overlapping polling " + method);
+            throw new EioRequestException(EioRequestException.BAD_REQUEST, "Overlapping " + method + " requests");
+        }
+    }
+
+    /** A polling GET: waits for packets (not past the heartbeat period) and returns the payload. */
+    String poll() throws EioRequestException {
+        enterPolling(pollActive, "GET");
+        try {
+            long waitMs = upgrading() ? 0 : engine.settings().pingIntervalMs() + engine.settings().pingTimeoutMs();
+            List<String> packets = new ArrayList<>(outbox.drain(TimeUnit.MILLISECONDS.toNanos(waitMs)));
+            synchronized (lock) {
+                if (state == State.CLOSED) {
+                    packets.add(closePacket);
+                }
+            }
+            if (packets.isEmpty()) {
+                packets.add(NOOP);
+            }
+            return EioPacket.encodePayload(packets);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NOOP;
+        } finally {
+            pollActive.set(false);
+        }
+    }
+
+    private boolean upgrading() {
+        synchronized (lock) {
+            return state != State.POLLING;
+        }
+    }
+
+    /** A polling POST: the packets of its body, in order. */
+    void post(String body) throws EioRequestException {
+        enterPolling(postActive, "POST");
+        try {
+            if (body.length() > engine.settings().maxPayload()) {
+                close("payload too large");
+                throw new EioRequestException(EioRequestException.BAD_REQUEST, "Payload too large", 413);
+            }
+            for (EioPacket packet : EioPacket.decodePayload(body)) {
+                receive(packet, null);
+            }
+        } catch (EioProtocolException e) {
+            protocolError(e);
+            throw new EioRequestException(EioRequestException.BAD_REQUEST, "Bad request");
+        } finally {
+            postActive.set(false);
+        }
+    }
+
+    /** Closes the session over a packet that breaks the protocol, as the specification requires. */
+    void protocolError(EioProtocolException e) {
+        LOG.info(() -> "Realtime engine.io session " + sid + " closed: " + e.getMessage());
+        close("parse error");
+    }
+
+    // ---- close
+
+    private void close(String reason, String finalPacket, Ending ending) {
+        WsChannel active;
+        WsChannel probing;
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            closePacket = finalPacket;
+            active = ws;
+            probing = probe;
+            probe = null;
+        }
+        heartbeat.stop();
+        engine.remove(this);
+        if (active == null) {
+            outbox.close();
+        } else {
+            switch (ending) {
+                case GRACEFUL -> active.closeAfter(outbox, 1000, "");
+                case ABORT -> {
+                    outbox.close();
+                    active.abort();
+                }
+                case PEER_CLOSED -> {
+                    outbox.close();
+                    active.stopWriter();
+                }
+            }
+        }
+        if (probing != null) {
+            probing.abort();
+        }
+        LOG.fine(() -> "Realtime engine.io session " + sid + " closed: " + reason);
+        if (handler != null) {
+            handler.onClose(reason);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.sessionpresence.realtime.engineio;
+
+import java.util.Optional;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
+import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.realtime.transport.WsChannel;
+
+/**
+ * One WebSocket on the Engine.IO path: either a WebSocket-only session, or the upgrade of a
+ * long-polling session ({@code sid} in the query). Bad query parameters or an unknown or
+ * non-upgradable {@code sid} refuse the upgrade, so the request falls through to the HTTP
+ * handler, which answers 400 as the reference server does.
+ */
+final class EioWsListener implements WsListener {
+    private final EngineIo engine;
+    private final StringBuilder fragments = new StringBuilder();
+    private Headers headers;
+    private String sid;
+    private EioSocket socket;
+    private WsChannel channel;
+
+    EioWsListener(EngineIo engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        UriQuery query = prologue.query();
+        if (!"4".equals(query.first("EIO").orElse("")) || !"websocket".equals(query.first("transport").orElse(""))) {
+            throw new WsUpgradeException("not an Engine.IO v4 WebSocket request");
+        }
+        sid = query.first("sid").orElse(null);
+        if (sid != null && !engine.find(sid).map(EioSocket::canUpgrade).orElse(false)) {
+            throw new WsUpgradeException("unknown or non-upgradable session");
+        }
+        this.headers = headers;
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        String peer = ClientInfo.peerAddress(session.socketContext().remotePeer().address());
+        String ip = engine.clients().resolve(peer, headers.first(HeaderNames.X_FORWARDED_FOR).orElse(null));
+        if (sid == null) {
+            channel = new WsChannel(session, "engine.io websocket");
+            socket = engine.open(new Handshake(ip, headers), channel);
+            return;
+        }
+        channel = new WsChannel(session, "engine.io upgrade " + sid);
+        socket = engine.find(sid).filter(s -> s.attachProbe(channel)).orElse(null);
+        if (socket == null) {
+            channel.closeNow(WsCloseCodes.VIOLATED_POLICY, "Session cannot be upgraded");
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (socket == null) {
+            return;
+        }
+        if (fragments.length() + text.length() > engine.settings().maxPayload()) {
+            fragments.setLength(0);
+            socket.close("message too large");
+            return;
+        }
+        fragments.append(text);
+        if (!last) {
+            return;
+        }
+        String message = fragments.toString();
+        fragments.setLength(0);
+        try {
+            receive(EioPacket.decode(message));
+        } catch (EioProtocolException e) {
+            socket.protocolError(e);
+        }
+    }
+
+    private void receive(EioPacket packet) {
+        try {
+            socket.receive(packet, channel);
+        } catch (EioProtocolException e) {
+            socket.protocolError(e);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (socket == null) {
+            return;
+        }
+        if (!last || buffer.available() > engine.settings().maxPayload()) {
+            socket.close("binary message too large or fragmented");
+            return;
+        }
+        byte[] data = new byte[buffer.available()];
+        buffer.read(data);
+        receive(EioPacket.binaryMessage(data));
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (socket != null) {
+            socket.transportClosed(channel, "transport close");
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (socket != null) {
+            socket.transportClosed(channel, "transport error");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.sessionpresence.realtime.socketio;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.http.Json;
+import io.sessionpresence.realtime.ClientSession;
+import io.sessionpresence.realtime.Emission;
+import io.sessionpresence.realtime.Gateway;
+import io.sessionpresence.realtime.Transport;
+import io.sessionpresence.realtime.engineio.EioHandler;
+import io.sessionpresence.realtime.engineio.EioProtocolException;
+import io.sessionpresence.realtime.engineio.EioSocket;
+import io.sessionpresence.realtime.engineio.EngineIo;
+import io.sessionpresence.session.SessionAuth;
+
+/**
+ * Socket.IO on one Engine.IO session: the CONNECT handshake of the main namespace with its
+ * {@code auth} payload ({@code token}: the admin credential; {@code session_token}: a login
+ * session, also accepted as the {@code X-Session-Token} header of the handshake request), then
+ * events with acknowledgements. Other namespaces get CONNECT_ERROR "Invalid namespace"; a bad
+ * credential gets CONNECT_ERROR with the reason (the client sees {@code connect_error}); a
+ * malformed packet closes the connection, as the protocol requires; a client that has not
+ * joined the namespace within the connect timeout is closed.
+ */
+public final class SioConnection implements EioHandler, Transport {
+    private static final int MAX_TOKEN = 4096;
+
+    private final EioSocket socket;
+    private final Gateway gateway;
+    private final ScheduledFuture<?> connectTimeout;
+    private volatile ClientSession client;
+    private SioPacket awaitingAttachments;
+    private int attachmentsLeft;
+
+    public SioConnection(EioSocket socket, Gateway gateway, ScheduledExecutorService timers, long connectTimeoutMs) {
+        this.socket = socket;
+        this.gateway = gateway;
+        this.connectTimeout = timers.schedule(() -> {
+            if (client == null) {
+                socket.close("connect timeout");
+            }
+        }, connectTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onMessage(String text) throws EioProtocolException {
+        if (attachmentsLeft > 0) {
+            throw new EioProtocolException("expected a binary attachment");
+        }
+        SioPacket packet = SioPacket.decode(text);
+        switch (packet.type()) {
+            case CONNECT -> connect(packet);
+            case DISCONNECT -> disconnect(packet);
+            case EVENT -> event(packet);
+            case ACK -> {
+                // this server never asks clients for acknowledgements
+            }
+            case CONNECT_ERROR -> throw new EioProtocolException("CONNECT_ERROR from a client");
+            case BINARY_EVENT, BINARY_ACK -> {
+                awaitingAttachments = packet;
+                attachmentsLeft = packet.attachments();
+                if (attachmentsLeft == 0) {
+                    binaryComplete();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data) throws EioProtocolException {
+        if (attachmentsLeft == 0) {
+            throw new EioProtocolException("binary data without a binary packet");
+        }
+        if (--attachmentsLeft == 0) {
+            binaryComplete();
+        }
+    }
+
+    @Override
+    public void onClose(String reason) {
+        connectTimeout.cancel(false);
+        ClientSession connected = client;
+        client = null;
+        if (connected != null) {
+            connected.closed();
+        }
+    }
+
+    // ---- Transport: what the client session sends
+
+    @Override
+    public void deliver(Emission emission) {
+        socket.send(emission.socketIoPacket());
+    }
+
+    // ---- packets
+
+    private void connect(SioPacket packet) throws EioProtocolException {
+        if (!SioPacket.MAIN_NAMESPACE.equals(packet.nsp())) {
+            send(SioPacket.of(SioPacket.Type.CONNECT_ERROR, packet.nsp(), -1,
+                    Json.MAPPER.valueToTree(Json.fields("message", "Invalid namespace"))));
+            return;
+        }
+        if (client == null) {
+            JsonNode auth = packet.data() == null ? Json.MAPPER.createObjectNode() : packet.data();
+            Optional<String> sessionToken = authString(auth, "session_token")
+                    .or(() -> socket.handshake().headers().first(SessionAuth.SESSION_TOKEN).filter(s -> !s.isBlank()));
+            Gateway.Credentials credentials = new Gateway.Credentials(authString(auth, "token"), sessionToken,
+                    socket.handshake().ip(), ClientInfo.userAgent(socket.handshake().headers()));
+            try {
+                client = gateway.connect(credentials, this);
+            } catch (Gateway.Refused refused) {
+                send(SioPacket.of(SioPacket.Type.CONNECT_ERROR, SioPacket.MAIN_NAMESPACE, -1,
+                        Json.MAPPER.valueToTree(Json.fields("message", refused.getMessage()))));
+                return;
+            }
+            connectTimeout.cancel(false);
+        }
+        send(SioPacket.of(SioPacket.Type.CONNECT, SioPacket.MAIN_NAMESPACE, -1,
+                Json.MAPPER.valueToTree(Json.fields("sid", EngineIo.randomId()))));
+    }
+
+    private static Optional<String> authString(JsonNode auth, String field) throws EioProtocolException {
+        JsonNode value = auth.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.textValue().length() > MAX_TOKEN) {
+            throw new EioProtocolException("auth." + field + " must be a string");
+        }
+        return Optional.of(value.textValue()).filter(s -> !s.isBlank());
+    }
+
+    private void disconnect(SioPacket packet) {
+        ClientSession connected = client;
+        if (SioPacket.MAIN_NAMESPACE.equals(packet.nsp()) && connected != null) {
+            client = null;
+            connected.closed();
+        }
+    }
+
+    private void event(SioPacket packet) {
+        ClientSession connected = client;
+        if (connected == null || !SioPacket.MAIN_NAMESPACE.equals(packet.nsp())) {
+            return;
+        }
+        JsonNode args = packet.data();
+        Map<String, Object> result = connected.handle(packet.eventName(), args.size() > 1 ? args.get(1) : null);
+        acknowledge(packet, result);
+    }
+
+    private void binaryComplete() {
+        SioPacket packet = awaitingAttachments;
+        awaitingAttachments = null;
+        ClientSession connected = client;
+        if (packet.type() == SioPacket.Type.BINARY_EVENT && connected != null) {
+            String message = "Binary payloads are not supported";
+            connected.error(message);
+            acknowledge(packet, Json.fields("ok", false, "message", message));
+        }
+    }
+
+    private void acknowledge(SioPacket packet, Map<String, Object> result) {
+        if (packet.hasId()) {
+            ArrayNode args = Json.MAPPER.createArrayNode().add(Json.MAPPER.valueToTree(result));
+            send(SioPacket.of(SioPacket.Type.ACK, packet.nsp(), packet.id(), args));
+        }
+    }
+
+    private void send(SioPacket packet) {
+        socket.send("4" + packet.encode());
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Socket.IO v5 protocol (what socket.io-client v4 speaks) over Engine.IO: the packet codec, and
+ * one connection's namespace handshake with {@code auth}, events, acknowledgements and refusals.
+ * Only the default namespace {@code /} exists.
+ */
+package io.sessionpresence.realtime.socketio;

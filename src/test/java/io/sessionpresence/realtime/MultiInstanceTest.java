@@ -1,0 +1,95 @@
+package io.sessionpresence.realtime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestService;
+import io.sessionpresence.testing.WsTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two service instances on one real Redis (same key prefix): an admin on either instance sees
+ * what happens on both, each event exactly once, including the expiry events that come from
+ * Redis' own entry expiry (short TTLs here).
+ */
+class MultiInstanceTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration EXPIRY_WAIT = Duration.ofSeconds(15);
+
+    static TestService a;
+    static TestService b;
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> shared = new HashMap<>(StoreKind.REDIS.config());
+        shared.put("presence.ttl", "2");
+        shared.put("session.timeout", "2");
+        a = TestService.start(StoreKind.REDIS, shared);
+        b = TestService.start(StoreKind.REDIS, shared);
+    }
+
+    @AfterAll
+    static void stop() {
+        a.close();
+        b.close();
+    }
+
+    private static WsTestClient admin(TestService service) {
+        WsTestClient admin = WsTestClient.connect(service.port(), "/ws?token=test-admin-token");
+        admin.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+        admin.nextEvent("admin:snapshot", WAIT);
+        return admin;
+    }
+
+    /** Waits for the first message containing {@code marker}, then counts every one that arrives for a while. */
+    private static long count(WsTestClient admin, String marker, Duration wait) {
+        admin.next(m -> m.contains(marker), wait);
+        List<String> more = admin.drain(Duration.ofMillis(1500));
+        return 1 + more.stream().filter(m -> m.contains(marker)).count();
+    }
+
+    @Test
+    void eventsOnEitherInstanceReachEveryAdminExactlyOnce() {
+        try (WsTestClient onA = admin(a); WsTestClient onB = admin(b);
+             WsTestClient userOnA = WsTestClient.connect(a.port(), "/ws")) {
+            b.post("/api/heartbeat", "{\"user\":\"posted-to-b\",\"page\":\"/b\"}", "Content-Type", "application/json");
+            userOnA.send("{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"socket-on-a\",\"page\":\"/a\"}}");
+            String fromB = "\"type\":\"user_activity\",\"user\":\"posted-to-b\"";
+            String fromA = "\"type\":\"user_activity\",\"user\":\"socket-on-a\"";
+            assertEquals(1, count(onA, fromB, WAIT), "admin on A, heartbeat posted to B");
+            assertEquals(1, count(onB, fromA, WAIT), "admin on B, socket heartbeat on A");
+
+            String sessionId = b.login("session-on-b", false).text("session_id");
+            String created = "\"type\":\"session_created\",\"session_id\":\"" + sessionId + "\"";
+            assertEquals(1, count(onA, created, WAIT));
+            assertEquals(1, count(onB, created, WAIT));
+        }
+    }
+
+    @Test
+    void expiryEventsFromShortTtlsReachEveryAdminExactlyOnce() {
+        try (WsTestClient onA = admin(a); WsTestClient onB = admin(b)) {
+            a.post("/api/heartbeat", "{\"user\":\"short-lived\",\"page\":\"/x\"}", "Content-Type", "application/json");
+            String sessionId = b.login("short-session", false).text("session_id");
+            String userExpired = "\"type\":\"user_expired\",\"user\":\"short-lived\"";
+            String sessionExpired = "\"type\":\"session_expired\",\"session_id\":\"" + sessionId + "\"";
+            onA.next(m -> m.contains(userExpired), EXPIRY_WAIT);
+            onA.next(m -> m.contains(sessionExpired), EXPIRY_WAIT);
+            onB.next(m -> m.contains(userExpired), EXPIRY_WAIT);
+            onB.next(m -> m.contains(sessionExpired), EXPIRY_WAIT);
+            List<String> laterA = onA.drain(Duration.ofMillis(2000));
+            List<String> laterB = onB.drain(Duration.ofMillis(200));
+            for (List<String> later : List.of(laterA, laterB)) {
+                assertEquals(0, later.stream().filter(m -> m.contains(userExpired) || m.contains(sessionExpired)).count(),
+                        "no duplicate expiry event: " + later);
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.sessionpresence.realtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestService;
+import io.sessionpresence.testing.WsTestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The plain WebSocket API on {@code /ws}, with the JDK client against the real server, once per store. */
+@ParameterizedClass
+@EnumSource(StoreKind.class)
+class WebSocketApiTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final String ADMIN = "/ws?token=test-admin-token";
+
+    @Parameter
+    StoreKind store;
+
+    static TestService service;
+
+    @BeforeParameterizedClassInvocation
+    static void start(StoreKind store) {
+        service = TestService.start(store, Map.of("admin.users", "boss"));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        service.close();
+    }
+
+    private static WsTestClient admin() {
+        WsTestClient admin = WsTestClient.connect(service.port(), ADMIN);
+        admin.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+        assertEquals("admin", admin.nextEvent("joined_room", WAIT).path("data").path("room").asText());
+        admin.nextEvent("admin:snapshot", WAIT);
+        return admin;
+    }
+
+    /** The next presence update for {@code user}, skipping other users' events. */
+    private static JsonNode presenceOf(WsTestClient admin, String user) {
+        return admin.nextJson(m -> m.contains("admin:presence:update") && m.contains("\"user\":\"" + user + "\""),
+                WAIT).path("data");
+    }
+
+    @Test
+    void adminSnapshotOnJoinThenEventsFromHttpAndSockets() {
+        service.post("/api/heartbeat", "{\"user\":\"before-join\",\"page\":\"/a\"}", "Content-Type", "application/json");
+        try (WsTestClient admin = WsTestClient.connect(service.port(), ADMIN);
+             WsTestClient user = WsTestClient.connect(service.port(), "/ws", "User-Agent", "ws-test-agent")) {
+            admin.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+            admin.nextEvent("joined_room", WAIT);
+            JsonNode snapshot = admin.nextEvent("admin:snapshot", WAIT).path("data");
+            assertTrue(snapshot.path("presence").path("items").toString().contains("before-join"), snapshot.toString());
+            assertTrue(snapshot.path("presence").path("count").asLong() >= 1);
+            assertTrue(snapshot.path("sessions").has("items") && snapshot.path("sessions").has("count"));
+
+            service.post("/api/heartbeat", "{\"user\":\"http-user\",\"page\":\"/p\"}", "Content-Type", "application/json");
+            JsonNode http = presenceOf(admin, "http-user");
+            assertEquals("user_activity", http.path("type").asText());
+            assertEquals("/p", http.path("page").asText());
+            assertTrue(http.path("lastSeen").asLong() > 0);
+
+            user.send("{\"event\":\"user:login\",\"data\":{\"user\":\"socket-user\"}}");
+            assertEquals("user_login", presenceOf(admin, "socket-user").path("type").asText());
+            user.send("{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"socket-user\",\"page\":\"/q\"}}");
+            JsonNode beat = presenceOf(admin, "socket-user");
+            assertEquals("user_activity", beat.path("type").asText());
+            assertEquals("/q", beat.path("page").asText());
+            assertEquals("ws-test-agent", beat.path("ua").asText());
+            assertEquals("127.0.0.1", beat.path("ip").asText());
+            assertEquals(false, beat.path("verified").asBoolean());
+            user.send("{\"event\":\"user:logout\",\"data\":{\"user\":\"socket-user\"}}");
+            assertEquals("user_logout", presenceOf(admin, "socket-user").path("type").asText());
+
+            String sessionId = service.login("ws-session-user", false).text("session_id");
+            JsonNode created = admin.nextJson(m -> m.contains(sessionId), WAIT);
+            assertEquals("admin:sessions:update", created.path("event").asText());
+            assertEquals("session_created", created.path("data").path("type").asText());
+        }
+    }
+
+    @Test
+    void sessionTokenNamesTheUserAndWinsOverTheBody() {
+        String query = service.token("alice-ws");
+        String header = service.token("carol-ws");
+        try (WsTestClient admin = admin();
+             WsTestClient byQuery = WsTestClient.connect(service.port(), "/ws?session=" + query);
+             WsTestClient byHeader = WsTestClient.connect(service.port(), "/ws", "X-Session-Token", header)) {
+            byQuery.send("{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"mallory\",\"page\":\"/x\"}}");
+            JsonNode alice = presenceOf(admin, "alice-ws");
+            assertTrue(alice.path("verified").asBoolean());
+            byHeader.send("{\"event\":\"user:heartbeat\",\"data\":{\"page\":\"/y\"}}");
+            assertTrue(presenceOf(admin, "carol-ws").path("verified").asBoolean());
+            assertTrue(admin.drain(Duration.ofMillis(300)).stream().noneMatch(m -> m.contains("mallory")));
+        }
+    }
+
+    @Test
+    void nonAdminCannotJoinAndGetsNoAdminEvents() {
+        try (WsTestClient plain = WsTestClient.connect(service.port(), "/ws")) {
+            plain.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+            assertTrue(plain.nextEvent("error", WAIT).path("data").path("message").asText().contains("Admin credential"));
+            plain.send("{\"event\":\"join-room\"}");
+            plain.nextEvent("error", WAIT);
+            service.post("/api/heartbeat", "{\"user\":\"unseen\",\"page\":\"/p\"}", "Content-Type", "application/json");
+            service.login("unseen-session", false);
+            List<String> received = plain.drain(Duration.ofMillis(500));
+            assertTrue(received.isEmpty(), received.toString());
+        }
+    }
+
+    @Test
+    void sessionOfAnAdminUserMayJoin() {
+        try (WsTestClient boss = WsTestClient.connect(service.port(), "/ws?session=" + service.token("boss"))) {
+            boss.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+            boss.nextEvent("joined_room", WAIT);
+            boss.nextEvent("admin:snapshot", WAIT);
+        }
+    }
+
+    @Test
+    void malformedFramesGetAnErrorAndTheConnectionStaysOpen() {
+        try (WsTestClient client = WsTestClient.connect(service.port(), ADMIN)) {
+            for (String bad : List.of("not json", "[1,2]", "{\"data\":{}}", "{\"event\":\"no-such-event\"}",
+                    "{\"event\":\"user:heartbeat\",\"data\":\"text\"}", "{\"event\":\"user:heartbeat\",\"data\":{\"page\":7}}",
+                    "{\"event\":\"join-room\",\"data\":{\"room\":\"lobby\"}}")) {
+                client.send(bad);
+                JsonNode error = client.nextEvent("error", WAIT);
+                assertTrue(!error.path("data").path("message").asText().isBlank(), bad);
+            }
+            client.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+            client.nextEvent("joined_room", WAIT);
+            assertTrue(!client.closed().isDone());
+        }
+    }
+
+    @Test
+    void badCredentialsAreRefusedWithAnErrorAndAPolicyClose() throws Exception {
+        try (WsTestClient wrongToken = WsTestClient.connect(service.port(), "/ws?token=wrong");
+             WsTestClient staleSession = WsTestClient.connect(service.port(), "/ws?session=sps_no-such-session")) {
+            assertEquals("Invalid admin token", wrongToken.nextEvent("error", WAIT).path("data").path("message").asText());
+            assertEquals(1008, wrongToken.closed().get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(staleSession.nextEvent("error", WAIT).path("data").path("message").asText().contains("session"));
+            assertEquals(1008, staleSession.closed().get(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void sessionTerminateIsForAdminsOnly() {
+        String sessionId = service.login("victim", false).text("session_id");
+        try (WsTestClient admin = admin(); WsTestClient plain = WsTestClient.connect(service.port(), "/ws")) {
+            String terminate = "{\"event\":\"session:terminate\",\"data\":{\"sid\":\"" + sessionId + "\",\"user\":\"victim\"}}";
+            plain.send(terminate);
+            assertTrue(plain.nextEvent("error", WAIT).path("data").path("message").asText().contains("Admin credential"));
+            admin.send(terminate);
+            JsonNode ended = admin.nextJson(m -> m.contains("session_terminated"), WAIT);
+            assertEquals(sessionId, ended.path("data").path("session_id").asText());
+            admin.send(terminate);
+            assertTrue(admin.nextEvent("error", WAIT).path("data").path("message").asText().contains("No live session"));
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.sessionpresence.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.http.Json;
+
+/**
+ * A WebSocket client for tests (the JDK's {@link WebSocket}): every text message received is
+ * queued, and {@link #closed} completes with the close code when the server closes or the
+ * connection drops (-1 then). The JDK client answers pings by itself.
+ */
+public final class WsTestClient implements AutoCloseable {
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsTestClient(URI uri, String... headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        try {
+            socket = builder.buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("WebSocket upgrade failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connects to {@code ws://127.0.0.1:<port><pathAndQuery>}. */
+    public static WsTestClient connect(int port, String pathAndQuery, String... headers) {
+        return new WsTestClient(URI.create("ws://127.0.0.1:" + port + pathAndQuery), headers);
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+
+    public void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).join();
+    }
+
+    /** The next message, or an assertion failure after {@code timeout}. */
+    public String next(Duration timeout) {
+        String message = poll(timeout);
+        if (message == null) {
+            throw new AssertionError("no message within " + timeout);
+        }
+        return message;
+    }
+
+    /** The next message, or null after {@code timeout}. */
+    public String poll(Duration timeout) {
+        try {
+            return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next message matching {@code wanted}, skipping others (e.g. pings). */
+    public String next(Predicate<String> wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching message within " + timeout);
+            }
+            String message = next(Duration.ofNanos(left));
+            if (wanted.test(message)) {
+                return message;
+            }
+        }
+    }
+
+    /** The next {@code /ws} frame {@code {"event": name, ...}} with this name, as JSON. */
+    public JsonNode nextEvent(String name, Duration timeout) {
+        return nextJson(m -> name.equals(Json.read(m, JsonNode.class).path("event").asText()), timeout);
+    }
+
+    /** The next JSON message matching {@code wanted}. */
+    public JsonNode nextJson(Predicate<String> wanted, Duration timeout) {
+        return Json.read(next(wanted, timeout), JsonNode.class);
+    }
+
+    /** Everything received until nothing more arrives for {@code quiet}. */
+    public List<String> drain(Duration quiet) {
+        List<String> all = new ArrayList<>();
+        String message;
+        while ((message = poll(quiet)) != null) {
+            all.add(message);
+        }
+        return all;
+    }
+
+    /** Completes with the close code when the server ends the connection. */
+    public CompletableFuture<Integer> closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) {
+            socket.abort();
+        }
+    }
+}
