@@ -3,6 +3,7 @@ package io.sessionpresence.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import io.helidon.webserver.http.ServerResponse;
  * values), so what is in Redis reads the same as what the API returns.
  */
 public final class Json {
+    /** First read buffer when a body declares no Content-Length (chunked). */
+    private static final long INITIAL_BODY_BUFFER = 512;
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -121,12 +124,21 @@ public final class Json {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
+        int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
+        long declared = req.headers().contentLength().orElse(INITIAL_BODY_BUFFER);
+        // Grow from the declared size: InputStream.readNBytes(limit) allocates 16 KB buffers
+        // whatever the body, which was most of a heartbeat's garbage (load-tests, JFR).
+        byte[] buffer = new byte[(int) Math.min(limit, Math.max(1, declared + 1))];
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
+            int length = 0;
+            while ((length += in.readNBytes(buffer, length, buffer.length - length)) == buffer.length
+                    && buffer.length < limit) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(limit, buffer.length * 4L));
+            }
+            if (length > maxBytes) {
                 throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
             }
-            return bytes;
+            return Arrays.copyOf(buffer, length);
         } catch (IOException | UncheckedIOException e) {
             throw ApiException.badRequest("Could not read the request body");
         }
