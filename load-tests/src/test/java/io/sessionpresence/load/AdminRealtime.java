@@ -6,13 +6,16 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.core.CoreDsl.substring;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 import static io.gatling.javaapi.http.HttpDsl.ws;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -34,6 +37,8 @@ import io.sessionpresence.load.support.PhasedSimulation;
  * while users heartbeat at {@code -Drate}/s (default 1,000). Each heartbeat carries its send time
  * in {@code page}; each admin connection reads its {@code admin:presence:update} events and records
  * arrival minus send time: the heartbeat-to-admin delivery latency (client clock on both ends).
+ * With the service's {@code realtime.coalesce-ms} on, events come batched as
+ * {@code admin:presence:diff} (only a user's latest heartbeat per batch), which is read the same way.
  *
  * <p>Gatling cannot time an event that arrives on another connection, so the delivery latency is
  * recorded by the simulation itself and checked in {@link #after()} against the target (the run
@@ -56,6 +61,7 @@ public class AdminRealtime extends PhasedSimulation {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong measuredHeartbeats = new AtomicLong();
     private final AtomicBoolean done = new AtomicBoolean();
+    private final CountDownLatch joinedAdmins = new CountDownLatch(admins);
 
     /** Records the delivery latency of every measured heartbeat in these events. */
     private Session read(List<WsInboundMessage> messages, Session session) {
@@ -64,7 +70,7 @@ public class AdminRealtime extends PhasedSimulation {
                 continue;
             }
             String body = text.message();
-            if (!body.contains("admin:presence:update")) {
+            if (!body.contains("admin:presence:update") && !body.contains("admin:presence:diff")) {
                 continue;
             }
             Matcher m = SENT_AT.matcher(body);
@@ -83,11 +89,24 @@ public class AdminRealtime extends PhasedSimulation {
                 .exec(ws("close", name).close());
     }
 
+    /** The admin:snapshot every join of the admin room answers with. */
+    private static io.gatling.javaapi.http.WsFrameCheck snapshot(String name) {
+        return ws.checkTextMessage(name).matching(substring("admin:snapshot")).check(substring("admin:snapshot"));
+    }
+
+    private ChainBuilder joined() {
+        return exec(session -> {
+            joinedAdmins.countDown();
+            return session;
+        });
+    }
+
     private PopulationBuilder plainAdmins(int count) {
         String join = "{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}";
         return scenario("ws admins")
                 .exec(ws("ws connect", "admin").connect("/ws?token=" + LoadConfig.adminToken()))
-                .exec(ws("ws join", "admin").sendText(join))
+                .exec(ws("ws join", "admin").sendText(join).await(Duration.ofSeconds(30)).on(snapshot("ws snapshot")))
+                .exec(joined())
                 .exec(listen("admin"))
                 .injectOpen(atOnceUsers(count))
                 .protocols(SOCKETS);
@@ -102,7 +121,9 @@ public class AdminRealtime extends PhasedSimulation {
                 .exec(ws("sio auth", "sio").sendText(auth)
                         .await(Duration.ofSeconds(10)).on(ws.checkTextMessage("sio connected").check(
                                 io.gatling.javaapi.core.CoreDsl.regex("^40"))))
-                .exec(ws("sio join", "sio").sendText("42[\"join-room\",{\"room\":\"admin\"}]"))
+                .exec(ws("sio join", "sio").sendText("42[\"join-room\",{\"room\":\"admin\"}]")
+                        .await(Duration.ofSeconds(30)).on(snapshot("sio snapshot")))
+                .exec(joined())
                 .exec(listen("sio"))
                 .injectOpen(atOnceUsers(count))
                 .protocols(SOCKETS);
@@ -135,7 +156,10 @@ public class AdminRealtime extends PhasedSimulation {
                 })
                 .injectOpen(atOnceUsers(1));
         setUp(phases(
-                new Phase("connect", scenario("wait for admins").pause(Duration.ofSeconds(3)).injectOpen(atOnceUsers(1)),
+                new Phase("connect", scenario("wait for admins")
+                        .asLongAs(session -> joinedAdmins.getCount() > 0).on(pause(Duration.ofMillis(100)))
+                        .pause(Duration.ofSeconds(1))
+                        .injectOpen(atOnceUsers(1)),
                         plainAdmins(admins - socketIo), socketIoAdmins(socketIo)),
                 new Phase("warmup", heartbeats("warmup", "/w/", LoadConfig.warmup(), false)),
                 new Phase("deliver", heartbeats("deliver", "/t/", LoadConfig.duration(), true)),

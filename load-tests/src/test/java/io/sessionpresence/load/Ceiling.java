@@ -15,8 +15,8 @@ import io.sessionpresence.load.support.PhasedSimulation;
 public class Ceiling extends PhasedSimulation {
     {
         setUp(phases(
-                new Phase("warmup", Api.closedLoop("warmup", LoadConfig.warmup(), exec(Api.live("warmup")))),
-                new Phase("max", Api.closedLoop("max", LoadConfig.duration(), exec(Api.live("max"))))))
+                new Phase("warmup", closedLoop("warmup", LoadConfig.warmup(), exec(Api.live("warmup")))),
+                new Phase("max", closedLoop("max", LoadConfig.duration(), exec(Api.live("max"))))))
                 .assertions(global().failedRequests().count().is(0L));
     }
 }

@@ -99,10 +99,10 @@ public class HeartbeatStorm extends PhasedSimulation {
         }
         metrics.put("presence_users", users);
         setUp(phases(
-                new Phase("warmup", Api.closedLoop("warmup", LoadConfig.warmup(),
+                new Phase("warmup", closedLoop("warmup", LoadConfig.warmup(),
                         feed(usersFeeder("lt-hbw-", 1_000)).exec(Api.heartbeat("warmup")))),
                 new Phase("fill", atRate("fill", usersFeeder("lt-hb-", users), Duration.ofSeconds(period))),
-                new Phase("max", Api.closedLoop("max", LoadConfig.duration(), feed(all).exec(Api.heartbeat("max")))),
+                new Phase("max", closedLoop("max", LoadConfig.duration(), feed(all).exec(Api.heartbeat("max")))),
                 new Phase("storm", atRate("storm", all, LoadConfig.duration()),
                         adminReaders("storm", LoadConfig.duration()))))
                 .assertions(assertions(List.of(global().failedRequests().count().is(0L)), speed));

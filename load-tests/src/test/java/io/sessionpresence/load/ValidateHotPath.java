@@ -54,8 +54,8 @@ public class ValidateHotPath extends PhasedSimulation {
                     .gte(countAtShareOfCeiling(targets.validateShareOfCeiling(), LoadConfig.duration())));
         }
         setUp(phases(
-                new Phase("warmup", Api.closedLoop("warmup", LoadConfig.warmup(), warm)),
-                new Phase("max", Api.closedLoop("max", LoadConfig.duration(), max)),
+                new Phase("warmup", closedLoop("warmup", LoadConfig.warmup(), warm)),
+                new Phase("max", closedLoop("max", LoadConfig.duration(), max)),
                 new Phase("rate", scenario("rate").feed(tokens).exec(Api.validate("rate"))
                         .injectOpen(constantUsersPerSec(rate).during(LoadConfig.duration()))
                         .protocols(Api.sharedProtocol()))))

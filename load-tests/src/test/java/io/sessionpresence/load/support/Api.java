@@ -1,16 +1,10 @@
 package io.sessionpresence.load.support;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
-import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
-import java.time.Duration;
-
-import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
@@ -73,15 +67,5 @@ public final class Api {
 
     public static HttpRequestActionBuilder live(String phase) {
         return http(phase + "/live").get("/observe/health/live").check(status().in(200, 204));
-    }
-
-    /**
-     * {@code connections} users, each repeating {@code body} on its own connection for
-     * {@code duration}: the closed loop that measures maximum throughput at that concurrency.
-     */
-    public static PopulationBuilder closedLoop(String name, Duration duration, ChainBuilder body) {
-        return scenario(name).during(duration).on(body)
-                .injectOpen(atOnceUsers(LoadConfig.connections()))
-                .protocols(protocol());
     }
 }

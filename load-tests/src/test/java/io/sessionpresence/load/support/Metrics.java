@@ -28,6 +28,7 @@ public final class Metrics {
     private final Resp redis;
     private final List<Mark> marks = new ArrayList<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, long[]> activeSpans = new LinkedHashMap<>();
 
     public Metrics(String simulation) {
         this.simulation = simulation;
@@ -48,6 +49,14 @@ public final class Metrics {
         marks.add(new Mark(phase, System.currentTimeMillis(), snapshot()));
     }
 
+    /** Widens {@code phase}'s active span (first to last moment a user was working) to now. */
+    public synchronized void active(String phase) {
+        long now = System.currentTimeMillis();
+        long[] span = activeSpans.computeIfAbsent(phase, p -> new long[] {now, now});
+        span[0] = Math.min(span[0], now);
+        span[1] = Math.max(span[1], now);
+    }
+
     public synchronized void put(String name, Object value) {
         values.put(name, value);
     }
@@ -63,6 +72,10 @@ public final class Metrics {
             phase.put("name", start.phase());
             phase.put("start_ms", start.atMillis());
             phase.put("end_ms", end.atMillis());
+            long[] span = activeSpans.get(start.phase());
+            if (span != null) {
+                phase.put("active_ms", span[1] - span[0]);
+            }
             if (start.redis() != null) {
                 phase.put("redis", end.redis().minus(start.redis()));
             }

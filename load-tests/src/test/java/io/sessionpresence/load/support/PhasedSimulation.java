@@ -3,10 +3,12 @@ package io.sessionpresence.load.support;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 
@@ -66,8 +68,29 @@ public abstract class PhasedSimulation extends Simulation {
                 .injectOpen(atOnceUsers(1));
     }
 
+    /**
+     * {@code connections} users, each repeating {@code body} on its own connection for
+     * {@code duration}: the closed loop that measures maximum throughput at that concurrency. The
+     * first user's start and the last one's end are recorded as the phase's active span, which
+     * the report divides by (the marker window also holds Gatling's scheduling between phases).
+     */
+    protected PopulationBuilder closedLoop(String phase, Duration duration, ChainBuilder body) {
+        return scenario(phase)
+                .exec(session -> {
+                    metrics.active(phase);
+                    return session;
+                })
+                .during(duration).on(body)
+                .exec(session -> {
+                    metrics.active(phase);
+                    return session;
+                })
+                .injectOpen(atOnceUsers(LoadConfig.connections()))
+                .protocols(Api.protocol());
+    }
+
     /** Requests in {@code seconds} at {@code share} of the ceiling (0 when the ceiling is unknown). */
-    protected static long countAtShareOfCeiling(double share, java.time.Duration phase) {
+    protected static long countAtShareOfCeiling(double share, Duration phase) {
         return (long) Math.floor(share * LoadConfig.ceiling() * phase.toSeconds());
     }
 

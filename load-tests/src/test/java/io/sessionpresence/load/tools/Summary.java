@@ -68,8 +68,10 @@ public final class Summary {
             return Optional.empty();
         }
 
+        /** The phase's active span when recorded (closed loops), else marker to marker. */
         double seconds(String phase) {
-            return phase(phase).map(p -> (p.path("end_ms").asLong() - p.path("start_ms").asLong()) / 1000.0).orElse(0.0);
+            return phase(phase).map(p -> p.has("active_ms") ? p.path("active_ms").asLong() / 1000.0
+                    : (p.path("end_ms").asLong() - p.path("start_ms").asLong()) / 1000.0).orElse(0.0);
         }
 
         long requestsIn(String phase) {
@@ -182,7 +184,9 @@ public final class Summary {
                 env.get("cpus"), env.get("cpu"), env.get("java"), env.get("commit"), env.get("load_before"),
                 env.get("load_after"), env.get("duration"), env.get("wall_seconds")));
         md.append("Produced by `load-tests/run.sh` (the load generator, Redis and the service share this machine). "
-                + "Throughput is the measured phase's requests divided by its duration; latencies are Gatling's "
+                + "Throughput is the measured phase's requests divided by its duration (closed loops: first "
+                + "user's start to last user's end; open models: marker to marker, so a little under the "
+                + "configured rate); latencies are Gatling's "
                 + "(whole milliseconds). Redis columns are `INFO` differences across the phase divided by its "
                 + "requests: *cmds* counts every command Redis ran, those inside scripts included; *scripts+pub* "
                 + "counts EVALSHA, EVAL and top-level PUBLISH; *reads* is `total_reads_processed` "
