@@ -27,20 +27,24 @@ find_java() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# A port nobody listens on, below the kernel's ephemeral range (a port an outgoing connection
+# holds cannot be bound either, and a connect test does not see it).
 free_port() {
+  local low=${EPHEMERAL_LOW:-$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)}
   local port
   for _ in $(seq 1 50); do
-    port=$(( 20000 + RANDOM % 30000 ))
+    port=$(( 20000 + RANDOM % (low - 20000) ))
     port_in_use "$port" || { echo "$port"; return; }
   done
   echo "no free port found" >&2
   return 1
 }
 
-# wait_http URL SECONDS: until URL answers 2xx.
+# wait_http URL SECONDS [PID]: until URL answers 2xx; fails early when PID has exited.
 wait_http() {
   local deadline=$(( $(date +%s) + $2 ))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then log "process $3 exited before $1 answered"; return 1; fi
     [ "$(date +%s)" -lt "$deadline" ] || { log "no answer from $1 after $2 s"; return 1; }
     sleep 0.2
   done
@@ -51,17 +55,25 @@ build_service() {
   (cd "$SERVICE_ROOT" && mvn -B -q package -DskipTests)
 }
 
-# start_service STORE PORT [REDIS_URL] -> sets SERVICE_PID; logs to $SERVICE_LOG.
+# start_service STORE [REDIS_URL] -> sets SERVICE_PID and SERVICE_PORT (a free port; a second
+# one is tried if another process took it first); logs to $SERVICE_LOG.
 start_service() {
-  local store=$1 port=$2 redis_url=${3:-}
+  local store=$1 redis_url=${2:-}
   local java; java=$(find_java)
   SERVICE_LOG=${SERVICE_LOG:-/dev/null}
-  (cd "$SERVICE_ROOT" && exec env PORT="$port" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
-      ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
-  SERVICE_PID=$!
-  STARTED_PIDS+=("$SERVICE_PID")
-  wait_http "http://127.0.0.1:$port/observe/health/live" 60
-  log "service ($store) pid $SERVICE_PID on port $port"
+  for _ in 1 2 3; do
+    SERVICE_PORT=$(free_port)
+    (cd "$SERVICE_ROOT" && exec env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
+        ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
+    SERVICE_PID=$!
+    STARTED_PIDS+=("$SERVICE_PID")
+    if wait_http "http://127.0.0.1:$SERVICE_PORT/observe/health/live" 90 "$SERVICE_PID"; then
+      log "service ($store) pid $SERVICE_PID on port $SERVICE_PORT"
+      return 0
+    fi
+    stop_pid "$SERVICE_PID"
+  done
+  return 1
 }
 
 # start_redis PORT -> sets REDIS_PID. Installs Debian's redis-server when missing.

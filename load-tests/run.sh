@@ -75,14 +75,13 @@ main() {
       redis-cli -p "$REDIS_PORT" flushall >/dev/null
       redis_args=(-DredisUrl="$REDIS_URL")
     fi
-    port=$(free_port)
     SERVICE_JAVA_OPTS=""
     if [ "${JFR:-0}" = 1 ]; then
       mkdir -p "$LOAD_DIR/target/jfr"
       SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=$LOAD_DIR/target/jfr/$store.jfr,settings=profile"
     fi
-    SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service.log" start_service "$store" "$port" "$REDIS_URL"
-    base="http://127.0.0.1:$port"
+    SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service.log" start_service "$store" "$REDIS_URL"
+    base="http://127.0.0.1:$SERVICE_PORT"
     echo "started $(rss_kb "$SERVICE_PID")" >"$dir/rss.txt"
 
     # The first simulation also warms the service's JIT: give it a longer warm-up.

@@ -9,9 +9,8 @@ source "$(dirname "$0")/lib.sh"
 trap stop_all EXIT INT TERM
 
 [ -f "$SERVICE_JAR" ] || build_service
-port=$(free_port)
-SERVICE_LOG=$(mktemp) start_service memory "$port"
-base="http://127.0.0.1:$port"
+SERVICE_LOG=$(mktemp) start_service memory
+base="http://127.0.0.1:$SERVICE_PORT"
 common=(-DassertSpeed=false -Dconnections=16 -DmetricsDir="$LOAD_DIR/target/smoke-metrics")
 
 log "smoke: SessionLifecycle"
