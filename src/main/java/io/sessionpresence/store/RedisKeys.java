@@ -37,6 +37,8 @@ package io.sessionpresence.store;
  * returns them, and our counts use {@code ZCOUNT} on the expiry zset instead of {@code HLEN}.
  *
  * <h2>Cost per operation (round trips; every RMapCache call is one EVALSHA)</h2>
+ * Store calls only: routes that need a session add one validate first, and operations that
+ * announce an admin event add its PUBLISH (pipelined into the batch for heartbeats).
  * <table>
  * <caption>Redis round trips per API call</caption>
  * <tr><th>API call</th><th>round trips</th><th>commands</th></tr>

@@ -122,6 +122,25 @@ public final class WsTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Every message received until {@code done} holds for the list so far, in arrival order. Unlike
+     * {@link #next(Predicate, Duration)} nothing is skipped, so messages whose relative order is not
+     * defined can be awaited together and then counted.
+     */
+    public List<String> collectUntil(Predicate<List<String>> done, Duration timeout) {
+        List<String> all = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(all)) {
+            long left = deadline - System.nanoTime();
+            String message = left > 0 ? poll(Duration.ofNanos(left)) : null;
+            if (message == null) {
+                throw new AssertionError("not all expected messages within " + timeout + "; received: " + all);
+            }
+            all.add(message);
+        }
+        return all;
+    }
+
     /** The next {@code /ws} frame {@code {"event": name, ...}} with this name, as JSON. */
     public JsonNode nextEvent(String name, Duration timeout) {
         return nextJson(m -> name.equals(Json.read(m, JsonNode.class).path("event").asText()), timeout);
