@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code env.txt} and {@code sqlite-baseline.json}.
  *
  * <ul>
- * <li>{@code Summary ceiling <storeDir>}: prints the ceiling (requests/s of {@code max/live}).</li>
+ * <li>{@code Summary ceiling <storeDir>}: prints the ceiling (requests/s of {@code max/ceiling}).</li>
  * <li>{@code Summary report <resultsDir>}: prints the Markdown summary.</li>
  * </ul>
  */
@@ -86,7 +86,7 @@ public final class Summary {
             case "ceiling" -> {
                 Path dir = Path.of(args[1]);
                 Run run = load(dir, dir.getFileName().toString(), "Ceiling").orElseThrow();
-                System.out.println(Math.round(run.request("max/live").map(run::perSecond).orElse(0.0)));
+                System.out.println(Math.round(run.request("max/ceiling").map(run::perSecond).orElse(0.0)));
             }
             case "report" -> System.out.print(new Summary(Path.of(args[1])).report());
             default -> throw new IllegalArgumentException("ceiling <storeDir> | report <resultsDir>");
@@ -170,7 +170,7 @@ public final class Summary {
 
     private double ceiling(String store) {
         Run run = runs.getOrDefault(store, Map.of()).get("Ceiling");
-        return run == null ? 0 : run.request("max/live").map(run::perSecond).orElse(0.0);
+        return run == null ? 0 : run.request("max/ceiling").map(run::perSecond).orElse(0.0);
     }
 
     private String report() throws IOException {
@@ -190,7 +190,8 @@ public final class Summary {
                 + "(one per request or pipelined batch a client sent, i.e. round trips, plus background). "
                 + "Exact per-call costs are in the round-trip table below.\n\n");
 
-        md.append("## Ceiling (cheapest route, `GET /observe/health/live`)\n\n| store | connections | requests/s |\n|---|---|---|\n");
+        md.append("## Ceiling (cheapest route: `GET /api/session/validate` without a token, a 401 that touches no "
+                + "store)\n\n| store | connections | requests/s |\n|---|---|---|\n");
         for (String store : runs.keySet()) {
             md.append(f("| %s | %s | %.0f |%n", store, env.getOrDefault("connections", "64"), ceiling(store)));
         }
