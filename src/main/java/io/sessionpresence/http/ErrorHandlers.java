@@ -10,7 +10,7 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.sessionpresence.store.StoreUnavailableException;
+import io.sessionpresence.store.StoreOutage;
 import org.redisson.client.RedisException;
 
 /**
@@ -27,7 +27,6 @@ public final class ErrorHandlers {
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.getMessage()))
                 .error(HttpException.class, ErrorHandlers::httpException)
-                .error(StoreUnavailableException.class, (req, res, e) -> storeDown(req, res, e))
                 .error(RedisException.class, ErrorHandlers::storeDown)
                 .error(Exception.class, ErrorHandlers::unexpected);
     }
@@ -69,8 +68,8 @@ public final class ErrorHandlers {
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
-        if (e.getCause() instanceof RedisException redis) {
-            storeDown(req, res, redis);
+        if (StoreOutage.is(e)) {
+            storeDown(req, res, e);
             return;
         }
         LOG.log(Level.SEVERE, "Unexpected error on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);

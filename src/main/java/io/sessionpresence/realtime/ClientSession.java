@@ -11,8 +11,7 @@ import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.Json;
 import io.sessionpresence.presence.Visitor;
 import io.sessionpresence.session.Session;
-import io.sessionpresence.store.StoreUnavailableException;
-import org.redisson.client.RedisException;
+import io.sessionpresence.store.StoreOutage;
 
 /**
  * One connected realtime client, protocol-independent: the seed's client events and the
@@ -70,10 +69,8 @@ public final class ClientSession implements AdminRoom.Member {
             };
         } catch (ApiException e) {
             return failed(e.getMessage());
-        } catch (StoreUnavailableException | RedisException e) {
-            return failed(STORE_DOWN);
         } catch (RuntimeException e) {
-            if (e.getCause() instanceof RedisException) {
+            if (StoreOutage.is(e)) {
                 return failed(STORE_DOWN);
             }
             LOG.log(Level.SEVERE, "Unexpected error handling realtime event " + shorten(event), e);
