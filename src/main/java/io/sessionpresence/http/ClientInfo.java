@@ -23,8 +23,12 @@ public final class ClientInfo {
     }
 
     public String ip(ServerRequest req) {
-        return resolve(peerAddress(req.remotePeer().address()),
-                req.headers().first(HeaderNames.X_FORWARDED_FOR).orElse(null));
+        return ip(req.remotePeer().address(), req.headers());
+    }
+
+    /** The client address of a connection from {@code peer} whose request carried {@code headers}. */
+    public String ip(SocketAddress peer, Headers headers) {
+        return resolve(peerAddress(peer), headers.first(HeaderNames.X_FORWARDED_FOR).orElse(null));
     }
 
     /** The client address given the direct peer and its X-Forwarded-For header (may be null). */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsCloseCodes;
@@ -65,8 +64,7 @@ final class WebSocketClient implements WsListener, Transport {
 
     @Override
     public void onOpen(WsSession session) {
-        String peer = ClientInfo.peerAddress(session.socketContext().remotePeer().address());
-        String ip = clientInfo.resolve(peer, headers.first(HeaderNames.X_FORWARDED_FOR).orElse(null));
+        String ip = clientInfo.ip(session.socketContext().remotePeer().address(), headers);
         channel = new WsChannel(session, "websocket client");
         outbox = new Outbox(settings.queueSize(), settings.overflow(), "websocket client");
         channel.startWriter(outbox, e -> drop());

@@ -4,14 +4,12 @@ import java.util.Optional;
 
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
-import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.realtime.transport.WsChannel;
 
 /**
@@ -48,8 +46,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        String peer = ClientInfo.peerAddress(session.socketContext().remotePeer().address());
-        String ip = engine.clients().resolve(peer, headers.first(HeaderNames.X_FORWARDED_FOR).orElse(null));
+        String ip = engine.clients().ip(session.socketContext().remotePeer().address(), headers);
         if (sid == null) {
             channel = new WsChannel(session, "engine.io websocket");
             socket = engine.open(new Handshake(ip, headers), channel);
