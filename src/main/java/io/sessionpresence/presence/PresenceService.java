@@ -1,6 +1,8 @@
 package io.sessionpresence.presence;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,8 +111,11 @@ public final class PresenceService {
         activity.remove(sid);
     }
 
-    public Optional<SessionActivity> activity(String sid) {
-        return activity.get(sid).map(json -> Json.read(json, SessionActivity.class));
+    /** Tracked activity of these sids, by sid (absent ones left out), read in one go. */
+    public Map<String, SessionActivity> activities(Collection<String> sids) {
+        Map<String, SessionActivity> found = new HashMap<>();
+        activity.getAll(sids).forEach((sid, json) -> found.put(sid, Json.read(json, SessionActivity.class)));
+        return found;
     }
 
     /** Newest first; with a page filter, only entries on that page (count is then the matches). */

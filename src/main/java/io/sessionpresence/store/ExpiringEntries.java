@@ -1,6 +1,8 @@
 package io.sessionpresence.store;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -21,7 +23,8 @@ public interface ExpiringEntries {
      */
     void put(String key, String json, long expiresAt, AdminEvent event);
 
-    Optional<String> get(String key);
+    /** The live entries among {@code keys}, by key: one round trip whatever their number. */
+    Map<String, String> getAll(Collection<String> keys);
 
     Optional<String> remove(String key);
 

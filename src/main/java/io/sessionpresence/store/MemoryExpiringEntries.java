@@ -1,8 +1,11 @@
 package io.sessionpresence.store;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,8 +67,10 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public Optional<String> get(String key) {
-        return Optional.ofNullable(cache.getIfPresent(key)).map(Entry::json);
+    public Map<String, String> getAll(Collection<String> keys) {
+        Map<String, String> found = new HashMap<>();
+        cache.getAllPresent(keys).forEach((key, entry) -> found.put(key, entry.json()));
+        return found;
     }
 
     @Override

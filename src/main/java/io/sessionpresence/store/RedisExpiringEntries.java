@@ -54,8 +54,8 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public Optional<String> get(String key) {
-        return Optional.ofNullable(map.get(key));
+    public Map<String, String> getAll(Collection<String> keys) {
+        return keys.isEmpty() ? Map.of() : map.getAll(new LinkedHashSet<>(keys));
     }
 
     @Override
@@ -70,7 +70,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
         if (keys.isEmpty()) {
             return List.of();
         }
-        Map<String, String> values = map.getAll(new LinkedHashSet<>(keys));
+        Map<String, String> values = getAll(keys);
         List<String> result = new ArrayList<>(keys.size());
         for (String key : keys) {
             String value = values.get(key);
