@@ -1,6 +1,5 @@
 package io.sessionpresence.store;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,33 +65,6 @@ class RedisAtRestAndCostTest {
                 "sessions are keyed by SHA-256(token)");
     }
 
-    /** Client round trips for one request: script calls and plain commands the client sent. */
-    private static Map<String, Long> commandsDuring(Runnable request) {
-        Map<String, Long> before = commandStats();
-        request.run();
-        Map<String, Long> after = commandStats();
-        Map<String, Long> delta = new HashMap<>();
-        after.forEach((cmd, calls) -> {
-            long d = calls - before.getOrDefault(cmd, 0L);
-            if (d > 0 && !cmd.equals("ping") && !cmd.equals("info")) {
-                delta.put(cmd, d);
-            }
-        });
-        return delta;
-    }
-
-    private static Map<String, Long> commandStats() {
-        Map<String, Long> stats = new HashMap<>();
-        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring(8, line.indexOf(':'));
-                String calls = line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")));
-                stats.put(name, Long.parseLong(calls));
-            }
-        }
-        return stats;
-    }
-
     private static long scriptCalls(Map<String, Long> delta) {
         return delta.getOrDefault("evalsha", 0L) + delta.getOrDefault("eval", 0L);
     }
@@ -105,7 +77,7 @@ class RedisAtRestAndCostTest {
     void validateIsOneRoundTrip() {
         String token = service.token("cost-validate");
         service.get("/api/session/validate", "X-Session-Token", token);
-        Map<String, Long> delta = commandsDuring(() ->
+        Map<String, Long> delta = redis.commandsDuring(() ->
                 assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status()));
         assertEquals(1, scriptCalls(delta), "one EVALSHA: " + delta);
         delta.keySet().forEach(cmd -> assertTrue(cmd.equals("evalsha") || cmd.equals("eval")
@@ -116,7 +88,7 @@ class RedisAtRestAndCostTest {
     @Test
     void anonymousHeartbeatIsOneRoundTripIncludingItsEvent() {
         service.post("/api/heartbeat", "{\"user\":\"cost-hb\"}");
-        Map<String, Long> delta = commandsDuring(() ->
+        Map<String, Long> delta = redis.commandsDuring(() ->
                 assertEquals(200, service.post("/api/heartbeat", "{\"user\":\"cost-hb\",\"page\":\"/x\"}").status()));
         assertEquals(1, scriptCalls(delta), "one EVALSHA writes the entry: " + delta);
         // Two PUBLISH, neither a round trip of its own: the admin event, pipelined with the EVALSHA in

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,6 +77,34 @@ public final class TestRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("redis command failed: " + String.join(" ", args), e);
         }
+    }
+
+    /**
+     * Commands Redis ran while {@code work} ran, by name ({@code INFO commandstats} differences;
+     * commands run inside scripts count under their own names; our PING/INFO probes are left out).
+     */
+    public Map<String, Long> commandsDuring(Runnable work) {
+        Map<String, Long> before = commandStats();
+        work.run();
+        Map<String, Long> delta = new HashMap<>();
+        commandStats().forEach((command, calls) -> {
+            long added = calls - before.getOrDefault(command, 0L);
+            if (added > 0 && !command.equals("ping") && !command.equals("info")) {
+                delta.put(command, added);
+            }
+        });
+        return delta;
+    }
+
+    private Map<String, Long> commandStats() {
+        Map<String, Long> stats = new HashMap<>();
+        for (String line : command("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                int calls = line.indexOf("calls=") + 6;
+                stats.put(line.substring(8, line.indexOf(':')), Long.parseLong(line.substring(calls, line.indexOf(',', calls))));
+            }
+        }
+        return stats;
     }
 
     private static TestRedis start() {
