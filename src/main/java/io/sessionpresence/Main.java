@@ -111,7 +111,8 @@ public final class Main {
         Backend backend = StoreSelector.select(redisSettings);
         try {
             SessionStore sessionStore = backend.isRedis()
-                    ? new RedisSessionStore(backend.redisClient(), backend.keys(), sessionSettings.idleTimeoutMillis())
+                    ? new RedisSessionStore(backend.redisClient(), backend.batcher(), backend.keys(),
+                            sessionSettings.idleTimeoutMillis())
                     : new MemorySessionStore(sessionSettings.idleTimeoutMillis());
             UserCacheStore cacheStore = backend.isRedis()
                     ? new RedisUserCacheStore(backend.redisClient(), backend.keys())
@@ -121,10 +122,10 @@ public final class Main {
             AdminEvents events = realtime.events();
             RedisExpiringEntries.BatchPublisher inBatch = realtime::publishInBatch;
             ExpiringEntries presenceEntries = backend.isRedis()
-                    ? new RedisExpiringEntries(backend.redisClient(), backend.keys().presence(), inBatch)
+                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().presence(), inBatch)
                     : new MemoryExpiringEntries(events);
             ExpiringEntries activityEntries = backend.isRedis()
-                    ? new RedisExpiringEntries(backend.redisClient(), backend.keys().activity(), inBatch)
+                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().activity(), inBatch)
                     : new MemoryExpiringEntries(events);
             StoreStats storeStats = backend.isRedis()
                     ? new RedisStoreStats(backend.redisClient())

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.sessionpresence.http.Json;
+import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
@@ -80,14 +81,16 @@ public final class RedisSessionStore implements SessionStore {
             """;
 
     private final RedissonClient redis;
+    private final RedisBatcher batcher;
     private final RedisKeys keys;
     private final long idleTimeoutMillis;
     private final RMapCache<String, String> sessions;
     private final RMapCache<String, String> tokenHashById;
     private final RScript script;
 
-    public RedisSessionStore(RedissonClient redis, RedisKeys keys, long idleTimeoutMillis) {
+    public RedisSessionStore(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, long idleTimeoutMillis) {
         this.redis = redis;
+        this.batcher = batcher;
         this.keys = keys;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.sessions = redis.getMapCache(options(keys.sessions()));
@@ -156,7 +159,9 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> findByTokenHash(String tokenHash) {
-        return Optional.ofNullable(sessions.get(tokenHash)).map(json -> Json.read(json, Session.class));
+        String json = batcher.call(batch -> batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE)
+                .getAsync(tokenHash));
+        return Optional.ofNullable(json).map(value -> Json.read(value, Session.class));
     }
 
     @Override

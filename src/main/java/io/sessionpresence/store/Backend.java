@@ -9,15 +9,16 @@ import org.redisson.api.RedissonClient;
  *
  * @param name  "redis" or "memory", as reported by the stats routes
  * @param redis the client, present only for Redis
- * @param keys  key names, meaningful only for Redis
+ * @param keys    key names, meaningful only for Redis
+ * @param batcher shares round trips between concurrent hot-path calls; null for memory
  */
-public record Backend(String name, Optional<RedissonClient> redis, RedisKeys keys) {
+public record Backend(String name, Optional<RedissonClient> redis, RedisKeys keys, RedisBatcher batcher) {
     public static Backend memory() {
-        return new Backend("memory", Optional.empty(), new RedisKeys("sp:"));
+        return new Backend("memory", Optional.empty(), new RedisKeys("sp:"), null);
     }
 
-    public static Backend redis(RedissonClient client, RedisKeys keys) {
-        return new Backend("redis", Optional.of(client), keys);
+    public static Backend redis(RedissonClient client, RedisKeys keys, RedisBatcher batcher) {
+        return new Backend("redis", Optional.of(client), keys, batcher);
     }
 
     public boolean isRedis() {

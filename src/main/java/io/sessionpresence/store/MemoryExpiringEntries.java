@@ -107,7 +107,17 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     @Override
     public long count() {
         cache.cleanUp();
-        return cache.estimatedSize();
+        // Caffeine's timer wheel evicts up to about a second late: leave out what is past its
+        // deadline but not yet evicted (the oldest end of the skip list), as Redis's ZCOUNT does.
+        long now = System.currentTimeMillis();
+        long expired = 0;
+        for (Slot slot : byExpiry.descendingSet()) {
+            if (slot.expiresAt() > now) {
+                break;
+            }
+            expired++;
+        }
+        return Math.max(0, cache.estimatedSize() - expired);
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import io.sessionpresence.realtime.AdminEvent;
-import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
@@ -30,14 +30,14 @@ public final class RedisExpiringEntries implements ExpiringEntries {
         void publishAsync(RBatch batch, AdminEvent event);
     }
 
-    private final RedissonClient redis;
+    private final RedisBatcher batcher;
     private final String name;
     private final RMapCache<String, String> map;
     private final RScoredSortedSet<String> expiryIndex;
     private final BatchPublisher publisher;
 
-    public RedisExpiringEntries(RedissonClient redis, String name, BatchPublisher publisher) {
-        this.redis = redis;
+    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, String name, BatchPublisher publisher) {
+        this.batcher = batcher;
         this.name = name;
         this.map = redis.getMapCache(name, StringCodec.INSTANCE);
         this.expiryIndex = redis.getScoredSortedSet(RedisKeys.expiryIndexOf(name), StringCodec.INSTANCE);
@@ -46,11 +46,13 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
         long ttlMillis = Math.max(1, expiresAt - System.currentTimeMillis());
-        batch.<String, String>getMapCache(name, StringCodec.INSTANCE).fastPutAsync(key, json, ttlMillis, TimeUnit.MILLISECONDS);
-        publisher.publishAsync(batch, event);
-        batch.execute();
+        batcher.call(batch -> {
+            RFuture<Boolean> written = batch.<String, String>getMapCache(name, StringCodec.INSTANCE)
+                    .fastPutAsync(key, json, ttlMillis, TimeUnit.MILLISECONDS);
+            publisher.publishAsync(batch, event);
+            return written;
+        });
     }
 
     @Override

@@ -18,9 +18,13 @@ import io.sessionpresence.config.Settings;
  * @param cleanupMinDelay  Redisson eviction task: first delay, seconds
  * @param cleanupMaxDelay  Redisson eviction task: longest delay, seconds
  * @param cleanupKeys      entries the eviction task removes per run
+ * @param poolSize         most connections to Redis (one per command in flight)
+ * @param nettyThreads     Redisson's I/O threads
+ * @param batchesInFlight  hot-path batches in flight before calls queue and share one ({@link RedisBatcher})
  */
 public record RedisSettings(String storeType, String url, int timeoutMs, int connectTimeoutMs, String keyPrefix,
-                            int cleanupMinDelay, int cleanupMaxDelay, int cleanupKeys) {
+                            int cleanupMinDelay, int cleanupMaxDelay, int cleanupKeys, int poolSize,
+                            int nettyThreads, int batchesInFlight) {
 
     public static RedisSettings from(Config root) {
         RedisSettings settings = new RedisSettings(
@@ -31,7 +35,10 @@ public record RedisSettings(String storeType, String url, int timeoutMs, int con
                 Settings.string(root, "redis.key-prefix"),
                 Settings.intValue(root, "redis.cleanup-min-delay", 1),
                 Settings.intValue(root, "redis.cleanup-max-delay", 1),
-                Settings.intValue(root, "redis.cleanup-keys-amount", 1));
+                Settings.intValue(root, "redis.cleanup-keys-amount", 1),
+                Settings.intValue(root, "redis.pool-size", 1),
+                Settings.intValue(root, "redis.netty-threads", 1),
+                Settings.intValue(root, "redis.batches-in-flight", 1));
         if (!settings.url().isEmpty()) {
             settings.uri();
         }

@@ -63,7 +63,8 @@ public final class StoreSelector {
             throw e;
         }
         LOG.info("Store: redis at " + settings.redactedUrl());
-        return Backend.redis(client, new RedisKeys(settings.keyPrefix()));
+        return Backend.redis(client, new RedisKeys(settings.keyPrefix()),
+                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128));
     }
 
     /** Fail fast (no retries past the timeout) so an outage turns into a quick 503. */
@@ -73,14 +74,15 @@ public final class StoreSelector {
         config.setMinCleanUpDelay(settings.cleanupMinDelay());
         config.setMaxCleanUpDelay(settings.cleanupMaxDelay());
         config.setCleanUpKeysAmount(settings.cleanupKeys());
+        config.setNettyThreads(settings.nettyThreads());
         SingleServerConfig server = config.useSingleServer()
                 .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379))
                 .setTimeout(settings.timeoutMs())
                 .setConnectTimeout(settings.connectTimeoutMs())
                 .setRetryAttempts(0)
                 .setPingConnectionInterval(5000)
-                .setConnectionMinimumIdleSize(4)
-                .setConnectionPoolSize(64);
+                .setConnectionMinimumIdleSize(Math.min(4, settings.poolSize()))
+                .setConnectionPoolSize(settings.poolSize());
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
             int colon = userInfo.indexOf(':');

@@ -26,11 +26,12 @@ class PresencePageCostTest {
 
     @Test
     void aPageOf100ReadsOnlyItsEntries(TestRedis redis) {
-        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "cost" + System.nanoTime() + ":", 1, 5, 500);
+        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "cost" + System.nanoTime() + ":", 1, 5, 500, 8, 2, 4);
         RedissonClient client = Redisson.create(StoreSelector.redissonConfig(settings));
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
-            ExpiringEntries entries = new RedisExpiringEntries(client, keys.presence(), (batch, event) -> { });
+            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(),
+                    (batch, event) -> { });
             PresenceService presence = new PresenceService(entries, new MemoryExpiringEntries(AdminEvents.NONE),
                     new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE);
             for (int i = 0; i < 10_000; i++) {
