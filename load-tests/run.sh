@@ -8,6 +8,7 @@
 #   STORES=memory SIMULATIONS="SessionLifecycle" DURATION=5 load-tests/run.sh   # a quick look
 #
 # Knobs (environment): STORES, SIMULATIONS, DURATION (s per measured phase), WARMUP (s),
+# COALESCE_MS (realtime.coalesce-ms of the AdminRealtimeCoalesced run, default 20),
 # CONNECTIONS, RESULTS (output folder), SERVICE_ROOT (measure another checkout of the service), JAVA (a JDK 25 java), EXTRA (more -D properties for
 # every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1 (record the service with
 # Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for finding the cause of a miss).
@@ -21,7 +22,9 @@ main() {
   STORES=${STORES:-"redis memory"}
   SIMULATIONS=${SIMULATIONS:-"SessionLifecycle ValidateHotPath HeartbeatStorm UserCache AdminRealtime"}
   DURATION=${DURATION:-15}
-  WARMUP=${WARMUP:-5}
+  # The JIT of a 2-core machine under load needs ~20 s on a path before it runs at full speed.
+  WARMUP=${WARMUP:-12}
+  COALESCE_MS=${COALESCE_MS:-20}
   CONNECTIONS=${CONNECTIONS:-64}
   RESULTS=${RESULTS:-"$LOAD_DIR/results/$(date -u +%Y-%m-%d)"}
   JAVA=$(find_java); export JAVA
@@ -50,12 +53,13 @@ main() {
   start_redis "$REDIS_PORT"
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 
-  # run_simulation STORE SIMULATION BASE_URL [-D...]: keeps the log, the report page and the RSS.
+  # run_simulation STORE SIMULATION BASE_URL [-D...]: keeps the log, the report page and the RSS,
+  # named $LABEL when set (a second run of one simulation), else after the simulation.
   run_simulation() {
-    local store=$1 simulation=$2 base_url=$3; shift 3
-    local dir="$RESULTS/$store"
+    local store=$1 class=$2 base_url=$3; shift 3
+    local dir="$RESULTS/$store" simulation=${LABEL:-$2}
     log "$store: $simulation"
-    gatling "$simulation" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
+    gatling "$class" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
         -Dconnections="$CONNECTIONS" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
     local report
     report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
@@ -85,7 +89,7 @@ main() {
     echo "started $(rss_kb "$SERVICE_PID")" >"$dir/rss.txt"
 
     # The first simulation also warms the service's JIT: give it a longer warm-up.
-    run_simulation "$store" Ceiling "$base" "${redis_args[@]}" -Dwarmup=$(( WARMUP > 10 ? WARMUP : 10 ))
+    run_simulation "$store" Ceiling "$base" "${redis_args[@]}" -Dwarmup=$(( WARMUP > 20 ? WARMUP : 20 ))
     ceiling=$(tool Summary ceiling "$dir")
     log "$store: ceiling $ceiling requests/s"
     for simulation in $SIMULATIONS; do
@@ -98,6 +102,15 @@ main() {
       fi
       run_simulation "$store" "$simulation" "$base" "${redis_args[@]}" -Dceiling="$ceiling"
     done
+    if [[ " $SIMULATIONS " == *" AdminRealtime "* ]] && [ ! -f "$dir/AdminRealtime.skipped" ]; then
+      # The same admin load with realtime.coalesce-ms on: a fresh service, since it is server config.
+      stop_pid "$SERVICE_PID"
+      REALTIME_COALESCE_MS=$COALESCE_MS SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service-coalesced.log" \
+          start_service "$store" "$REDIS_URL"
+      base="http://127.0.0.1:$SERVICE_PORT"
+      LABEL=AdminRealtimeCoalesced run_simulation "$store" AdminRealtime "$base" "${redis_args[@]}" \
+          -Dlabel=AdminRealtimeCoalesced -DcoalesceMs="$COALESCE_MS"
+    fi
     if [ "$store" = redis ]; then
       log "redis: round trips per call and the SQLite baseline"
       tool RoundTrips "$base" "$REDIS_URL" "$ADMIN_TOKEN_FOR_LOAD" "$dir/roundtrips.json" >"$dir/roundtrips.log" 2>&1 \

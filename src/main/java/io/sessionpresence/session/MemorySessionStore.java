@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +26,9 @@ import io.sessionpresence.store.Expiries;
  * limit is atomic.
  */
 public final class MemorySessionStore implements SessionStore {
+    private static final Comparator<Session> NEWEST_FIRST = Comparator.comparingLong(Session::expiresAt).reversed()
+            .thenComparing(Session::sessionId);
+
     private record IdEntry(String tokenHash, long expiresAt) {
     }
 
@@ -235,11 +239,16 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public List<Session> page(int offset, int limit) {
-        return byToken.asMap().values().stream()
-                .sorted(Comparator.comparingLong(Session::expiresAt).reversed()
-                        .thenComparing(Session::sessionId))
-                .skip(offset)
-                .limit(limit)
-                .toList();
+        // Keeps only the offset + limit newest in a heap (O(n log k)) instead of sorting all
+        // sessions: admin pages and every admin:snapshot read this.
+        int keep = offset + limit;
+        PriorityQueue<Session> newest = new PriorityQueue<>(Math.min(keep, 1024) + 1, NEWEST_FIRST.reversed());
+        for (Session session : byToken.asMap().values()) {
+            newest.add(session);
+            if (newest.size() > keep) {
+                newest.poll();
+            }
+        }
+        return newest.stream().sorted(NEWEST_FIRST).skip(offset).toList();
     }
 }

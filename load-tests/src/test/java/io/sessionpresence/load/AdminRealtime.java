@@ -57,6 +57,8 @@ public class AdminRealtime extends PhasedSimulation {
     private final double socketIoShare = LoadConfig.decimal("socketIoShare", 0.5);
     private final int rate = LoadConfig.integer("rate", 1_000);
     private final int users = LoadConfig.integer("users", 1_000);
+    /** What the service under test was started with (reported only: it is the service's setting). */
+    private final int coalesceMs = LoadConfig.integer("coalesceMs", 0);
     private final LatencyRecorder delivery = new LatencyRecorder();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong measuredHeartbeats = new AtomicLong();
@@ -147,8 +149,9 @@ public class AdminRealtime extends PhasedSimulation {
 
     {
         int socketIo = (int) Math.round(admins * socketIoShare);
-        metrics.put("delivery_setup", f("%d admin connections (%d Socket.IO, %d plain WebSocket), %d heartbeats/s",
-                admins, socketIo, admins - socketIo, rate));
+        metrics.put("delivery_setup", f("%d admin connections (%d Socket.IO, %d plain WebSocket), %d heartbeats/s%s",
+                admins, socketIo, admins - socketIo, rate,
+                coalesceMs > 0 ? f(", service started with realtime.coalesce-ms=%d", coalesceMs) : ""));
         PopulationBuilder drain = scenario("drain").pause(Duration.ofSeconds(2))
                 .exec(session -> {
                     done.set(true);

@@ -26,7 +26,7 @@ public abstract class PhasedSimulation extends Simulation {
         }
     }
 
-    protected final Metrics metrics = new Metrics(getClass().getSimpleName());
+    protected final Metrics metrics = new Metrics(System.getProperty("label", getClass().getSimpleName()));
     protected final Setup setup = new Setup();
     protected final String store = setup.store();
     protected final Targets targets = Targets.forStore(store);

@@ -31,7 +31,7 @@ public final class Summary {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> STORES = List.of("redis", "memory");
     private static final List<String> SIMULATIONS = List.of("Ceiling", "SessionLifecycle", "ValidateHotPath",
-            "HeartbeatStorm", "UserCache", "AdminRealtime");
+            "HeartbeatStorm", "UserCache", "AdminRealtime", "AdminRealtimeCoalesced");
     /** Round trips per call as the README's "Redis round trips" table promises (validate included). */
     private static final Map<String, Integer> CLAIMED_ROUND_TRIPS = Map.of(
             "validate", 1, "heartbeat (anonymous)", 1, "heartbeat (with session)", 2, "cache get (hit)", 2,
@@ -264,12 +264,16 @@ public final class Summary {
                                 + "the fill phase, in which each of %d users sent a first heartbeat)",
                         r.path("used_memory_delta").asDouble() / values(store, "HeartbeatStorm").path("presence_users").asInt(1),
                         values(store, "HeartbeatStorm").path("presence_users").asInt())));
-        JsonNode delivery = values(store, "AdminRealtime").path("delivery_ms");
-        if (!delivery.isMissingNode()) {
-            notes.add(f("Heartbeat-to-admin delivery (%s): %d events, p50 %s ms, p95 %s ms, p99 %s ms, max %s ms",
-                    values(store, "AdminRealtime").path("delivery_setup").asText(), delivery.path("count").asLong(),
-                    delivery.path("p50").asText(), delivery.path("p95").asText(), delivery.path("p99").asText(),
-                    delivery.path("max").asText()));
+        for (String run : List.of("AdminRealtime", "AdminRealtimeCoalesced")) {
+            JsonNode delivery = values(store, run).path("delivery_ms");
+            if (!delivery.isMissingNode()) {
+                notes.add(f("Heartbeat-to-admin delivery, %s (%s): %d events, p50 %s ms, p95 %s ms, p99 %s ms, max %s ms",
+                        run.equals("AdminRealtime") ? "one `admin:presence:update` per heartbeat (default)"
+                                : "`realtime.coalesce-ms` on (`admin:presence:diff` batches, see AdminRealtimeCoalesced)",
+                        values(store, run).path("delivery_setup").asText(), delivery.path("count").asLong(),
+                        delivery.path("p50").asText(), delivery.path("p95").asText(), delivery.path("p99").asText(),
+                        delivery.path("max").asText()));
+            }
         }
         notes.add("Service RSS (MB) after: " + rss(store));
         for (String note : notes) {
