@@ -57,7 +57,7 @@ main() {
   # named $LABEL when set (a second run of one simulation), else after the simulation.
   run_simulation() {
     local store=$1 class=$2 base_url=$3; shift 3
-    local dir="$RESULTS/$store" simulation=${LABEL:-$2}
+    local dir="$RESULTS/$store" simulation=${LABEL:-$class}
     log "$store: $simulation"
     gatling "$class" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
         -Dconnections="$CONNECTIONS" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
