@@ -123,7 +123,7 @@ main() {
 
   echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/env.txt"
   echo "wall_seconds=$(( $(date +%s) - started ))" >>"$RESULTS/env.txt"
-  tool Summary report "$RESULTS" >"$RESULTS/summary.md"
+  { tool Summary report "$RESULTS"; echo; cat "$LOAD_DIR/findings.md"; } >"$RESULTS/summary.md"
   log "wrote $RESULTS/summary.md ($(( $(date +%s) - started )) s)"
 }
 
