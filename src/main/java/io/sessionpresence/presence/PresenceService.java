@@ -121,13 +121,11 @@ public final class PresenceService {
     /** Newest first; with a page filter, only entries on that page (count is then the matches). */
     public Page<Presence> presencePage(int cursor, int limit, Optional<String> pageFilter) {
         if (pageFilter.isEmpty()) {
-            List<Presence> items = presence.newestFirst(cursor, limit).stream()
-                    .map(json -> Json.read(json, Presence.class)).toList();
-            return Page.of(items, presence.count(), cursor);
+            return parsed(presence.newestFirst(cursor, limit), Presence.class);
         }
         List<Presence> matches = new ArrayList<>();
         for (int offset = 0; ; offset += SCAN_CHUNK) {
-            List<String> chunk = presence.newestFirst(offset, SCAN_CHUNK);
+            List<String> chunk = presence.newestFirst(offset, SCAN_CHUNK).items();
             chunk.stream().map(json -> Json.read(json, Presence.class))
                     .filter(p -> p.page().equals(pageFilter.get()))
                     .forEach(matches::add);
@@ -141,9 +139,12 @@ public final class PresenceService {
     }
 
     public Page<SessionActivity> activityPage(int cursor, int limit) {
-        List<SessionActivity> items = activity.newestFirst(cursor, limit).stream()
-                .map(json -> Json.read(json, SessionActivity.class)).toList();
-        return Page.of(items, activity.count(), cursor);
+        return parsed(activity.newestFirst(cursor, limit), SessionActivity.class);
+    }
+
+    private static <T> Page<T> parsed(Page<String> page, Class<T> type) {
+        return new Page<>(page.items().stream().map(json -> Json.read(json, type)).toList(), page.count(),
+                page.nextCursor());
     }
 
     public long presentCount() {

@@ -1,7 +1,6 @@
 package io.sessionpresence.store;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -28,8 +27,11 @@ public interface ExpiringEntries {
 
     Optional<String> remove(String key);
 
-    /** Live entries, most recently written first, skipping {@code offset}. Reads only what it returns. */
-    List<String> newestFirst(int offset, int limit);
+    /**
+     * Live entries, most recently written first, skipping {@code offset}, with the number of all
+     * live entries: one round trip, reading only the entries it returns.
+     */
+    Page<String> newestFirst(int offset, int limit);
 
     /** Live entries (expired-but-not-yet-evicted ones are not counted). */
     long count();

@@ -85,7 +85,7 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public List<String> newestFirst(int offset, int limit) {
+    public Page<String> newestFirst(int offset, int limit) {
         long now = System.currentTimeMillis();
         List<String> page = new ArrayList<>(Math.min(limit, 1024));
         int skipped = 0;
@@ -101,7 +101,7 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
                 page.add(entry.json());
             }
         }
-        return page;
+        return Page.of(page, count(), offset);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.sessionpresence.store;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +12,7 @@ import io.sessionpresence.realtime.AdminEvent;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RMapCache;
+import org.redisson.api.RScript;
 import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.map.event.EntryExpiredListener;
@@ -20,10 +20,31 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * An {@code RMapCache} with per-entry TTL. Newest-first reads walk Redisson's own expiry ZSET
- * ({@link RedisKeys#expiryIndexOf}) backwards with {@code ZREVRANGEBYSCORE ... LIMIT}, then fetch
- * just those values: a page of 100 reads 100 entries whatever the map holds.
+ * ({@link RedisKeys#expiryIndexOf}) backwards: a page of 100 reads 100 entries whatever the map
+ * holds, in one script.
  */
 public final class RedisExpiringEntries implements ExpiringEntries {
+    /**
+     * KEYS: map, its expiry ZSET; ARGV: now, offset, limit. Returns the live count, then the page's
+     * values. Redisson keeps each RMapCache value as {@code struct.pack('dLc0', maxIdle, len, value)};
+     * entries here never have a maxIdle, so the expiry ZSET alone says what is live (as in
+     * Redisson's own reads).
+     */
+    private static final String NEWEST_FIRST_SCRIPT = """
+            local live = '(' .. ARGV[1]
+            local page = {tostring(redis.call('zcount', KEYS[2], live, '+inf'))}
+            local keys = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'LIMIT', ARGV[2], ARGV[3])
+            if #keys > 0 then
+              for _, packed in ipairs(redis.call('hmget', KEYS[1], unpack(keys))) do
+                if packed then
+                  local _, value = struct.unpack('dLc0', packed)
+                  page[#page + 1] = value
+                end
+              end
+            end
+            return page
+            """;
+
     /** Queues an admin event into a batch that is about to be executed (pipelined PUBLISH). */
     @FunctionalInterface
     public interface BatchPublisher {
@@ -35,12 +56,14 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     private final RMapCache<String, String> map;
     private final RScoredSortedSet<String> expiryIndex;
     private final BatchPublisher publisher;
+    private final RScript script;
 
     public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, String name, BatchPublisher publisher) {
         this.batcher = batcher;
         this.name = name;
         this.map = redis.getMapCache(name, StringCodec.INSTANCE);
         this.expiryIndex = redis.getScoredSortedSet(RedisKeys.expiryIndexOf(name), StringCodec.INSTANCE);
+        this.script = redis.getScript(StringCodec.INSTANCE);
         this.publisher = publisher;
     }
 
@@ -66,21 +89,11 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public List<String> newestFirst(int offset, int limit) {
-        Collection<String> keys = expiryIndex.valueRangeReversed(System.currentTimeMillis(), false,
-                Double.POSITIVE_INFINITY, true, offset, limit);
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        Map<String, String> values = getAll(keys);
-        List<String> result = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            String value = values.get(key);
-            if (value != null) {
-                result.add(value);
-            }
-        }
-        return result;
+    public Page<String> newestFirst(int offset, int limit) {
+        List<String> reply = script.eval(name, RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT, RScript.ReturnType.LIST,
+                List.of(name, RedisKeys.expiryIndexOf(name)),
+                Long.toString(System.currentTimeMillis()), Integer.toString(offset), Integer.toString(limit));
+        return Page.of(List.copyOf(reply.subList(1, reply.size())), Long.parseLong(reply.getFirst()), offset);
     }
 
     @Override

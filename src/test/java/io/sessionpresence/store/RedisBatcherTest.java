@@ -60,7 +60,7 @@ class RedisBatcherTest {
         get("k0"); // loads the script
         int threads = 64;
         int perThread = 40;
-        long readsBefore = readsProcessed(redis);
+        long readsBefore = redis.readsProcessed();
         Map<String, Long> commands = redis.commandsDuring(() -> {
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> done = new ArrayList<>();
@@ -82,7 +82,7 @@ class RedisBatcherTest {
             }
         });
         long calls = (long) threads * perThread;
-        long reads = readsProcessed(redis) - readsBefore;
+        long reads = redis.readsProcessed() - readsBefore;
         assertEquals(calls, commands.getOrDefault("evalsha", 0L), "one script per call: " + commands);
         assertTrue(reads < calls / 2, calls + " calls took " + reads + " reads: round trips were not shared");
     }
@@ -123,14 +123,5 @@ class RedisBatcherTest {
             }
         }
         assertEquals("v2", value);
-    }
-
-    private static long readsProcessed(TestRedis redis) {
-        for (String line : redis.command("INFO", "stats").split("\r?\n")) {
-            if (line.startsWith("total_reads_processed:")) {
-                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new AssertionError("no total_reads_processed in INFO stats");
     }
 }

@@ -96,6 +96,28 @@ public final class TestRedis implements AutoCloseable {
         return delta;
     }
 
+    /**
+     * Round trips {@code work} made: {@code total_reads_processed} difference (a pipelined batch
+     * is one read), less what the probes themselves add (measured around no work). Background
+     * reads (Redisson's eviction task, pings) would add to it, so callers that need an exact
+     * figure take the least of a few runs.
+     */
+    public long roundTripsDuring(Runnable work) {
+        long before = readsProcessed();
+        long probes = readsProcessed() - before;
+        work.run();
+        return readsProcessed() - before - 2 * probes;
+    }
+
+    public long readsProcessed() {
+        for (String line : command("INFO", "stats").split("\r?\n")) {
+            if (line.startsWith("total_reads_processed:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalStateException("no total_reads_processed in INFO stats");
+    }
+
     private Map<String, Long> commandStats() {
         Map<String, Long> stats = new HashMap<>();
         for (String line : command("INFO", "commandstats").split("\r?\n")) {
