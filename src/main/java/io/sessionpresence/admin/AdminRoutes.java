@@ -16,7 +16,6 @@ import io.sessionpresence.http.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
-import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.store.Page;
@@ -83,28 +82,13 @@ public final class AdminRoutes implements HttpService {
     private void sessions(ServerRequest req, ServerResponse res) {
         int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
         int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        List<Map<String, Object>> items = sessionViews(sessions.store().page(cursor, limit));
+        List<Map<String, Object>> items = SessionViews.of(presence, sessions.store().page(cursor, limit));
         Page<Map<String, Object>> page = Page.of(items, sessions.store().countSessions(), cursor);
         Page<SessionActivity> activity = presence.activityPage(cursor, limit);
         Map<String, Object> body = listing(items, page);
         body.put("activity", activity.items());
         body.put("activity_count", activity.count());
         Json.ok(res, body);
-    }
-
-    /** Live sessions as admins see them, last activity taken from tracked activity when newer. */
-    private List<Map<String, Object>> sessionViews(List<Session> live) {
-        Map<String, SessionActivity> tracked = presence.activities(live.stream().map(Session::sessionId).toList());
-        return live.stream().map(s -> {
-            Map<String, Object> view = SessionService.sessionEvent("session", s);
-            view.remove("type");
-            view.put("remember_me", s.rememberMe());
-            SessionActivity activity = tracked.get(s.sessionId());
-            if (activity != null && activity.lastActivity() > s.lastActivity()) {
-                view.put("last_activity", activity.lastActivity());
-            }
-            return view;
-        }).toList();
     }
 
     private Map<String, Object> listing(List<?> items, Page<?> page) {
@@ -141,7 +125,7 @@ public final class AdminRoutes implements HttpService {
     private void debug(ServerRequest req, ServerResponse res) {
         Page<Presence> present = presence.presencePage(0, 3, Optional.empty());
         Page<SessionActivity> activity = presence.activityPage(0, 3);
-        List<Map<String, Object>> live = sessionViews(sessions.store().page(0, 3));
+        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(0, 3));
         Map<String, Object> debug = Json.fields(
                 "store", source,
                 "presence_count", present.count(),

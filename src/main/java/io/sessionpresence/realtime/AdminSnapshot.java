@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.sessionpresence.admin.SessionViews;
 import io.sessionpresence.http.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
-import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.store.Page;
 
@@ -32,17 +32,10 @@ final class AdminSnapshot {
 
     Map<String, Object> take() {
         Page<Presence> present = presence.presencePage(0, limit, Optional.empty());
-        List<Map<String, Object>> live = sessions.store().page(0, limit).stream().map(AdminSnapshot::view).toList();
+        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(0, limit));
         return Json.fields(
                 "presence", Json.fields("items", present.items(), "count", present.count()),
                 "sessions", Json.fields("items", live, "count", sessions.store().countSessions()),
                 "timestamp", System.currentTimeMillis());
-    }
-
-    private static Map<String, Object> view(Session session) {
-        Map<String, Object> view = SessionService.sessionEvent("session", session);
-        view.remove("type");
-        view.put("remember_me", session.rememberMe());
-        return view;
     }
 }
