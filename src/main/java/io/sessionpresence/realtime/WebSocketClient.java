@@ -128,6 +128,11 @@ final class WebSocketClient implements WsListener, Transport {
     }
 
     @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        channel.pong(buffer);
+    }
+
+    @Override
     public void onPong(WsSession session, BufferData buffer) {
         if (heartbeat != null) {
             heartbeat.pong();

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import io.sessionpresence.http.Json;
 public final class WsTestClient implements AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
     private final WebSocket socket;
 
     private WsTestClient(URI uri, String... headers) {
@@ -69,6 +71,13 @@ public final class WsTestClient implements AutoCloseable {
         }
 
         @Override
+        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            pongs.add(StandardCharsets.UTF_8.decode(message).toString());
+            ws.request(1);
+            return null;
+        }
+
+        @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             closed.complete(statusCode);
             return null;
@@ -82,6 +91,12 @@ public final class WsTestClient implements AutoCloseable {
 
     public void send(String text) {
         socket.sendText(text, true).join();
+    }
+
+    /** Sends a ping with {@code payload}; the payload of the pong that answers it, or null after {@code timeout}. */
+    public String ping(String payload, Duration timeout) throws InterruptedException {
+        socket.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8))).join();
+        return pongs.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public void sendBinary(byte[] data) {

@@ -105,6 +105,11 @@ final class EioWsListener implements WsListener {
     }
 
     @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        channel.pong(buffer);
+    }
+
+    @Override
     public void onClose(WsSession session, int status, String reason) {
         if (socket != null) {
             socket.transportClosed(channel, "transport close");

@@ -65,17 +65,6 @@ public final class Outbox {
         }
     }
 
-    /** The next message, waiting up to {@code timeoutNanos}; null on timeout, wake-up, or closed and empty. */
-    public String take(long timeoutNanos) throws InterruptedException {
-        lock.lock();
-        try {
-            awaitChange(timeoutNanos);
-            return queue.pollFirst();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Every queued message, waiting up to {@code timeoutNanos} for the first; empty on timeout, wake-up or close. */
     public List<String> drain(long timeoutNanos) throws InterruptedException {
         lock.lock();
