@@ -51,6 +51,8 @@ package io.sessionpresence.store;
  * <tr><td>list own sessions</td><td>3</td><td>ZRANGEBYSCORE; EVALSHA getAll ids; EVALSHA getAll sessions</td></tr>
  * <tr><td>stats</td><td>3 + validate</td><td>ZCOUNT x3</td></tr>
  * <tr><td>cache get / put</td><td>1</td><td>EVALSHA</td></tr>
+ * <tr><td>admin presence / activity page</td><td>1</td><td>EVALSHA_RO page script (ZCOUNT,
+ *     ZREVRANGEBYSCORE ... LIMIT on the expiry ZSET, HMGET of just those entries)</td></tr>
  * <tr><td>heartbeat</td><td>1</td><td>a pipelined batch: EVALSHA presence put + PUBLISH of the admin
  *     event. Inside the EVALSHA Redisson also PUBLISHes its own entry notification, because the
  *     map has an expiry listener (which is how {@code user_expired} events arise).</td></tr>
