@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -76,14 +77,16 @@ public final class SessionRoutes implements HttpService {
             return;
         }
         Session s = session.get();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("success", true);
-        out.put("valid", true);
-        out.put("user_id", s.userId());
-        out.put("session_id", s.sessionId());
-        out.put("expires_at", s.expiresAt());
-        out.put("remember_me", s.rememberMe());
-        Json.ok(res, out);
+        Json.ok(res, new Valid(true, true, s.userId(), s.sessionId(), s.expiresAt(), s.rememberMe()));
+    }
+
+    /**
+     * The answer to a successful validate, the hottest route: a record, which Jackson writes
+     * without looking up each value's type as it does for a map (a third of the route's CPU).
+     */
+    private record Valid(boolean success, boolean valid, @JsonProperty("user_id") String userId,
+                         @JsonProperty("session_id") String sessionId, @JsonProperty("expires_at") long expiresAt,
+                         @JsonProperty("remember_me") boolean rememberMe) {
     }
 
     private void refresh(ServerRequest req, ServerResponse res) {
