@@ -120,12 +120,13 @@ public final class Main {
 
             Realtime realtime = Realtime.create(config, backend);
             AdminEvents events = realtime.events();
-            RedisExpiringEntries.BatchPublisher inBatch = realtime::publishInBatch;
             ExpiringEntries presenceEntries = backend.isRedis()
-                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().presence(), inBatch)
+                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().presence(),
+                            backend.keys().events())
                     : new MemoryExpiringEntries(events);
             ExpiringEntries activityEntries = backend.isRedis()
-                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().activity(), inBatch)
+                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().activity(),
+                            backend.keys().events())
                     : new MemoryExpiringEntries(events);
             StoreStats storeStats = backend.isRedis()
                     ? new RedisStoreStats(backend.redisClient())

@@ -13,7 +13,6 @@ import io.sessionpresence.realtime.engineio.EngineIo;
 import io.sessionpresence.realtime.socketio.SioConnection;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.store.Backend;
-import org.redisson.api.RBatch;
 
 /**
  * The realtime side of the service, wired in two steps because the services need the admin
@@ -57,18 +56,6 @@ public final class Realtime implements AutoCloseable {
     /** Where services publish admin events. */
     public AdminEvents events() {
         return events;
-    }
-
-    /**
-     * Queues an admin event into a Redis batch the caller is about to execute (one round trip for
-     * a write and its event); without Redis there is no batch and this publishes directly.
-     */
-    public void publishInBatch(RBatch batch, AdminEvent event) {
-        if (redisEvents != null) {
-            redisEvents.publishAsync(batch, event);
-        } else {
-            events.publish(event);
-        }
     }
 
     /**

@@ -4,7 +4,6 @@ import java.util.logging.Logger;
 
 import io.sessionpresence.http.Json;
 import io.sessionpresence.store.RedisKeys;
-import org.redisson.api.RBatch;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -38,14 +37,6 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
                 LOG.warning(() -> "Admin event " + event.event() + " not published: " + failure.getClass().getSimpleName());
             }
         });
-    }
-
-    /**
-     * Queues the PUBLISH into a batch the caller is about to execute, so a write and its event
-     * cost one round trip together (the heartbeat path).
-     */
-    public void publishAsync(RBatch batch, AdminEvent event) {
-        batch.getTopic(channel, StringCodec.INSTANCE).publishAsync(Json.writeString(event));
     }
 
     @Override

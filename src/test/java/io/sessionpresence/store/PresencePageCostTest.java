@@ -34,7 +34,7 @@ class PresencePageCostTest {
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
             ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(),
-                    (batch, event) -> { });
+                    keys.events());
             PresenceService presence = new PresenceService(entries, new MemoryExpiringEntries(AdminEvents.NONE),
                     new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE);
             for (int i = 0; i < 10_000; i++) {

@@ -1,0 +1,111 @@
+package io.sessionpresence.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.sessionpresence.http.Json;
+import io.sessionpresence.realtime.AdminEvent;
+import io.sessionpresence.testing.RedisExtension;
+import io.sessionpresence.testing.TestRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.redisson.Redisson;
+import org.redisson.api.RMapCache;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Entries written by our own put script are, to Redisson, ordinary {@code RMapCache} entries:
+ * its reads return them with their TTL, its eviction task expires them and notifies the expiry
+ * listener; and the write with its admin event costs one script in one round trip.
+ */
+@ExtendWith(RedisExtension.class)
+class RedisExpiringEntriesTest {
+    private static final AdminEvent EVENT = new AdminEvent("admin:presence:update", Json.fields("user", "u1"));
+
+    private TestRedis redis;
+    private RedissonClient client;
+    private RedisKeys keys;
+    private RedisExpiringEntries entries;
+
+    @BeforeEach
+    void connect(TestRedis testRedis) {
+        redis = testRedis;
+        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "put" + System.nanoTime() + ":",
+                1, 2, 500, 8, 2, 4);
+        client = Redisson.create(StoreSelector.redissonConfig(settings));
+        keys = new RedisKeys(settings.keyPrefix());
+        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(), keys.events());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.shutdown();
+    }
+
+    @Test
+    void redissonReadsWhatThePutScriptWrote() {
+        long expiresAt = System.currentTimeMillis() + 60_000;
+        entries.put("u1|10.0.0.1", "{\"user\":\"u1\"}", expiresAt, EVENT);
+
+        RMapCache<String, String> map = client.getMapCache(keys.presence(), StringCodec.INSTANCE);
+        assertEquals("{\"user\":\"u1\"}", map.get("u1|10.0.0.1"));
+        long ttl = map.remainTimeToLive("u1|10.0.0.1");
+        assertTrue(ttl > 55_000 && ttl <= 60_000, "TTL as written: " + ttl);
+        assertEquals(Map.of("u1|10.0.0.1", "{\"user\":\"u1\"}"), entries.getAll(List.of("u1|10.0.0.1", "absent")));
+        assertEquals(1, entries.count());
+        assertEquals(List.of("{\"user\":\"u1\"}"), entries.newestFirst(0, 10).items());
+
+        entries.put("u1|10.0.0.1", "{\"user\":\"u1\",\"page\":\"/2\"}", expiresAt + 1000, EVENT);
+        assertEquals("{\"user\":\"u1\",\"page\":\"/2\"}", map.get("u1|10.0.0.1"), "an update replaces the value");
+        assertEquals(1, entries.count(), "and does not add an entry");
+        assertEquals("{\"user\":\"u1\",\"page\":\"/2\"}", entries.remove("u1|10.0.0.1").orElseThrow());
+        assertEquals(0, entries.count());
+    }
+
+    @Test
+    void theAdminEventGoesOutOnTheEventsChannel() throws InterruptedException {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        client.getTopic(keys.events(), StringCodec.INSTANCE).addListener(String.class, (ch, message) -> received.add(message));
+
+        entries.put("u1|10.0.0.1", "{}", System.currentTimeMillis() + 60_000, EVENT);
+
+        assertEquals(Json.writeString(EVENT), received.poll(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void redissonsEvictionExpiresTheEntryAndNotifiesTheListener() throws InterruptedException {
+        BlockingQueue<String> expired = new LinkedBlockingQueue<>();
+        entries.onExpired((key, json) -> expired.add(key + "=" + json));
+
+        entries.put("short|10.0.0.1", "{\"user\":\"short\"}", System.currentTimeMillis() + 500, EVENT);
+
+        assertEquals("short|10.0.0.1={\"user\":\"short\"}", expired.poll(10, TimeUnit.SECONDS));
+        assertEquals(0, entries.count());
+        assertEquals(Map.of(), entries.getAll(List.of("short|10.0.0.1")));
+    }
+
+    @Test
+    void aPutWithItsEventIsOneScriptInOneRoundTrip() {
+        entries.put("warm|10.0.0.1", "{}", System.currentTimeMillis() + 60_000, EVENT); // loads the script
+
+        Map<String, Long> delta = redis.commandsDuring(() ->
+                entries.put("cost|10.0.0.1", "{}", System.currentTimeMillis() + 60_000, EVENT));
+        assertEquals(Map.of("evalsha", 1L, "hset", 1L, "zadd", 1L, "publish", 1L), delta,
+                "one EVALSHA running HSET, ZADD and the event's PUBLISH, nothing else");
+        long roundTrips = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            roundTrips = Math.min(roundTrips, redis.roundTripsDuring(() ->
+                    entries.put("cost|10.0.0.1", "{}", System.currentTimeMillis() + 60_000, EVENT)));
+        }
+        assertEquals(1, roundTrips);
+    }
+}
