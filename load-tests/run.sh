@@ -63,7 +63,7 @@ main() {
     local dir="$RESULTS/$store" simulation=${LABEL:-$class}
     log "$store: $simulation"
     gatling "$class" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
-        -Dconnections="$CONNECTIONS" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
+        -Dconnections="$CONNECTIONS" -DservicePid="$SERVICE_PID" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
     local report
     report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
     if [ -n "$report" ] && [ -f "$report/index.html" ]; then

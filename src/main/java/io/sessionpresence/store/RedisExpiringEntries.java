@@ -22,7 +22,7 @@ import org.redisson.client.codec.StringCodec;
  * holds, in one script.
  *
  * <p>Writes, the heartbeat's hot path, use a script of our own instead of Redisson's
- * {@code fastPut}: that one takes 9 keys and 8 arguments and runs 10 commands (lease check,
+ * {@code fastPut}: that one takes 9 keys and 8 arguments and runs 9 commands (lease check,
  * max-size options, idle set, a created/updated notification nobody here listens to); ours writes
  * the same two structures in the same format, so Redisson's reads, its eviction task and its
  * expiry notifications see no difference, and publishes the admin event in the same script.

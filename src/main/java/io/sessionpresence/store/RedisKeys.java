@@ -56,7 +56,7 @@ package io.sessionpresence.store;
  *     ZREVRANGEBYSCORE ... LIMIT on the expiry ZSET, HMGET of just those entries)</td></tr>
  * <tr><td>heartbeat</td><td>1</td><td>EVALSHA of our put script ({@link RedisExpiringEntries}): HSET of
  *     the entry in Redisson's value format, ZADD to the expiry ZSET, PUBLISH of the admin event.
- *     Redisson's own {@code fastPut} would run 10 commands for the same write.</td></tr>
+ *     Redisson's own {@code fastPut} runs 9 commands for the same write.</td></tr>
  * </table>
  * Validate and heartbeat go through {@link RedisBatcher}: under load, concurrent calls share one
  * pipelined round trip (each call's commands kept together), so the figures above are what one

@@ -48,6 +48,14 @@ public final class LoadConfig {
         return string("redisUrl", "");
     }
 
+    /**
+     * {@code -DservicePid}: the service's process id when it runs on this machine (run.sh sets it),
+     * for its CPU time per phase. 0 = not measured.
+     */
+    public static long servicePid() {
+        return Long.parseLong(string("servicePid", "0"));
+    }
+
     /** {@code -Dconnections}: concurrent connections of the closed-loop (max throughput) phases. */
     public static int connections() {
         return integer("connections", 64);

@@ -184,7 +184,10 @@ public final class Summary {
                 + "Throughput is the measured phase's requests divided by its duration (closed loops: first "
                 + "user's start to last user's end; open models: marker to marker, so a little under the "
                 + "configured rate); latencies are Gatling's "
-                + "(whole milliseconds). Redis columns are `INFO` differences across the phase divided by its "
+                + "(whole milliseconds). *CPU µs/req* is the CPU time (user + system, all threads) the service "
+                + "process and the load generator's JVM spent across the phase, divided by its requests: what a "
+                + "request costs each side, which unlike a throughput does not move with what else the machine "
+                + "is doing. Redis columns are `INFO` differences across the phase divided by its "
                 + "requests: *cmds* counts every command Redis ran, those inside scripts included; *scripts+pub* "
                 + "counts EVALSHA, EVAL and top-level PUBLISH; *reads* is `total_reads_processed` "
                 + "(one per request or pipelined batch a client sent, i.e. round trips, plus background). "
@@ -210,20 +213,28 @@ public final class Summary {
         return md.toString();
     }
 
+    /** A phase's CPU time (all of its requests together) per request, in µs; blank when not measured. */
+    private static String cpuPerRequest(Run run, String phase, String field) {
+        long requests = run.requestsIn(phase);
+        return run.phase(phase).map(p -> p.path(field)).filter(JsonNode::isNumber).filter(cpu -> requests > 0)
+                .map(cpu -> f("%.1f", cpu.asDouble() * 1000 / requests)).orElse("");
+    }
+
     private void scenarioTable(String store) {
         md.append("## ").append(store).append(" store\n\n");
         md.append("| scenario | request | count | KO | req/s | % of ceiling | p50 | p95 | p99 | max (ms) "
-                + "| Redis cmds/req | scripts+pub/req | reads/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| service CPU µs/req | load-gen CPU µs/req "
+                + "| Redis cmds/req | scripts+pub/req | reads/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double ceiling = ceiling(store);
         for (String simulation : SIMULATIONS) {
             Path skipped = dir.resolve(store).resolve(simulation + ".skipped");
             if (Files.exists(skipped)) {
-                md.append(f("| %s | *skipped: %s* |||||||||||%n", simulation, read(skipped)));
+                md.append(f("| %s | *skipped: %s* |||||||||||||%n", simulation, read(skipped)));
             }
         }
         for (Run run : runs.get(store).values()) {
             if (!run.completed()) {
-                md.append(f("| %s | *no report: see %s/%s.log* |||||||||||%n", run.simulation(), store, run.simulation()));
+                md.append(f("| %s | *no report: see %s/%s.log* |||||||||||||%n", run.simulation(), store, run.simulation()));
                 continue;
             }
             for (Stats s : run.stats()) {
@@ -245,8 +256,10 @@ public final class Summary {
                             scripts / (double) requests, r.path("reads").asLong() / (double) requests);
                 }
                 String share = s.phase().equals("max") && ceiling > 0 ? f("%.0f%%", 100 * run.perSecond(s) / ceiling) : "";
-                md.append(f("| %s | %s | %d | %d | %.0f | %s | %.0f | %.0f | %.0f | %.0f%s|%n", run.simulation(), s.name(),
-                        s.total(), s.ko(), run.perSecond(s), share, s.p50(), s.p95(), s.p99(), s.max(), redis));
+                md.append(f("| %s | %s | %d | %d | %.0f | %s | %.0f | %.0f | %.0f | %.0f | %s | %s%s|%n", run.simulation(),
+                        s.name(), s.total(), s.ko(), run.perSecond(s), share, s.p50(), s.p95(), s.p99(), s.max(),
+                        cpuPerRequest(run, s.phase(), "service_cpu_ms"), cpuPerRequest(run, s.phase(), "generator_cpu_ms"),
+                        redis));
             }
         }
         md.append("\n");
