@@ -72,6 +72,30 @@ public final class RedisSessionStore implements SessionStore {
             return 1
             """;
 
+    /**
+     * The validate read, in place of Redisson's {@code RMapCache} get (5 keys, and an HGET of the
+     * map's options on every call): KEYS map, its expiry ZSET, its idle ZSET; ARGV now, token hash.
+     * Same rules as Redisson's: an entry is live until its expiry, and, when it was written with a
+     * maxIdle ({@code session.idle-timeout}), until its idle deadline, which each read pushes to
+     * now + maxIdle.
+     */
+    private static final String GET_SCRIPT = """
+            local packed = redis.call('hget', KEYS[1], ARGV[2])
+            if packed == false then return nil end
+            local maxIdle, value = struct.unpack('dLc0', packed)
+            local now = tonumber(ARGV[1])
+            local expiry = redis.call('zscore', KEYS[2], ARGV[2])
+            if expiry ~= false and tonumber(expiry) <= now then return nil end
+            if maxIdle ~= 0 then
+              local idle = redis.call('zscore', KEYS[3], ARGV[2])
+              if idle ~= false then
+                if tonumber(idle) <= now then return nil end
+                redis.call('zadd', KEYS[3], maxIdle + now, ARGV[2])
+              end
+            end
+            return value
+            """;
+
     /** Remove a user's whole index; return the ids it held. */
     private static final String TAKE_ALL_SCRIPT = """
             local ids = redis.call('zrange', KEYS[1], 0, -1)
@@ -87,6 +111,8 @@ public final class RedisSessionStore implements SessionStore {
     private final RMapCache<String, String> sessions;
     private final RMapCache<String, String> tokenHashById;
     private final RScript script;
+    /** The sessions map with Redisson's expiry and idle ZSETs: the keys of {@link #GET_SCRIPT}. */
+    private final List<Object> sessionKeys;
 
     public RedisSessionStore(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, long idleTimeoutMillis) {
         this.redis = redis;
@@ -96,6 +122,8 @@ public final class RedisSessionStore implements SessionStore {
         this.sessions = redis.getMapCache(options(keys.sessions()));
         this.tokenHashById = redis.getMapCache(options(keys.sessionIds()));
         this.script = redis.getScript(StringCodec.INSTANCE);
+        this.sessionKeys = List.of(keys.sessions(), RedisKeys.expiryIndexOf(keys.sessions()),
+                RedisKeys.idleIndexOf(keys.sessions()));
     }
 
     private static MapCacheOptions<String, String> options(String name) {
@@ -159,8 +187,9 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> findByTokenHash(String tokenHash) {
-        String json = batcher.call(batch -> batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE)
-                .getAsync(tokenHash));
+        String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.sessions(),
+                RScript.Mode.READ_WRITE, GET_SCRIPT, RScript.ReturnType.VALUE, sessionKeys,
+                Long.toString(System.currentTimeMillis()), tokenHash));
         return Optional.ofNullable(json).map(value -> Json.read(value, Session.class));
     }
 

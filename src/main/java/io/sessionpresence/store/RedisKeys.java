@@ -43,7 +43,9 @@ package io.sessionpresence.store;
  * <table>
  * <caption>Redis round trips per API call</caption>
  * <tr><th>API call</th><th>round trips</th><th>commands</th></tr>
- * <tr><td>validate</td><td>1</td><td>EVALSHA (RMapCache get: HGET, ZSCORE)</td></tr>
+ * <tr><td>validate</td><td>1</td><td>EVALSHA of our read script ({@code RedisSessionStore}): HGET,
+ *     ZSCORE of the expiry; with {@code session.idle-timeout} also ZSCORE and ZADD of the idle
+ *     deadline. Redisson's own get also reads the map's options each time.</td></tr>
  * <tr><td>create</td><td>2</td><td>EVAL create-script (ZREMRANGEBYSCORE x2, ZCARD, ZADD x2, PEXPIREAT);
  *     one pipelined batch of 2 EVALSHA (session put, id put). +2 when the limit evicts.</td></tr>
  * <tr><td>refresh</td><td>2</td><td>EVALSHA (exists check); batch of 2 EVALSHA + EVAL reindex</td></tr>
@@ -104,5 +106,10 @@ public final class RedisKeys {
     /** Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms). */
     public static String expiryIndexOf(String mapName) {
         return "redisson__timeout__set:{" + mapName + "}";
+    }
+
+    /** Redisson's idle-deadline ZSET for the RMapCache named {@code mapName} (entries with a maxIdle only). */
+    public static String idleIndexOf(String mapName) {
+        return "redisson__idle__set:{" + mapName + "}";
     }
 }
