@@ -16,8 +16,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 /**
  * What a simulation measures besides Gatling's own request statistics: when each phase started
  * and ended, the Redis INFO difference across it, the CPU time the service and this load
- * generator spent in it, and named values (bytes per session, delivery latencies). Written as {@code <metricsDir>/<Simulation>.metrics.json} at the end of the run,
- * where {@code tools/Summary} joins it with Gatling's {@code stats.json}.
+ * generator spent in it, and named values (bytes per session, delivery latencies). Written as
+ * {@code <metricsDir>/<Simulation>.metrics.json} at the end of the run, where
+ * {@code tools/Summary} joins it with Gatling's {@code stats.json}.
  */
 public final class Metrics {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
