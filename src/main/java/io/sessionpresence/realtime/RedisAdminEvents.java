@@ -13,19 +13,19 @@ import org.redisson.client.codec.StringCodec;
  * channel {@code <prefix>events} (JSON, {@code {"event","data"}}), and every instance, this one
  * included, delivers what it receives there to its own admin room; so each admin socket gets each
  * event exactly once, whatever the number of instances. {@link #publishLocal} events (expiry
- * notifications, which every instance observes by itself) never touch the channel.
+ * notifications, which every instance observes by itself) never touch the channel. Presence and
+ * activity writes publish their event on the same channel, in the same JSON, from inside their
+ * write script ({@code store.RedisExpiringEntries}), so it reaches here like any other.
  */
 public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisAdminEvents.class.getName());
 
-    private final String channel;
     private final RTopic topic;
     private final AdminRoom room;
     private final int listenerId;
 
     RedisAdminEvents(RedissonClient redis, RedisKeys keys, AdminRoom room) {
-        this.channel = keys.events();
-        this.topic = redis.getTopic(channel, StringCodec.INSTANCE);
+        this.topic = redis.getTopic(keys.events(), StringCodec.INSTANCE);
         this.room = room;
         this.listenerId = topic.addListener(String.class, (ch, message) -> receive(message));
     }

@@ -86,8 +86,8 @@ public final class SessionRoutes implements HttpService {
      * Public so that Blackbird (see {@link Json#MAPPER}) can read its fields without reflection.
      */
     public record Valid(boolean success, boolean valid, @JsonProperty("user_id") String userId,
-                         @JsonProperty("session_id") String sessionId, @JsonProperty("expires_at") long expiresAt,
-                         @JsonProperty("remember_me") boolean rememberMe) {
+                        @JsonProperty("session_id") String sessionId, @JsonProperty("expires_at") long expiresAt,
+                        @JsonProperty("remember_me") boolean rememberMe) {
     }
 
     private void refresh(ServerRequest req, ServerResponse res) {
