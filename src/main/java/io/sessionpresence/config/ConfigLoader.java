@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -22,9 +25,15 @@ import io.helidon.config.spi.ConfigSource;
  * A few short names are kept from the seeds and common practice: {@code PORT},
  * {@code STORE}, {@code REMEMBER_ME_TIMEOUT}, {@code ADMIN_TOKEN}, {@code CORS_ORIGINS},
  * {@code MAX_BODY_BYTES}. Only known keys are mapped, so unrelated variables
- * ({@code PATH}, {@code HOME}) never leak into the configuration.
+ * ({@code PATH}, {@code HOME}) never leak into the configuration. A variable that looks meant for
+ * this service (it starts with a section's name, {@code SESSION_}, {@code REDIS_}, ...) but names
+ * no key is logged as a WARN at startup instead of being silently ignored: a typo such as
+ * {@code SESSION_TIMEOUTS=60} would otherwise leave the default in force unnoticed.
  */
 public final class ConfigLoader {
+    private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
+    /** Well-known variables of other software that share a section's prefix. */
+    private static final Set<String> NOT_OURS = Set.of("SESSION_MANAGER");
     /** Short environment names that do not follow the upper-case rule. */
     static final Map<String, String> ALIASES = Map.of(
             "PORT", "server.port",
@@ -63,6 +72,9 @@ public final class ConfigLoader {
                 .build();
 
         Map<String, String> fromEnvironment = environmentOverrides(base, environment);
+        unmatchedVariables(base, environment).forEach(name -> LOG.warning("Environment variable " + name
+                + " names no configuration key and is ignored (keys: config/application.yaml; "
+                + "names: the key upper-cased, '.' and '-' as '_')"));
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.create(overrides));
         sources.add(ConfigSources.create(fromEnvironment));
@@ -76,12 +88,7 @@ public final class ConfigLoader {
     }
 
     static Map<String, String> environmentOverrides(Config base, Map<String, String> environment) {
-        Map<String, String> byEnvName = new HashMap<>();
-        base.traverse()
-                .filter(node -> node.isLeaf() || node.type() == Config.Type.LIST)
-                .forEach(node -> byEnvName.put(envName(node.key().toString()), node.key().toString()));
-        byEnvName.putAll(ALIASES);
-
+        Map<String, String> byEnvName = keysByEnvName(base);
         Map<String, String> result = new HashMap<>();
         environment.forEach((name, value) -> {
             String key = byEnvName.get(name);
@@ -90,6 +97,31 @@ public final class ConfigLoader {
             }
         });
         return result;
+    }
+
+    /**
+     * Variables that start with the name of a configuration section ({@code REDIS_}, ...) but map
+     * to no key, in name order.
+     */
+    static List<String> unmatchedVariables(Config base, Map<String, String> environment) {
+        Map<String, String> byEnvName = keysByEnvName(base);
+        Set<String> prefixes = base.asNodeList().orElse(List.of()).stream()
+                .map(section -> envName(section.name()) + "_")
+                .collect(Collectors.toSet());
+        return environment.keySet().stream()
+                .filter(name -> prefixes.stream().anyMatch(name::startsWith))
+                .filter(name -> !byEnvName.containsKey(name) && !NOT_OURS.contains(name))
+                .sorted()
+                .toList();
+    }
+
+    private static Map<String, String> keysByEnvName(Config base) {
+        Map<String, String> byEnvName = new HashMap<>();
+        base.traverse()
+                .filter(node -> node.isLeaf() || node.type() == Config.Type.LIST)
+                .forEach(node -> byEnvName.put(envName(node.key().toString()), node.key().toString()));
+        byEnvName.putAll(ALIASES);
+        return byEnvName;
     }
 
     static String envName(String key) {

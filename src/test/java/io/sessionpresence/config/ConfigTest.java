@@ -36,6 +36,15 @@ class ConfigTest {
     }
 
     @Test
+    void variablesMeantForTheServiceThatNameNoKeyAreReported() {
+        var base = ConfigLoader.load(Map.of(), Map.of());
+        assertEquals(java.util.List.of("REDIS_URLL", "SESSION_TIMEOUTS"), ConfigLoader.unmatchedVariables(base, Map.of(
+                "SESSION_TIMEOUTS", "60", "REDIS_URLL", "redis://x", "SESSION_TIMEOUT", "60",
+                "REDIS_CONNECT_TIMEOUT_MS", "5", "SERVER_HOST", "::", "PORT", "1", "PATH", "/usr/bin",
+                "SESSION_MANAGER", "local/host:@/tmp/.ICE-unix/1")));
+    }
+
+    @Test
     void defaultsMatchTheSeed() {
         var config = ConfigLoader.load(Map.of(), Map.of());
         assertEquals(3600, Settings.seconds(config, "session.timeout", 1));
