@@ -40,7 +40,7 @@ for lock in src/test/*/package-lock.json; do
   project=$(dirname "$lock")
   if [ ! -f "$project/node_modules/.package-lock.json" ] || [ "$lock" -nt "$project/node_modules/.package-lock.json" ]; then
     say "installing the npm packages of $project (npm ci)"
-    (cd "$project" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$project" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null)
   fi
 done
 
