@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of session-presence: unit, API, realtime and browser tests against both stores
-# and a real Redis (`mvn -B verify`). On a fresh Debian machine it first installs what the tests
+# and a real Redis, and the shipped image layout (`mvn -B -Pimage verify`). On a fresh Debian machine it first installs what the tests
 # need and is missing, and says what it installs:
 #   - Debian packages: redis-server (a real Redis 7 for the storage tests), chromium (the browser
-#     tests), nodejs and npm (the Socket.IO client, protocol-suite and browser tests);
+#     tests), nodejs and npm (the Socket.IO client, protocol-suite and browser tests), curl (the
+#     image build's AOT training run);
 #   - the npm packages of each Node test project under src/test/ (`npm ci`, exactly as locked).
 # Idempotent and quiet when nothing is missing. Runs as root, or as a user with sudo.
 # Extra arguments go to Maven, e.g. `./test.sh -Dtest=SessionApiTest`.
@@ -25,6 +26,7 @@ as_root() {
 
 packages=()
 command -v redis-server >/dev/null || packages+=(redis-server)
+command -v curl >/dev/null || packages+=(curl)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
@@ -44,4 +46,5 @@ for lock in src/test/*/package-lock.json; do
   fi
 done
 
-exec mvn -B verify "$@"
+# -Pimage: also builds target/image/ (jlink runtime, AOT cache) and starts the service from it.
+exec mvn -B -Pimage verify "$@"

@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
 
@@ -75,6 +76,8 @@ public final class StoreSelector {
         config.setMaxCleanUpDelay(settings.cleanupMaxDelay());
         config.setCleanUpKeysAmount(settings.cleanupKeys());
         config.setNettyThreads(settings.nettyThreads());
+        // Every value here is JSON text; naming the codec also keeps Redisson's Kryo default unloaded.
+        config.setCodec(StringCodec.INSTANCE);
         SingleServerConfig server = config.useSingleServer()
                 .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379))
                 .setTimeout(settings.timeoutMs())
