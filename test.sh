@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of session-presence: unit, API, realtime and browser tests against both stores
 # and a real Redis, and the shipped image layout (`mvn -B -Pimage verify`). On a fresh Debian
-# machine it first installs what the tests
-# need and is missing, and says what it installs:
+# machine it first installs what the tests need and is missing, and says what it installs:
 #   - Debian packages: redis-server (a real Redis 7 for the storage tests), chromium (the browser
 #     tests), nodejs and npm (the Socket.IO client, protocol-suite and browser tests), curl (the
 #     image build's AOT training run);
