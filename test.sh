@@ -4,7 +4,8 @@
 # machine it first installs what the tests need and is missing, and says what it installs:
 #   - Debian packages: redis-server (a real Redis 7 for the storage tests), chromium (the browser
 #     tests), nodejs and npm (the Socket.IO client, protocol-suite and browser tests), curl (the
-#     image build's AOT training run);
+#     image build's AOT training run), kubernetes-client (kubectl, whose built-in kustomize
+#     renders k8s/ for KustomizeTest);
 #   - the npm packages of each Node test project under src/test/ (`npm ci`, exactly as locked).
 # Idempotent and quiet when nothing is missing. Runs as root, or as a user with sudo.
 # Extra arguments go to Maven, e.g. `./test.sh -Dtest=SessionApiTest`.
@@ -30,6 +31,8 @@ command -v curl >/dev/null || packages+=(curl)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
+# Any kubectl will do: Debian 12's is 1.20 (kustomize 2.0.3), which k8s/ is written to render with.
+command -v kubectl >/dev/null || packages+=(kubernetes-client)
 if [ ${#packages[@]} -gt 0 ]; then
   say "installing Debian packages: ${packages[*]}"
   as_root apt-get update -qq
