@@ -307,11 +307,40 @@ class PresenceAdminApiTest {
         }
     }
 
+    record Case(String method, String path, String body, String... headers) {
+    }
+
+    /**
+     * Every route that reads a body, each with a valid body followed by something: the body alone
+     * would be accepted, so only the strict parse can refuse these.
+     */
+    static List<Case> withTrailingGarbage(String token) {
+        List<Case> valid = List.of(
+                new Case("POST", "/api/heartbeat", "{\"user\":\"trailing\"}"),
+                new Case("POST", "/api/session/update", "{\"sid\":\"trailing\",\"user\":\"trailing\"}"),
+                new Case("POST", "/api/session/create", "{\"remember_me\":false}", "Authorization", "Bearer dev:trailing"),
+                new Case("POST", "/api/cache/user/bad-input", "{\"data\":{}}", "X-Session-Token", token));
+        List<Case> cases = new ArrayList<>();
+        for (Case c : valid) {
+            assertEquals(200, service.post(c.path(), c.body(), c.headers()).status(), "valid alone: " + c.body());
+            for (String garbage : List.of(" x", "{}", "]", "\n{\"user\":\"b\"}", " 1")) {
+                cases.add(new Case(c.method(), c.path(), c.body() + garbage, c.headers()));
+            }
+        }
+        return cases;
+    }
+
+    @Test
+    void aFieldNamedTwiceIsRefused() {
+        Response res = heartbeat("{\"user\":\"first\",\"user\":\"second\"}");
+        assertEquals(400, res.status());
+        assertEquals("Malformed JSON body: a field appears twice in one object", res.text("message"));
+        assertEquals(null, findPresence("second", ""));
+    }
+
     @Test
     void badInputOnEveryRouteIsAJson4xx() {
         String token = service.token("bad-input");
-        record Case(String method, String path, String body, String... headers) {
-        }
         List<Case> cases = List.of(
                 new Case("POST", "/api/heartbeat", "{not json"),
                 new Case("POST", "/api/heartbeat", "[1,2]"),
@@ -331,6 +360,12 @@ class PresenceAdminApiTest {
                 new Case("GET", "/admin/nothing-here", null, "Authorization", ADMIN),
                 new Case("PUT", "/api/heartbeat", "{}"),
                 new Case("GET", "/api/heartbeat", null));
+        for (Case c : withTrailingGarbage(token)) {
+            Response res = service.post(c.path(), c.body(), c.headers());
+            assertEquals(400, res.status(), c.path() + " " + c.body() + " -> " + res.body());
+            assertEquals("error", res.text("status"));
+            assertEquals("Malformed JSON body: content after the JSON value", res.text("message"), c.body());
+        }
         for (Case c : cases) {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(service.uri(c.path()))
                     .method(c.method(), c.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()

@@ -171,4 +171,23 @@ class WebSocketApiTest {
             assertTrue(admin.nextEvent("error", WAIT).path("data").path("message").asText().contains("No live session"));
         }
     }
+
+    @Test
+    void framesWithAnythingAfterTheirJsonAreRefused() {
+        try (WsTestClient admin = admin(); WsTestClient client = WsTestClient.connect(service.port(), "/ws")) {
+            String frame = "{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"ws-trailing\"}}";
+            for (String garbage : List.of(" x", "{}", "]", "\n" + frame)) {
+                client.send(frame + garbage);
+                assertEquals("Malformed frame (content after the JSON value): expected {\"event\": name, \"data\": {...}}",
+                        client.nextEvent("error", WAIT).path("data").path("message").asText(), garbage);
+            }
+            client.send("{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"ws-trailing\",\"user\":\"ws-dup\"}}");
+            assertTrue(client.nextEvent("error", WAIT).path("data").path("message").asText()
+                    .startsWith("Malformed frame (a field appears twice in one object)"));
+            assertTrue(admin.drain(Duration.ofMillis(300)).stream().noneMatch(m -> m.contains("ws-trailing") || m.contains("ws-dup")),
+                    "nothing was recorded");
+            client.send(frame);
+            assertEquals("ws-trailing", presenceOf(admin, "ws-trailing").path("user").asText());
+        }
+    }
 }
