@@ -24,7 +24,8 @@ import io.sessionpresence.store.Page;
  * The admin API under {@code /admin}: presence and sessions (paged, newest first), terminating
  * sessions, store statistics and a redacted debug view. Every route needs
  * {@code Authorization: Bearer <ADMIN_TOKEN>}; no response carries a token or token hash.
- * Seed 000's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store.
+ * Seed 000's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store;
+ * {@code /admin/sessions/redis} in the seed's shape, where {@code items} is tracked activity.
  */
 public final class AdminRoutes implements HttpService {
     private static final int DEFAULT_LIMIT = 100;
@@ -50,7 +51,7 @@ public final class AdminRoutes implements HttpService {
         rules.get("/presence", admin(this::presence))
                 .get("/presence/redis", admin(this::presence))
                 .get("/sessions", admin(this::sessions))
-                .get("/sessions/redis", admin(this::sessions))
+                .get("/sessions/redis", admin(this::trackedSessions))
                 .delete("/sessions/{session_id}", admin(this::terminate))
                 .delete("/users/{user_id}/sessions", admin(this::logoutEverywhere))
                 .get("/stats", admin(this::stats))
@@ -79,15 +80,38 @@ public final class AdminRoutes implements HttpService {
         Json.ok(res, listing(result.items(), result));
     }
 
-    private void sessions(ServerRequest req, ServerResponse res) {
+    /** One page of live sessions and one of tracked activity, at the same cursor and limit. */
+    private record SessionPages(Page<Map<String, Object>> live, Page<SessionActivity> tracked) {
+    }
+
+    private SessionPages sessionPages(ServerRequest req) {
         int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
         int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        List<Map<String, Object>> items = SessionViews.of(presence, sessions.store().page(cursor, limit));
-        Page<Map<String, Object>> page = Page.of(items, sessions.store().countSessions(), cursor);
-        Page<SessionActivity> activity = presence.activityPage(cursor, limit);
-        Map<String, Object> body = listing(items, page);
-        body.put("activity", activity.items());
-        body.put("activity_count", activity.count());
+        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(cursor, limit));
+        return new SessionPages(Page.of(live, sessions.store().countSessions(), cursor),
+                presence.activityPage(cursor, limit));
+    }
+
+    /** Ours: live sessions as {@code items}, tracked activity alongside. */
+    private void sessions(ServerRequest req, ServerResponse res) {
+        SessionPages pages = sessionPages(req);
+        sendListing(res, pages.live(), "activity", "activity_count", pages.tracked());
+    }
+
+    /**
+     * Seed 000's: its clients read {@code items} as the tracked activity they posted
+     * ({@code sessions:active}), so that is {@code items} here, live sessions alongside.
+     */
+    private void trackedSessions(ServerRequest req, ServerResponse res) {
+        SessionPages pages = sessionPages(req);
+        sendListing(res, pages.tracked(), "live_sessions", "live_count", pages.live());
+    }
+
+    private void sendListing(ServerResponse res, Page<?> listed, String besideField, String besideCountField,
+                             Page<?> beside) {
+        Map<String, Object> body = listing(listed.items(), listed);
+        body.put(besideField, beside.items());
+        body.put(besideCountField, beside.count());
         Json.ok(res, body);
     }
 

@@ -22,6 +22,8 @@ import io.sessionpresence.store.Page;
  * stale entry alive: every entry expires on its own.
  */
 public final class PresenceService {
+    /** Longest tracked-activity sid accepted (a 400 beyond), from HTTP and sockets alike. */
+    public static final int MAX_SID = 256;
     /** Filtered listings read the newest-first index in chunks of this many entries. */
     private static final int SCAN_CHUNK = 500;
     private static final int MAX_PAGE_LENGTH = 2048;

@@ -5,11 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.http.Json;
 import io.sessionpresence.session.Tokens;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
@@ -159,6 +161,96 @@ class PresenceAdminApiTest {
             }
         }
         assertTrue(found, sessions.toString());
+    }
+
+    /** Sids that must come back byte for byte: spaces, unicode, the key separator, CR/LF, path characters. */
+    static final List<String> EXACT_SIDS = List.of(" spaced sid ", " ", "ünï-😀-コード", "a|b|c", "cr\r\nlf\ttab",
+            "a/b+c;d=e?f#g%41", "s".repeat(256));
+
+    static Response sessionUpdate(String sid, String user) {
+        return service.post("/api/session/update", Json.writeString(Map.of("sid", sid, "user", user)),
+                "Content-Type", "application/json");
+    }
+
+    /** The item for {@code sid} among the newest 1000 of the seed listing, or null. */
+    static JsonNode trackedItem(String sid) {
+        for (JsonNode item : admin("/admin/sessions/redis?limit=1000").json().get("items")) {
+            if (item.get("sid").asText().equals(sid)) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void seedSessionsListingIsTheTrackedActivityWithEverySidExactlyAsSent() {
+        for (String sid : EXACT_SIDS) {
+            Response ok = sessionUpdate(sid, "seed-user " + sid.length());
+            assertEquals(200, ok.status(), ok.body());
+            assertEquals("{\"status\":\"success\"}", ok.body());
+        }
+        JsonNode seed = admin("/admin/sessions/redis?limit=1000").json();
+        assertEquals("success", seed.get("status").asText());
+        assertEquals(store.name().toLowerCase(), seed.get("source").asText());
+        assertTrue(seed.get("count").asLong() >= EXACT_SIDS.size(), seed.toString());
+        assertEquals(seed.get("count").asLong(), admin("/admin/sessions").json().get("activity_count").asLong(),
+                "count is the tracked activity's total");
+        assertTrue(seed.get("live_sessions").isArray() && seed.has("live_count") && seed.has("next_cursor"));
+        for (String sid : EXACT_SIDS) {
+            JsonNode item = trackedItem(sid);
+            assertNotNull(item, "listed: " + sid);
+            assertEquals(sid, item.get("sid").asText());
+            assertEquals(sid, item.get("session_id").asText());
+            assertEquals("seed-user " + sid.length(), item.get("user").asText());
+            assertEquals("127.0.0.1", item.get("ip").asText());
+            assertTrue(item.get("last_activity").asLong() > System.currentTimeMillis() - 60_000);
+            assertFalse(item.get("verified").asBoolean());
+        }
+
+        // Paged as today: newest first, next_cursor until the total is walked.
+        Set<String> walked = new HashSet<>();
+        Integer cursor = 0;
+        while (cursor != null) {
+            JsonNode page = admin("/admin/sessions/redis?limit=2&cursor=" + cursor).json();
+            assertTrue(page.get("items").size() <= 2);
+            page.get("items").forEach(item -> walked.add(item.get("sid").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asInt();
+        }
+        assertTrue(walked.containsAll(EXACT_SIDS), walked.toString());
+
+        // Our own listing keeps live sessions as items, the tracked activity beside them.
+        String live = service.login("listing-live", false).text("session_id");
+        JsonNode ours = admin("/admin/sessions?limit=1000").json();
+        assertTrue(ours.get("items").toString().contains(live));
+        assertFalse(ours.get("items").toString().contains("seed-user"));
+        assertTrue(ours.get("activity").toString().contains("seed-user"));
+        assertTrue(admin("/admin/sessions/redis?limit=1000").json().get("live_sessions").toString().contains(live));
+    }
+
+    @Test
+    void fiftyConcurrentSessionUpdatesAreAllListed() throws Exception {
+        int updates = 50;
+        CyclicBarrier start = new CyclicBarrier(updates);
+        try (ExecutorService pool = Executors.newFixedThreadPool(updates)) {
+            List<Future<Response>> sent = new ArrayList<>();
+            for (int i = 0; i < updates; i++) {
+                String sid = "concurrent|" + i + " ü";
+                sent.add(pool.submit(() -> {
+                    start.await();
+                    return sessionUpdate(sid, "concurrent-user");
+                }));
+            }
+            for (Future<Response> f : sent) {
+                assertEquals(200, f.get().status());
+            }
+        }
+        JsonNode listed = admin("/admin/sessions/redis?limit=1000").json();
+        Set<String> sids = new HashSet<>();
+        listed.get("items").forEach(item -> sids.add(item.get("sid").asText()));
+        for (int i = 0; i < updates; i++) {
+            assertTrue(sids.contains("concurrent|" + i + " ü"), "update " + i + " listed");
+        }
+        assertTrue(listed.get("count").asLong() >= updates);
     }
 
     @Test
