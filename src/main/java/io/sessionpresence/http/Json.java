@@ -242,7 +242,40 @@ public final class Json {
         if (text.length() > maxLength) {
             throw ApiException.badRequest("Field '" + field + "' is longer than " + maxLength + " characters");
         }
+        if (hasUnpairedSurrogate(text)) {
+            // A JSON escape can name half of a surrogate pair; UTF-8 (Redis, the wire) cannot
+            // hold it, so it would come back as '?': refuse it rather than store something else.
+            throw ApiException.badRequest(notUnicode(field));
+        }
         return Optional.of(text);
+    }
+
+    /**
+     * Refuses a JSON value to be stored as a whole (cached data) when any string in it holds an
+     * unpaired surrogate, for the reason {@link #optString} gives. (Field names need no check:
+     * the parser already refuses such a name as malformed.)
+     */
+    public static void requireUnicode(JsonNode value, String field) {
+        if (value.isTextual() && hasUnpairedSurrogate(value.textValue())) {
+            throw ApiException.badRequest(notUnicode(field));
+        }
+        value.forEach(child -> requireUnicode(child, field));
+    }
+
+    private static String notUnicode(String field) {
+        return "Field '" + field + "' is not valid Unicode (an unpaired surrogate escape)";
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static boolean optBoolean(JsonNode body, String field, boolean fallback) {

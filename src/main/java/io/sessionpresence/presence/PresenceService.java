@@ -57,8 +57,12 @@ public final class PresenceService {
         if (session.isPresent()) {
             return new Visitor(session.get().userId(), session.get().sessionId(), true, ip, ua);
         }
-        String claimed = claimedUser.map(String::trim).filter(u -> !u.isEmpty())
+        // Never trimmed: the user is stored and listed exactly as sent, or refused.
+        String claimed = claimedUser.filter(u -> !u.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("User required"));
+        if (claimed.isBlank()) {
+            throw ApiException.badRequest("User must not be only whitespace");
+        }
         if (!IdentityVerifier.isValidUserId(claimed)) {
             throw ApiException.badRequest("User must be 1-256 characters without control characters");
         }

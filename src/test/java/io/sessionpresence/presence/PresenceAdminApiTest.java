@@ -228,6 +228,57 @@ class PresenceAdminApiTest {
     }
 
     @Test
+    void usersAndPagesAreKeptExactlyOrRefusedWithTheReason() {
+        // "x|127.0.0.1" on 127.0.0.1 and "x" on 127.0.0.1 must stay two entries: the key is user|ip.
+        for (String user : List.of(" bob ", "x|127.0.0.1", "x", "ünï 😀")) {
+            Response ok = heartbeat(Json.writeString(Map.of("user", user, "page", " /p|a\r\nge ")));
+            assertEquals(200, ok.status(), ok.body());
+            JsonNode entry = findPresence(user, "");
+            assertNotNull(entry, "listed exactly: '" + user + "'");
+            assertEquals(" /p|a\r\nge ", entry.get("page").asText());
+        }
+        assertEquals(null, findPresence("bob", ""), "never trimmed");
+        assertEquals(200, sessionUpdate("exact-user-sid", " spaced user ").status());
+        assertEquals(" spaced user ", trackedItem("exact-user-sid").get("user").asText());
+
+        record Refused(String body, String message) {
+        }
+        List<Refused> refused = List.of(
+                new Refused("{\"user\":\"   \"}", "User must not be only whitespace"),
+                new Refused("{\"user\":\"a\\r\\nb\"}", "User must be 1-256 characters without control characters"),
+                new Refused("{\"user\":\"" + "u".repeat(257) + "\"}", "Field 'user' is longer than 256 characters"),
+                new Refused("{\"user\":\"half \\ud83d\"}", "Field 'user' is not valid Unicode (an unpaired surrogate escape)"),
+                new Refused("{\"user\":\"u\",\"page\":\"\\udc00\"}", "Field 'page' is not valid Unicode (an unpaired surrogate escape)"),
+                new Refused("{\"user\":\"u\",\"page\":\"" + "p".repeat(2049) + "\"}", "Field 'page' is longer than 2048 characters"));
+        for (Refused r : refused) {
+            Response res = heartbeat(r.body());
+            assertEquals(400, res.status(), r.body());
+            assertEquals(r.message(), res.text("message"), r.body());
+        }
+        Response longSid = service.post("/api/session/update", "{\"sid\":\"" + "s".repeat(257) + "\",\"user\":\"u\"}");
+        assertEquals(400, longSid.status());
+        assertEquals("Field 'sid' is longer than 256 characters", longSid.text("message"));
+        Response halfSid = service.post("/api/session/update", "{\"sid\":\"\\ud800\",\"user\":\"u\"}");
+        assertEquals(400, halfSid.status());
+        assertEquals("Field 'sid' is not valid Unicode (an unpaired surrogate escape)", halfSid.text("message"));
+    }
+
+    @Test
+    void cachedDataThatUtf8CannotHoldIsRefused() {
+        String token = service.token("cache-unicode");
+        for (String data : List.of("{\"k\":\"\\ud800\"}", "{\"k\":[{\"deep\":\"x\\ud83d\"}]}", "{\"k\":\"\\udc00\\ud800\"}")) {
+            Response res = service.post("/api/cache/user/cache-unicode", "{\"data\":" + data + "}", "X-Session-Token", token);
+            assertEquals(400, res.status(), data);
+            assertEquals("Field 'data' is not valid Unicode (an unpaired surrogate escape)", res.text("message"), data);
+        }
+        String exact = "{\"k\":\"😀 \\r\\n|\"}";
+        assertEquals(200, service.post("/api/cache/user/cache-unicode", "{\"data\":" + exact + "}",
+                "X-Session-Token", token).status());
+        assertEquals(Json.read(exact, JsonNode.class),
+                service.get("/api/cache/user/cache-unicode", "X-Session-Token", token).json().get("data"));
+    }
+
+    @Test
     void fiftyConcurrentSessionUpdatesAreAllListed() throws Exception {
         int updates = 50;
         CyclicBarrier start = new CyclicBarrier(updates);
