@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.Json;
+import io.sessionpresence.http.RawPath;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
@@ -28,32 +29,38 @@ import io.sessionpresence.store.Page;
  * {@code /admin/sessions/redis} in the seed's shape, where {@code items} is tracked activity.
  */
 public final class AdminRoutes implements HttpService {
+    /** Where {@code Main} mounts these routes; ids are read from the raw path below it. */
+    public static final String ROOT = "/admin";
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
 
     private final AdminAuth auth;
     private final PresenceService presence;
     private final SessionService sessions;
+    private final SessionTerminator terminator;
     private final StoreStats stats;
     private final String source;
 
-    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions, StoreStats stats,
-                       String source) {
+    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions,
+                       SessionTerminator terminator, StoreStats stats, String source) {
         this.auth = auth;
         this.presence = presence;
         this.sessions = sessions;
+        this.terminator = terminator;
         this.stats = stats;
         this.source = source;
     }
 
     @Override
     public void routing(HttpRules rules) {
+        // Ids are read from the raw path (RawPath), so these match any rest of it as a prefix:
+        // a {param} pattern stops at an encoded '/' and its regex at an encoded CR or LF.
         rules.get("/presence", admin(this::presence))
                 .get("/presence/redis", admin(this::presence))
                 .get("/sessions", admin(this::sessions))
                 .get("/sessions/redis", admin(this::trackedSessions))
-                .delete("/sessions/{session_id}", admin(this::terminate))
-                .delete("/users/{user_id}/sessions", admin(this::logoutEverywhere))
+                .delete("/sessions/*", admin(this::terminate))
+                .delete("/users/*", admin(this::logoutEverywhere))
                 .get("/stats", admin(this::stats))
                 .get("/redis/stats", admin(this::stats))
                 .get("/redis/debug", admin(this::debug));
@@ -121,17 +128,14 @@ public final class AdminRoutes implements HttpService {
     }
 
     private void terminate(ServerRequest req, ServerResponse res) {
-        String sessionId = req.path().pathParameters().get("session_id");
-        boolean ended = sessions.revoke(sessionId, "admin");
-        presence.endActivity(sessionId);
-        if (!ended) {
-            throw ApiException.notFound("No live session with that id");
-        }
-        Json.ok(res, Json.fields("status", "success", "session_id", sessionId, "terminated", true));
+        String sessionId = RawPath.between(req, ROOT + "/sessions/", "", "session id");
+        Map<String, Object> body = Json.fields("status", "success");
+        body.putAll(terminator.terminate(sessionId).fields());
+        Json.ok(res, body);
     }
 
     private void logoutEverywhere(ServerRequest req, ServerResponse res) {
-        String userId = req.path().pathParameters().get("user_id");
+        String userId = RawPath.between(req, ROOT + "/users/", "/sessions", "user id");
         int revoked = sessions.revokeAll(userId, "admin");
         Json.ok(res, Json.fields("status", "success", "user", userId, "revoked", revoked));
     }

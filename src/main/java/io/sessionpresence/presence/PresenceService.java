@@ -113,8 +113,9 @@ public final class PresenceService {
         return entry;
     }
 
-    public void endActivity(String sid) {
-        activity.remove(sid);
+    /** Removes the tracked activity of {@code sid}; the entry removed, if there was one. */
+    public Optional<SessionActivity> endActivity(String sid) {
+        return activity.remove(sid).map(json -> Json.read(json, SessionActivity.class));
     }
 
     /** Tracked activity of these sids, by sid (absent ones left out), read in one go. */

@@ -412,6 +412,24 @@ class PresenceAdminApiTest {
     }
 
     @Test
+    void logOutEverywhereNamesTheUserExactlyAsEncoded() {
+        // Helidon's decoded path would make "a+b" into "a b" and log out the wrong user.
+        String plus = service.token("every+where");
+        String space = service.token("every where");
+        Response first = service.delete("/admin/users/every+where/sessions", "Authorization", ADMIN);
+        assertEquals(200, first.status(), first.body());
+        assertEquals("every+where", first.text("user"));
+        assertEquals(1, first.json().get("revoked").asInt());
+        assertEquals(401, service.get("/api/session/validate", "X-Session-Token", plus).status());
+        assertEquals(200, service.get("/api/session/validate", "X-Session-Token", space).status());
+        assertEquals(1, service.delete("/admin/users/every%20where/sessions", "Authorization", ADMIN)
+                .json().get("revoked").asInt());
+        Response wrongShape = service.delete("/admin/users/every+where/other", "Authorization", ADMIN);
+        assertEquals(400, wrongShape.status());
+        assertEquals("The path must be /admin/users/<user id>/sessions", wrongShape.text("message"));
+    }
+
+    @Test
     void noSecretInAnyAdminResponse() {
         List<String> secrets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
