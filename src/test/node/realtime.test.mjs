@@ -170,6 +170,33 @@ test("an admin terminates a session; every admin sees it", async () => {
   const ended = (data) => data.type === "session_terminated" && data.session_id === sid;
   const both = Promise.all([once(first, "admin:sessions:update", ended), once(second, "admin:sessions:update", ended)]);
   const ack = await first.timeout(5000).emitWithAck("session:terminate", { sid, user: "node-victim" });
-  assert.deepEqual(ack, { ok: true, session_id: sid, terminated: true });
+  assert.deepEqual(ack, { ok: true, session_id: sid, user: "node-victim", terminated: true, live_session: true,
+    tracked_activity: false });
   await both;
+});
+
+async function trackedSids() {
+  const response = await fetch(BASE_URL + "/admin/sessions/redis?limit=1000", {
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).items.map((item) => item.sid);
+}
+
+test("seed 000: session:terminate ends tracked-only activity, sid exactly as posted", async () => {
+  const watcher = await admin({ transports: ["websocket"] });
+  for (const sid of [" node sid ", "nödé-😀", "a|b", "cr\r\nlf", "a/b+c;d"]) {
+    assert.equal((await httpPost("/api/session/update", { sid, user: "node-tracked" })).status, 200);
+    assert.ok((await trackedSids()).includes(sid), JSON.stringify(sid));
+    const ended = once(watcher, "admin:sessions:update", (d) => d.type === "session_terminated" && d.sid === sid);
+    const ack = await watcher.timeout(5000).emitWithAck("session:terminate", { sid, user: "node-tracked" });
+    assert.deepEqual(ack, { ok: true, session_id: sid, user: "node-tracked", terminated: true, live_session: false,
+      tracked_activity: true });
+    const event = await ended;
+    assert.equal(event.user, "node-tracked");
+    assert.equal(event.session_id, sid);
+    assert.ok(!(await trackedSids()).includes(sid));
+    const again = await watcher.timeout(5000).emitWithAck("session:terminate", { sid });
+    assert.deepEqual(again, { ok: false, message: "No live session or tracked session activity with that id" });
+  }
 });

@@ -13,6 +13,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
 import io.sessionpresence.admin.MemoryStoreStats;
 import io.sessionpresence.admin.RedisStoreStats;
+import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.admin.StoreStats;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.auth.IdentitySettings;
@@ -135,18 +136,20 @@ public final class Main {
             SessionService sessions = new SessionService(sessionStore, sessionSettings, events);
             SessionAuth sessionAuth = new SessionAuth(sessions);
             PresenceService presence = new PresenceService(presenceEntries, activityEntries, presenceSettings, events);
+            SessionTerminator terminator = new SessionTerminator(sessions, presence);
 
             HttpRouting.Builder routing = HttpRouting.builder()
                     .register("/api", Cors.support(Settings.list(config, "cors.allowed-origins")))
                     .register("/api/session", new SessionRoutes(sessions, identity, clients, backend.name(), maxBody))
                     .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody))
                     .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
-                    .register("/admin", new AdminRoutes(adminAuth, presence, sessions, storeStats, backend.name()))
+                    .register(AdminRoutes.ROOT,
+                            new AdminRoutes(adminAuth, presence, sessions, terminator, storeStats, backend.name()))
                     .addFilter(new SecurityHeaders())
                     .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
             // Realtime: Socket.IO (long-polling here, WebSockets in `sockets`) and plain /ws, same port.
             routing.register("/socket.io", Cors.support(Settings.list(config, "cors.allowed-origins")));
-            WsRouting.Builder sockets = realtime.serve(routing, sessions, presence, adminAuth, clients);
+            WsRouting.Builder sockets = realtime.serve(routing, sessions, presence, terminator, adminAuth, clients);
             // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
             WebContent.register(routing, Settings.list(config, "cors.allowed-origins"));
             ErrorHandlers.register(routing);

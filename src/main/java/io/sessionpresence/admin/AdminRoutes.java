@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.Json;
+import io.sessionpresence.http.RawPath;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
@@ -24,35 +25,42 @@ import io.sessionpresence.store.Page;
  * The admin API under {@code /admin}: presence and sessions (paged, newest first), terminating
  * sessions, store statistics and a redacted debug view. Every route needs
  * {@code Authorization: Bearer <ADMIN_TOKEN>}; no response carries a token or token hash.
- * Seed 000's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store.
+ * Seed 000's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store;
+ * {@code /admin/sessions/redis} in the seed's shape, where {@code items} is tracked activity.
  */
 public final class AdminRoutes implements HttpService {
+    /** Where {@code Main} mounts these routes; ids are read from the raw path below it. */
+    public static final String ROOT = "/admin";
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
 
     private final AdminAuth auth;
     private final PresenceService presence;
     private final SessionService sessions;
+    private final SessionTerminator terminator;
     private final StoreStats stats;
     private final String source;
 
-    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions, StoreStats stats,
-                       String source) {
+    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions,
+                       SessionTerminator terminator, StoreStats stats, String source) {
         this.auth = auth;
         this.presence = presence;
         this.sessions = sessions;
+        this.terminator = terminator;
         this.stats = stats;
         this.source = source;
     }
 
     @Override
     public void routing(HttpRules rules) {
+        // Ids are read from the raw path (RawPath), so these match any rest of it as a prefix:
+        // a {param} pattern stops at an encoded '/' and its regex at an encoded CR or LF.
         rules.get("/presence", admin(this::presence))
                 .get("/presence/redis", admin(this::presence))
                 .get("/sessions", admin(this::sessions))
-                .get("/sessions/redis", admin(this::sessions))
-                .delete("/sessions/{session_id}", admin(this::terminate))
-                .delete("/users/{user_id}/sessions", admin(this::logoutEverywhere))
+                .get("/sessions/redis", admin(this::trackedSessions))
+                .delete("/sessions/*", admin(this::terminate))
+                .delete("/users/*", admin(this::logoutEverywhere))
                 .get("/stats", admin(this::stats))
                 .get("/redis/stats", admin(this::stats))
                 .get("/redis/debug", admin(this::debug));
@@ -79,15 +87,38 @@ public final class AdminRoutes implements HttpService {
         Json.ok(res, listing(result.items(), result));
     }
 
-    private void sessions(ServerRequest req, ServerResponse res) {
+    /** One page of live sessions and one of tracked activity, at the same cursor and limit. */
+    private record SessionPages(Page<Map<String, Object>> live, Page<SessionActivity> tracked) {
+    }
+
+    private SessionPages sessionPages(ServerRequest req) {
         int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
         int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        List<Map<String, Object>> items = SessionViews.of(presence, sessions.store().page(cursor, limit));
-        Page<Map<String, Object>> page = Page.of(items, sessions.store().countSessions(), cursor);
-        Page<SessionActivity> activity = presence.activityPage(cursor, limit);
-        Map<String, Object> body = listing(items, page);
-        body.put("activity", activity.items());
-        body.put("activity_count", activity.count());
+        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(cursor, limit));
+        return new SessionPages(Page.of(live, sessions.store().countSessions(), cursor),
+                presence.activityPage(cursor, limit));
+    }
+
+    /** Ours: live sessions as {@code items}, tracked activity alongside. */
+    private void sessions(ServerRequest req, ServerResponse res) {
+        SessionPages pages = sessionPages(req);
+        sendListing(res, pages.live(), "activity", "activity_count", pages.tracked());
+    }
+
+    /**
+     * Seed 000's: its clients read {@code items} as the tracked activity they posted
+     * ({@code sessions:active}), so that is {@code items} here, live sessions alongside.
+     */
+    private void trackedSessions(ServerRequest req, ServerResponse res) {
+        SessionPages pages = sessionPages(req);
+        sendListing(res, pages.tracked(), "live_sessions", "live_count", pages.live());
+    }
+
+    private void sendListing(ServerResponse res, Page<?> listed, String besideField, String besideCountField,
+                             Page<?> beside) {
+        Map<String, Object> body = listing(listed.items(), listed);
+        body.put(besideField, beside.items());
+        body.put(besideCountField, beside.count());
         Json.ok(res, body);
     }
 
@@ -97,17 +128,14 @@ public final class AdminRoutes implements HttpService {
     }
 
     private void terminate(ServerRequest req, ServerResponse res) {
-        String sessionId = req.path().pathParameters().get("session_id");
-        boolean ended = sessions.revoke(sessionId, "admin");
-        presence.endActivity(sessionId);
-        if (!ended) {
-            throw ApiException.notFound("No live session with that id");
-        }
-        Json.ok(res, Json.fields("status", "success", "session_id", sessionId, "terminated", true));
+        String sessionId = RawPath.between(req, ROOT + "/sessions/", "", "session id");
+        Map<String, Object> body = Json.fields("status", "success");
+        body.putAll(terminator.terminate(sessionId).fields());
+        Json.ok(res, body);
     }
 
     private void logoutEverywhere(ServerRequest req, ServerResponse res) {
-        String userId = req.path().pathParameters().get("user_id");
+        String userId = RawPath.between(req, ROOT + "/users/", "/sessions", "user id");
         int revoked = sessions.revokeAll(userId, "admin");
         Json.ok(res, Json.fields("status", "success", "user", userId, "revoked", revoked));
     }

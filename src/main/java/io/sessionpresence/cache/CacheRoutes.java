@@ -59,6 +59,7 @@ public final class CacheRoutes implements HttpService {
         if (data == null || !data.isObject()) {
             throw ApiException.badRequest("Field 'data' must be a JSON object");
         }
+        Json.requireUnicode(data, "data");
         store.put(userId, Json.writeString(data), ttlMillis);
         Json.ok(res, Json.fields("success", true, "user_id", userId, "ttl", ttlMillis / 1000));
     }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -16,6 +17,12 @@ import io.helidon.webserver.http.ServerRequest;
  */
 public final class ClientInfo {
     private static final int MAX_UA = 512;
+    /**
+     * What a forwarded hop may be: an IPv4 or IPv6 literal (bracketed, with a zone) or an RFC 7239
+     * obfuscated identifier. Never a '|', so a presence key {@code user|ip} splits at its last '|'
+     * whatever the user holds, and never anything a log or an admin page could mistake.
+     */
+    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,64}");
     private final Set<String> trustedProxies;
 
     public ClientInfo(List<String> trustedProxies) {
@@ -40,7 +47,7 @@ public final class ClientInfo {
         for (int i = hops.length - 1; i >= 0; i--) {
             String hop = hops[i].trim();
             if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
-                return hop.length() > 64 ? peer : hop;
+                return ADDRESS.matcher(hop).matches() ? hop : peer;
             }
         }
         return peer;

@@ -8,10 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
@@ -25,6 +30,9 @@ import io.helidon.webserver.http.ServerResponse;
  * values), so what is in Redis reads the same as what the API returns.
  */
 public final class Json {
+    private static final String NOT_JSON = "not valid JSON";
+    private static final String TRAILING = "content after the JSON value";
+    private static final String DUPLICATE_FIELD = "a field appears twice in one object";
     /** First read buffer when a body declares no Content-Length (chunked). */
     private static final long INITIAL_BODY_BUFFER = 512;
     /**
@@ -36,6 +44,10 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(new BlackbirdModule())
             .build();
+
+    /** Client JSON: a field named twice is an error (in a tree the later value would replace the other). */
+    private static final ObjectReader CLIENT_TREE = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     private Json() {
     }
@@ -117,14 +129,71 @@ public final class Json {
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw ApiException.badRequest("Malformed JSON body");
+            node = parse(bytes);
+        } catch (MalformedJson e) {
+            throw ApiException.badRequest("Malformed JSON body: " + e.getMessage());
         }
         if (!(node instanceof ObjectNode object)) {
             throw ApiException.badRequest("The body must be a JSON object");
         }
         return object;
+    }
+
+    /** Why a client's JSON text was refused; the message is safe to show the client. */
+    public static final class MalformedJson extends Exception {
+        MalformedJson(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The one way client JSON is read (HTTP bodies, {@code /ws} frames, Socket.IO payloads), with
+     * {@code JSON.parse}'s strictness: exactly one value and nothing after it but whitespace, so
+     * that {@code {"user":"a"} x} is refused rather than read as {@code {"user":"a"}}. A field
+     * named twice is refused too: keeping either value would silently drop the other.
+     * Every failure is a {@link MalformedJson}, which callers turn into their own 400 or error event.
+     */
+    public static JsonNode parse(byte[] json) throws MalformedJson {
+        return parse(() -> MAPPER.createParser(json));
+    }
+
+    /** {@link #parse(byte[])} for text that arrived as characters (WebSocket frames). */
+    public static JsonNode parse(String json) throws MalformedJson {
+        return parse(() -> MAPPER.createParser(json));
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode parse(ParserSource source) throws MalformedJson {
+        try (JsonParser parser = source.open()) {
+            return parseOne(parser);
+        } catch (IOException e) {
+            throw new MalformedJson(NOT_JSON);
+        }
+    }
+
+    private static JsonNode parseOne(JsonParser parser) throws IOException, MalformedJson {
+        JsonNode node;
+        try {
+            node = CLIENT_TREE.readTree(parser);
+        } catch (DatabindException e) {
+            throw new MalformedJson(DUPLICATE_FIELD);
+        }
+        if (node == null) {
+            throw new MalformedJson("no JSON value");
+        }
+        JsonToken after;
+        try {
+            after = parser.nextToken();
+        } catch (StreamReadException e) {
+            after = JsonToken.NOT_AVAILABLE;
+        }
+        if (after != null) {
+            throw new MalformedJson(TRAILING);
+        }
+        return node;
     }
 
     private static byte[] readBounded(ServerRequest req, long maxBytes) {
@@ -173,7 +242,40 @@ public final class Json {
         if (text.length() > maxLength) {
             throw ApiException.badRequest("Field '" + field + "' is longer than " + maxLength + " characters");
         }
+        if (hasUnpairedSurrogate(text)) {
+            // A JSON escape can name half of a surrogate pair; UTF-8 (Redis, the wire) cannot
+            // hold it, so it would come back as '?': refuse it rather than store something else.
+            throw ApiException.badRequest(notUnicode(field));
+        }
         return Optional.of(text);
+    }
+
+    /**
+     * Refuses a JSON value to be stored as a whole (cached data) when any string in it holds an
+     * unpaired surrogate, for the reason {@link #optString} gives. (Field names need no check:
+     * the parser already refuses such a name as malformed.)
+     */
+    public static void requireUnicode(JsonNode value, String field) {
+        if (value.isTextual() && hasUnpairedSurrogate(value.textValue())) {
+            throw ApiException.badRequest(notUnicode(field));
+        }
+        value.forEach(child -> requireUnicode(child, field));
+    }
+
+    private static String notUnicode(String field) {
+        return "Field '" + field + "' is not valid Unicode (an unpaired surrogate escape)";
+    }
+
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static boolean optBoolean(JsonNode body, String field, boolean fallback) {

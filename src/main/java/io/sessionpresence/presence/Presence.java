@@ -12,6 +12,10 @@ package io.sessionpresence.presence;
  * @param verified true when a session named the user; false when the client only claimed it
  */
 public record Presence(String user, String ip, String ua, String page, long lastSeen, boolean verified) {
+    /**
+     * The seed's key. Users may hold '|'; addresses never do ({@code ClientInfo}), so two
+     * different (user, ip) pairs never share a key.
+     */
     public String key() {
         return user + "|" + ip;
     }

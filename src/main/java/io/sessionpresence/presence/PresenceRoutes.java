@@ -66,7 +66,8 @@ public final class PresenceRoutes implements HttpService {
 
     private void sessionUpdate(ServerRequest req, ServerResponse res) {
         ObjectNode body = Json.readObject(req, maxBodyBytes, false);
-        String sid = Json.optString(body, "sid", 256).filter(s -> !s.isBlank())
+        // Only an empty sid is missing: any other, spaces included, is kept exactly as sent.
+        String sid = Json.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("Session ID required"));
         presence.recordActivity(visitor(req, body, SessionAuth.token(req)), sid);
         Json.ok(res, SUCCESS);

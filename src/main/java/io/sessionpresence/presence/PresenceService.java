@@ -22,6 +22,8 @@ import io.sessionpresence.store.Page;
  * stale entry alive: every entry expires on its own.
  */
 public final class PresenceService {
+    /** Longest tracked-activity sid accepted (a 400 beyond), from HTTP and sockets alike. */
+    public static final int MAX_SID = 256;
     /** Filtered listings read the newest-first index in chunks of this many entries. */
     private static final int SCAN_CHUNK = 500;
     private static final int MAX_PAGE_LENGTH = 2048;
@@ -55,8 +57,12 @@ public final class PresenceService {
         if (session.isPresent()) {
             return new Visitor(session.get().userId(), session.get().sessionId(), true, ip, ua);
         }
-        String claimed = claimedUser.map(String::trim).filter(u -> !u.isEmpty())
+        // Never trimmed: the user is stored and listed exactly as sent, or refused.
+        String claimed = claimedUser.filter(u -> !u.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("User required"));
+        if (claimed.isBlank()) {
+            throw ApiException.badRequest("User must not be only whitespace");
+        }
         if (!IdentityVerifier.isValidUserId(claimed)) {
             throw ApiException.badRequest("User must be 1-256 characters without control characters");
         }
@@ -107,8 +113,9 @@ public final class PresenceService {
         return entry;
     }
 
-    public void endActivity(String sid) {
-        activity.remove(sid);
+    /** Removes the tracked activity of {@code sid}; the entry removed, if there was one. */
+    public Optional<SessionActivity> endActivity(String sid) {
+        return activity.remove(sid).map(json -> Json.read(json, SessionActivity.class));
     }
 
     /** Tracked activity of these sids, by sid (absent ones left out), read in one go. */

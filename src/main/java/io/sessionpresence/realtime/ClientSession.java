@@ -9,6 +9,7 @@ import java.util.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.Json;
+import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.Visitor;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.store.StoreOutage;
@@ -142,14 +143,11 @@ public final class ClientSession implements AdminRoom.Member {
 
     private Map<String, Object> terminate(JsonNode body) {
         requireAdmin("terminate sessions");
-        String sid = Json.optString(body, "sid", MAX_USER).filter(s -> !s.isBlank())
+        String sid = Json.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("Session ID required"));
-        boolean ended = gateway.sessions.revoke(sid, "admin");
-        gateway.presence.endActivity(sid);
-        if (!ended) {
-            throw ApiException.notFound("No live session with that id");
-        }
-        return Json.fields("ok", true, "session_id", sid, "terminated", true);
+        Map<String, Object> ack = Json.fields("ok", true);
+        ack.putAll(gateway.terminator.terminate(sid).fields());
+        return ack;
     }
 
     // ---- helpers

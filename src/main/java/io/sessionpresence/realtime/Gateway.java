@@ -2,6 +2,7 @@ package io.sessionpresence.realtime;
 
 import java.util.Optional;
 
+import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.Session;
@@ -36,15 +37,17 @@ public final class Gateway {
 
     final SessionService sessions;
     final PresenceService presence;
+    final SessionTerminator terminator;
     final AdminAuth adminAuth;
     final AdminRoom room;
     final AdminSnapshot snapshot;
     final int queueSize;
 
-    Gateway(SessionService sessions, PresenceService presence, AdminAuth adminAuth, AdminRoom room,
-            AdminSnapshot snapshot, int queueSize) {
+    Gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator, AdminAuth adminAuth,
+            AdminRoom room, AdminSnapshot snapshot, int queueSize) {
         this.sessions = sessions;
         this.presence = presence;
+        this.terminator = terminator;
         this.adminAuth = adminAuth;
         this.room = room;
         this.snapshot = snapshot;

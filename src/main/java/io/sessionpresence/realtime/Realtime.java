@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
+import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.presence.PresenceService;
@@ -63,8 +64,8 @@ public final class Realtime implements AutoCloseable {
      * routing ({@code /socket.io/} and {@code /ws}) to add to the server.
      */
     public WsRouting.Builder serve(HttpRouting.Builder routing, SessionService sessions, PresenceService presence,
-                                   AdminAuth adminAuth, ClientInfo clients) {
-        Gateway gateway = new Gateway(sessions, presence, adminAuth, room,
+                                   SessionTerminator terminator, AdminAuth adminAuth, ClientInfo clients) {
+        Gateway gateway = new Gateway(sessions, presence, terminator, adminAuth, room,
                 new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize());
         engine = new EngineIo(settings.engineIo(), timers, clients,
                 socket -> new SioConnection(socket, gateway, timers, settings.connectTimeoutMs()));

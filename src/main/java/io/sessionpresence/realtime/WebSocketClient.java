@@ -3,7 +3,6 @@ package io.sessionpresence.realtime;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.uri.UriQuery;
@@ -28,7 +27,7 @@ import io.sessionpresence.session.SessionAuth;
  * {@code ping-timeout-ms} drops the connection.
  */
 final class WebSocketClient implements WsListener, Transport {
-    private static final String MALFORMED = "Malformed frame: expected {\"event\": name, \"data\": {...}}";
+    private static final String EXPECTED = "expected {\"event\": name, \"data\": {...}}";
 
     private final Gateway gateway;
     private final RealtimeSettings settings;
@@ -106,14 +105,14 @@ final class WebSocketClient implements WsListener, Transport {
         fragments.setLength(0);
         JsonNode frame;
         try {
-            frame = Json.MAPPER.readTree(message);
-        } catch (JsonProcessingException e) {
-            connected.error(MALFORMED);
+            frame = Json.parse(message);
+        } catch (Json.MalformedJson e) {
+            connected.error("Malformed frame (" + e.getMessage() + "): " + EXPECTED);
             return;
         }
-        JsonNode event = frame == null ? null : frame.get("event");
+        JsonNode event = frame.get("event");
         if (!frame.isObject() || event == null || !event.isTextual() || event.textValue().isBlank()) {
-            connected.error(MALFORMED);
+            connected.error("Malformed frame: " + EXPECTED);
             return;
         }
         connected.handle(event.textValue(), frame.get("data"));

@@ -134,7 +134,7 @@ public final class SessionRoutes implements HttpService {
                 .filter(s -> s.userId().equals(current.userId()))
                 .isPresent();
         // Someone else's session id answers exactly like an unknown one: ids are not an oracle.
-        if (!own || !sessions.revoke(sessionId, "revoked")) {
+        if (!own || sessions.revoke(sessionId, "revoked").isEmpty()) {
             throw ApiException.notFound("No such session");
         }
         Json.ok(res, Json.fields("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));

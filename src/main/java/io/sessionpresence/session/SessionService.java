@@ -73,10 +73,19 @@ public final class SessionService {
         return refreshed;
     }
 
-    public boolean revoke(String sessionId, String reason) {
+    /** Ends a live session and announces it; the session that was ended, if there was one. */
+    public Optional<Session> revoke(String sessionId, String reason) {
         Optional<Session> removed = store.delete(sessionId);
-        removed.ifPresent(s -> publish("session_terminated", s.sessionId(), s.userId(), reason));
-        return removed.isPresent();
+        removed.ifPresent(s -> announceTerminated(s.sessionId(), s.userId(), reason));
+        return removed;
+    }
+
+    /**
+     * Announces {@code session_terminated} for a session that had no live entry here (only
+     * tracked activity), in the same shape as for a live one.
+     */
+    public void announceTerminated(String sessionId, String userId, String reason) {
+        publish("session_terminated", sessionId, userId, reason);
     }
 
     public int revokeAll(String userId, String reason) {

@@ -24,4 +24,15 @@ class ClientInfoTest {
         assertEquals("10.0.0.1", clients.resolve("10.0.0.1", "10.0.0.2"), "only proxies: the peer");
         assertEquals("10.0.0.1", clients.resolve("10.0.0.1", " , "));
     }
+
+    @Test
+    void aForwardedHopThatIsNoAddressIsNotBelieved() {
+        // A '|' in an address would let "user|ip" keys of different users meet.
+        assertEquals("10.0.0.1", clients.resolve("10.0.0.1", "203.0.113.1|x"));
+        assertEquals("10.0.0.1", clients.resolve("10.0.0.1", "evil <script>"));
+        assertEquals("10.0.0.1", clients.resolve("10.0.0.1", "a".repeat(65)));
+        assertEquals("[2001:db8::1]", clients.resolve("10.0.0.1", "[2001:db8::1]"));
+        assertEquals("fe80::1%eth0", clients.resolve("10.0.0.1", "fe80::1%eth0"));
+        assertEquals("_hidden", clients.resolve("10.0.0.1", "_hidden"));
+    }
 }

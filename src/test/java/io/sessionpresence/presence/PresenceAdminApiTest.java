@@ -5,11 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.http.Json;
 import io.sessionpresence.session.Tokens;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
@@ -161,6 +163,147 @@ class PresenceAdminApiTest {
         assertTrue(found, sessions.toString());
     }
 
+    /** Sids that must come back byte for byte: spaces, unicode, the key separator, CR/LF, path characters. */
+    static final List<String> EXACT_SIDS = List.of(" spaced sid ", " ", "ünï-😀-コード", "a|b|c", "cr\r\nlf\ttab",
+            "a/b+c;d=e?f#g%41", "s".repeat(256));
+
+    static Response sessionUpdate(String sid, String user) {
+        return service.post("/api/session/update", Json.writeString(Map.of("sid", sid, "user", user)),
+                "Content-Type", "application/json");
+    }
+
+    /** The item for {@code sid} among the newest 1000 of the seed listing, or null. */
+    static JsonNode trackedItem(String sid) {
+        for (JsonNode item : admin("/admin/sessions/redis?limit=1000").json().get("items")) {
+            if (item.get("sid").asText().equals(sid)) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void seedSessionsListingIsTheTrackedActivityWithEverySidExactlyAsSent() {
+        for (String sid : EXACT_SIDS) {
+            Response ok = sessionUpdate(sid, "seed-user " + sid.length());
+            assertEquals(200, ok.status(), ok.body());
+            assertEquals("{\"status\":\"success\"}", ok.body());
+        }
+        JsonNode seed = admin("/admin/sessions/redis?limit=1000").json();
+        assertEquals("success", seed.get("status").asText());
+        assertEquals(store.name().toLowerCase(), seed.get("source").asText());
+        assertTrue(seed.get("count").asLong() >= EXACT_SIDS.size(), seed.toString());
+        assertEquals(seed.get("count").asLong(), admin("/admin/sessions").json().get("activity_count").asLong(),
+                "count is the tracked activity's total");
+        assertTrue(seed.get("live_sessions").isArray() && seed.has("live_count") && seed.has("next_cursor"));
+        for (String sid : EXACT_SIDS) {
+            JsonNode item = trackedItem(sid);
+            assertNotNull(item, "listed: " + sid);
+            assertEquals(sid, item.get("sid").asText());
+            assertEquals(sid, item.get("session_id").asText());
+            assertEquals("seed-user " + sid.length(), item.get("user").asText());
+            assertEquals("127.0.0.1", item.get("ip").asText());
+            assertTrue(item.get("last_activity").asLong() > System.currentTimeMillis() - 60_000);
+            assertFalse(item.get("verified").asBoolean());
+        }
+
+        // Paged as today: newest first, next_cursor until the total is walked.
+        Set<String> walked = new HashSet<>();
+        Integer cursor = 0;
+        while (cursor != null) {
+            JsonNode page = admin("/admin/sessions/redis?limit=2&cursor=" + cursor).json();
+            assertTrue(page.get("items").size() <= 2);
+            page.get("items").forEach(item -> walked.add(item.get("sid").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asInt();
+        }
+        assertTrue(walked.containsAll(EXACT_SIDS), walked.toString());
+
+        // Our own listing keeps live sessions as items, the tracked activity beside them.
+        String live = service.login("listing-live", false).text("session_id");
+        JsonNode ours = admin("/admin/sessions?limit=1000").json();
+        assertTrue(ours.get("items").toString().contains(live));
+        assertFalse(ours.get("items").toString().contains("seed-user"));
+        assertTrue(ours.get("activity").toString().contains("seed-user"));
+        assertTrue(admin("/admin/sessions/redis?limit=1000").json().get("live_sessions").toString().contains(live));
+    }
+
+    @Test
+    void usersAndPagesAreKeptExactlyOrRefusedWithTheReason() {
+        // "x|127.0.0.1" on 127.0.0.1 and "x" on 127.0.0.1 must stay two entries: the key is user|ip.
+        for (String user : List.of(" bob ", "x|127.0.0.1", "x", "ünï 😀")) {
+            Response ok = heartbeat(Json.writeString(Map.of("user", user, "page", " /p|a\r\nge ")));
+            assertEquals(200, ok.status(), ok.body());
+            JsonNode entry = findPresence(user, "");
+            assertNotNull(entry, "listed exactly: '" + user + "'");
+            assertEquals(" /p|a\r\nge ", entry.get("page").asText());
+        }
+        assertEquals(null, findPresence("bob", ""), "never trimmed");
+        assertEquals(200, sessionUpdate("exact-user-sid", " spaced user ").status());
+        assertEquals(" spaced user ", trackedItem("exact-user-sid").get("user").asText());
+
+        record Refused(String body, String message) {
+        }
+        List<Refused> refused = List.of(
+                new Refused("{\"user\":\"   \"}", "User must not be only whitespace"),
+                new Refused("{\"user\":\"a\\r\\nb\"}", "User must be 1-256 characters without control characters"),
+                new Refused("{\"user\":\"" + "u".repeat(257) + "\"}", "Field 'user' is longer than 256 characters"),
+                new Refused("{\"user\":\"half \\ud83d\"}", "Field 'user' is not valid Unicode (an unpaired surrogate escape)"),
+                new Refused("{\"user\":\"u\",\"page\":\"\\udc00\"}", "Field 'page' is not valid Unicode (an unpaired surrogate escape)"),
+                new Refused("{\"user\":\"u\",\"page\":\"" + "p".repeat(2049) + "\"}", "Field 'page' is longer than 2048 characters"));
+        for (Refused r : refused) {
+            Response res = heartbeat(r.body());
+            assertEquals(400, res.status(), r.body());
+            assertEquals(r.message(), res.text("message"), r.body());
+        }
+        Response longSid = service.post("/api/session/update", "{\"sid\":\"" + "s".repeat(257) + "\",\"user\":\"u\"}");
+        assertEquals(400, longSid.status());
+        assertEquals("Field 'sid' is longer than 256 characters", longSid.text("message"));
+        Response halfSid = service.post("/api/session/update", "{\"sid\":\"\\ud800\",\"user\":\"u\"}");
+        assertEquals(400, halfSid.status());
+        assertEquals("Field 'sid' is not valid Unicode (an unpaired surrogate escape)", halfSid.text("message"));
+    }
+
+    @Test
+    void cachedDataThatUtf8CannotHoldIsRefused() {
+        String token = service.token("cache-unicode");
+        for (String data : List.of("{\"k\":\"\\ud800\"}", "{\"k\":[{\"deep\":\"x\\ud83d\"}]}", "{\"k\":\"\\udc00\\ud800\"}")) {
+            Response res = service.post("/api/cache/user/cache-unicode", "{\"data\":" + data + "}", "X-Session-Token", token);
+            assertEquals(400, res.status(), data);
+            assertEquals("Field 'data' is not valid Unicode (an unpaired surrogate escape)", res.text("message"), data);
+        }
+        String exact = "{\"k\":\"😀 \\r\\n|\"}";
+        assertEquals(200, service.post("/api/cache/user/cache-unicode", "{\"data\":" + exact + "}",
+                "X-Session-Token", token).status());
+        assertEquals(Json.read(exact, JsonNode.class),
+                service.get("/api/cache/user/cache-unicode", "X-Session-Token", token).json().get("data"));
+    }
+
+    @Test
+    void fiftyConcurrentSessionUpdatesAreAllListed() throws Exception {
+        int updates = 50;
+        CyclicBarrier start = new CyclicBarrier(updates);
+        try (ExecutorService pool = Executors.newFixedThreadPool(updates)) {
+            List<Future<Response>> sent = new ArrayList<>();
+            for (int i = 0; i < updates; i++) {
+                String sid = "concurrent|" + i + " ü";
+                sent.add(pool.submit(() -> {
+                    start.await();
+                    return sessionUpdate(sid, "concurrent-user");
+                }));
+            }
+            for (Future<Response> f : sent) {
+                assertEquals(200, f.get().status());
+            }
+        }
+        JsonNode listed = admin("/admin/sessions/redis?limit=1000").json();
+        Set<String> sids = new HashSet<>();
+        listed.get("items").forEach(item -> sids.add(item.get("sid").asText()));
+        for (int i = 0; i < updates; i++) {
+            assertTrue(sids.contains("concurrent|" + i + " ü"), "update " + i + " listed");
+        }
+        assertTrue(listed.get("count").asLong() >= updates);
+    }
+
     @Test
     void presenceFilterRefreshesPresenceAfterTheResponse() throws Exception {
         String token = service.token("filter-user");
@@ -269,6 +412,24 @@ class PresenceAdminApiTest {
     }
 
     @Test
+    void logOutEverywhereNamesTheUserExactlyAsEncoded() {
+        // Helidon's decoded path would make "a+b" into "a b" and log out the wrong user.
+        String plus = service.token("every+where");
+        String space = service.token("every where");
+        Response first = service.delete("/admin/users/every+where/sessions", "Authorization", ADMIN);
+        assertEquals(200, first.status(), first.body());
+        assertEquals("every+where", first.text("user"));
+        assertEquals(1, first.json().get("revoked").asInt());
+        assertEquals(401, service.get("/api/session/validate", "X-Session-Token", plus).status());
+        assertEquals(200, service.get("/api/session/validate", "X-Session-Token", space).status());
+        assertEquals(1, service.delete("/admin/users/every%20where/sessions", "Authorization", ADMIN)
+                .json().get("revoked").asInt());
+        Response wrongShape = service.delete("/admin/users/every+where/other", "Authorization", ADMIN);
+        assertEquals(400, wrongShape.status());
+        assertEquals("The path must be /admin/users/<user id>/sessions", wrongShape.text("message"));
+    }
+
+    @Test
     void noSecretInAnyAdminResponse() {
         List<String> secrets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -307,11 +468,40 @@ class PresenceAdminApiTest {
         }
     }
 
+    record Case(String method, String path, String body, String... headers) {
+    }
+
+    /**
+     * Every route that reads a body, each with a valid body followed by something: the body alone
+     * would be accepted, so only the strict parse can refuse these.
+     */
+    static List<Case> withTrailingGarbage(String token) {
+        List<Case> valid = List.of(
+                new Case("POST", "/api/heartbeat", "{\"user\":\"trailing\"}"),
+                new Case("POST", "/api/session/update", "{\"sid\":\"trailing\",\"user\":\"trailing\"}"),
+                new Case("POST", "/api/session/create", "{\"remember_me\":false}", "Authorization", "Bearer dev:trailing"),
+                new Case("POST", "/api/cache/user/bad-input", "{\"data\":{}}", "X-Session-Token", token));
+        List<Case> cases = new ArrayList<>();
+        for (Case c : valid) {
+            assertEquals(200, service.post(c.path(), c.body(), c.headers()).status(), "valid alone: " + c.body());
+            for (String garbage : List.of(" x", "{}", "]", "\n{\"user\":\"b\"}", " 1")) {
+                cases.add(new Case(c.method(), c.path(), c.body() + garbage, c.headers()));
+            }
+        }
+        return cases;
+    }
+
+    @Test
+    void aFieldNamedTwiceIsRefused() {
+        Response res = heartbeat("{\"user\":\"first\",\"user\":\"second\"}");
+        assertEquals(400, res.status());
+        assertEquals("Malformed JSON body: a field appears twice in one object", res.text("message"));
+        assertEquals(null, findPresence("second", ""));
+    }
+
     @Test
     void badInputOnEveryRouteIsAJson4xx() {
         String token = service.token("bad-input");
-        record Case(String method, String path, String body, String... headers) {
-        }
         List<Case> cases = List.of(
                 new Case("POST", "/api/heartbeat", "{not json"),
                 new Case("POST", "/api/heartbeat", "[1,2]"),
@@ -331,6 +521,12 @@ class PresenceAdminApiTest {
                 new Case("GET", "/admin/nothing-here", null, "Authorization", ADMIN),
                 new Case("PUT", "/api/heartbeat", "{}"),
                 new Case("GET", "/api/heartbeat", null));
+        for (Case c : withTrailingGarbage(token)) {
+            Response res = service.post(c.path(), c.body(), c.headers());
+            assertEquals(400, res.status(), c.path() + " " + c.body() + " -> " + res.body());
+            assertEquals("error", res.text("status"));
+            assertEquals("Malformed JSON body: content after the JSON value", res.text("message"), c.body());
+        }
         for (Case c : cases) {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(service.uri(c.path()))
                     .method(c.method(), c.body() == null ? java.net.http.HttpRequest.BodyPublishers.noBody()

@@ -227,7 +227,9 @@ class EngineIoProtocolTest {
 
     @Test
     void malformedSocketIoPacketsCloseTheConnection() throws Exception {
-        for (String bad : new String[]{"4abc", "42{}", "42abc[\"join-room\"]", "42[\"connect\"]", "41{}"}) {
+        for (String bad : new String[]{"4abc", "42{}", "42abc[\"join-room\"]", "42[\"connect\"]", "41{}",
+                "42[\"user:heartbeat\",{\"user\":\"u\"}] x", "42[\"user:heartbeat\",{\"user\":\"u\"}]{}",
+                "42[\"user:heartbeat\",{\"user\":\"u\"}]]"}) {
             try (WsTestClient client = socketIo("40")) {
                 client.next(WAIT);
                 client.send(bad);

@@ -1,10 +1,12 @@
 package io.sessionpresence.realtime;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.http.Json;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;
@@ -169,6 +171,126 @@ class WebSocketApiTest {
             assertEquals(sessionId, ended.path("data").path("session_id").asText());
             admin.send(terminate);
             assertTrue(admin.nextEvent("error", WAIT).path("data").path("message").asText().contains("No live session"));
+        }
+    }
+
+    /** Tracked-only sids the seed's clients may use; each must be found and ended exactly. */
+    private static final List<String> TRACKED_SIDS = List.of(" ws sid ", "ünï-😀", "a|b", "cr\r\nlf", "a/b+c;d");
+
+    private static void track(String sid, String user) {
+        TestService.Response ok = service.post("/api/session/update", Json.writeString(Map.of("sid", sid, "user", user)));
+        assertEquals(200, ok.status(), ok.body());
+    }
+
+    private static boolean tracked(String sid) {
+        for (JsonNode item : service.get("/admin/sessions/redis?limit=1000", "Authorization", "Bearer test-admin-token")
+                .json().get("items")) {
+            if (item.get("sid").asText().equals(sid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The next {@code session_terminated} event for exactly {@code sid}. */
+    private static JsonNode terminatedEvent(WsTestClient admin, String sid) {
+        return admin.nextJson(m -> m.contains("session_terminated")
+                && sid.equals(Json.read(m, JsonNode.class).path("data").path("sid").asText()), WAIT).path("data");
+    }
+
+    /** Percent-encodes every byte but RFC 3986's unreserved characters (a space is %20, never +). */
+    private static String pathEncode(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
+    @Test
+    void seedTerminateOfTrackedOnlyActivityOverTheSocket() {
+        try (WsTestClient admin = admin()) {
+            for (String sid : TRACKED_SIDS) {
+                track(sid, "tracked-ws");
+                assertTrue(tracked(sid), sid);
+                admin.send(Json.writeString(Map.of("event", "session:terminate",
+                        "data", Map.of("sid", sid, "user", "what-the-client-says"))));
+                JsonNode ended = terminatedEvent(admin, sid);
+                assertEquals("session_terminated", ended.path("type").asText());
+                assertEquals(sid, ended.path("session_id").asText());
+                assertEquals("tracked-ws", ended.path("user").asText(), "the tracked entry's user");
+                assertEquals(false, tracked(sid), "removed: " + sid);
+
+                admin.send(Json.writeString(Map.of("event", "session:terminate", "data", Map.of("sid", sid))));
+                assertEquals("No live session or tracked session activity with that id",
+                        admin.nextEvent("error", WAIT).path("data").path("message").asText());
+            }
+            admin.send("{\"event\":\"session:terminate\",\"data\":{\"sid\":\"\"}}");
+            assertEquals("Session ID required", admin.nextEvent("error", WAIT).path("data").path("message").asText());
+        }
+    }
+
+    @Test
+    void httpTerminateEndsTrackedActivityAndLiveSessionsWithOneEventEach() {
+        String admin = "Bearer test-admin-token";
+        try (WsTestClient watcher = admin()) {
+            for (String sid : TRACKED_SIDS) {
+                track(sid, "tracked-http");
+                TestService.Response res = service.delete("/admin/sessions/" + pathEncode(sid), "Authorization", admin);
+                assertEquals(200, res.status(), res.body());
+                assertEquals(Json.read(Json.writeString(Map.of("status", "success", "session_id", sid,
+                        "user", "tracked-http", "terminated", true, "live_session", false, "tracked_activity", true)),
+                        JsonNode.class), res.json());
+                JsonNode ended = terminatedEvent(watcher, sid);
+                assertEquals("tracked-http", ended.path("user").asText());
+                assertEquals(false, tracked(sid));
+                TestService.Response again = service.delete("/admin/sessions/" + pathEncode(sid), "Authorization", admin);
+                assertEquals(404, again.status());
+                assertEquals("No live session or tracked session activity with that id", again.text("message"));
+            }
+
+            // A live session that also has tracked activity (posted under its id) ends both, announced once.
+            TestService.Response login = service.login("live-and-tracked", false);
+            String sessionId = login.text("session_id");
+            track(sessionId, "someone-who-posted");
+            TestService.Response both = service.delete("/admin/sessions/" + sessionId, "Authorization", admin);
+            assertEquals(200, both.status(), both.body());
+            assertEquals("live-and-tracked", both.json().path("user").asText());
+            assertTrue(both.json().path("live_session").asBoolean() && both.json().path("tracked_activity").asBoolean());
+            assertEquals(401, service.get("/api/session/validate", "X-Session-Token", login.text("session_token")).status());
+            assertEquals(false, tracked(sessionId));
+            assertEquals("live-and-tracked", terminatedEvent(watcher, sessionId).path("user").asText());
+            List<String> more = watcher.drain(Duration.ofMillis(300));
+            assertTrue(more.stream().noneMatch(m -> m.contains("session_terminated") && m.contains(sessionId)),
+                    "announced once: " + more);
+
+            TestService.Response notUtf8 = service.delete("/admin/sessions/%C3", "Authorization", admin);
+            assertEquals(400, notUtf8.status());
+            assertEquals("The session id in the path is not percent-encoded UTF-8", notUtf8.text("message"));
+        }
+    }
+
+    @Test
+    void framesWithAnythingAfterTheirJsonAreRefused() {
+        try (WsTestClient admin = admin(); WsTestClient client = WsTestClient.connect(service.port(), "/ws")) {
+            String frame = "{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"ws-trailing\"}}";
+            for (String garbage : List.of(" x", "{}", "]", "\n" + frame)) {
+                client.send(frame + garbage);
+                assertEquals("Malformed frame (content after the JSON value): expected {\"event\": name, \"data\": {...}}",
+                        client.nextEvent("error", WAIT).path("data").path("message").asText(), garbage);
+            }
+            client.send("{\"event\":\"user:heartbeat\",\"data\":{\"user\":\"ws-trailing\",\"user\":\"ws-dup\"}}");
+            assertTrue(client.nextEvent("error", WAIT).path("data").path("message").asText()
+                    .startsWith("Malformed frame (a field appears twice in one object)"));
+            assertTrue(admin.drain(Duration.ofMillis(300)).stream().noneMatch(m -> m.contains("ws-trailing") || m.contains("ws-dup")),
+                    "nothing was recorded");
+            client.send(frame);
+            assertEquals("ws-trailing", presenceOf(admin, "ws-trailing").path("user").asText());
         }
     }
 }

@@ -2,10 +2,7 @@ package io.sessionpresence.realtime.socketio;
 
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.sessionpresence.http.Json;
 import io.sessionpresence.realtime.engineio.EioProtocolException;
 
@@ -24,8 +21,6 @@ import io.sessionpresence.realtime.engineio.EioProtocolException;
 public record SioPacket(Type type, int attachments, String nsp, long id, JsonNode data) {
     public static final String MAIN_NAMESPACE = "/";
     private static final int MAX_ID_DIGITS = 15;
-    /** JSON.parse semantics: one value, nothing after it. */
-    private static final ObjectReader STRICT = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> RESERVED_EVENTS = Set.of(
             "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
@@ -107,9 +102,9 @@ public record SioPacket(Type type, int attachments, String nsp, long id, JsonNod
         JsonNode data = null;
         if (i < text.length()) {
             try {
-                data = STRICT.readTree(text.substring(i));
-            } catch (JsonProcessingException e) {
-                throw new EioProtocolException("invalid JSON payload");
+                data = Json.parse(text.substring(i));
+            } catch (Json.MalformedJson e) {
+                throw new EioProtocolException("invalid JSON payload: " + e.getMessage());
             }
             if (!payloadValid(type, data)) {
                 throw new EioProtocolException("invalid payload for " + type);

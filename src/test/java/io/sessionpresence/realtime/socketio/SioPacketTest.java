@@ -54,7 +54,8 @@ class SioPacketTest {
     @Test
     void rejectsWhatTheReferenceParserRejects() {
         for (String bad : new String[]{"", "abc", "7", "2{}", "2[]", "2", "2abc[\"x\"]", "2[\"connect\"]",
-                "0[1]", "1{}", "2[\"x\"] trailing", "5[\"x\"]", "5x-[\"x\"]", "31234567890123456[]"}) {
+                "0[1]", "1{}", "2[\"x\"] trailing", "2[\"x\"]{}", "2[\"x\"]]", "2[\"x\",{\"a\":1,\"a\":2}]",
+                "5[\"x\"]", "5x-[\"x\"]", "31234567890123456[]"}) {
             assertThrows(EioProtocolException.class, () -> SioPacket.decode(bad), bad);
         }
     }
