@@ -69,7 +69,14 @@ public final class PresenceRoutes implements HttpService {
         // Only an empty sid is missing: any other, spaces included, is kept exactly as sent.
         String sid = Json.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("Session ID required"));
-        presence.recordActivity(visitor(req, body, SessionAuth.token(req)), sid);
+        Visitor visitor = visitor(req, body, SessionAuth.token(req));
+        // With a session the activity is that session's: another sid would be recorded under a
+        // name the caller did not send, or would overwrite another session's entry.
+        if (visitor.sessionId() != null && !visitor.sessionId().equals(sid)) {
+            throw ApiException.badRequest("With a session token, 'sid' must be that session's id ("
+                    + "the 'session_id' that /api/session/create returned), or send no token");
+        }
+        presence.recordActivity(visitor, sid);
         Json.ok(res, SUCCESS);
     }
 }

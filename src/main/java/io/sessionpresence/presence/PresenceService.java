@@ -100,9 +100,8 @@ public final class PresenceService {
         return entry;
     }
 
-    /** Records session activity under {@code sid}; a verified visitor's own session id wins. */
-    public SessionActivity recordActivity(Visitor visitor, String sid) {
-        String id = visitor.sessionId() != null ? visitor.sessionId() : sid;
+    /** Records session activity under {@code id} (for a verified visitor, the id of its own session). */
+    public SessionActivity recordActivity(Visitor visitor, String id) {
         SessionActivity entry = new SessionActivity(id, visitor.user(), visitor.ip(), visitor.ua(),
                 System.currentTimeMillis(), visitor.verified());
         Map<String, Object> data = Json.fields("type", "session_activity", "sid", id, "session_id", id,

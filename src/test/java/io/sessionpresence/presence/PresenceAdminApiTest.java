@@ -430,14 +430,33 @@ class PresenceAdminApiTest {
     }
 
     @Test
+    void aSessionRecordsActivityOnlyUnderItsOwnId() {
+        Response login = service.login("own-sid", false);
+        String token = login.text("session_token");
+        Response other = service.post("/api/session/update", "{\"sid\":\"someone-else\"}", "X-Session-Token", token);
+        assertEquals(400, other.status());
+        assertTrue(other.text("message").startsWith("With a session token, 'sid' must be that session's id"),
+                other.text("message"));
+        assertEquals(200, service.post("/api/session/update", "{\"sid\":\"" + login.text("session_id") + "\"}",
+                "X-Session-Token", token).status());
+        JsonNode items = admin("/admin/sessions/redis?limit=1000").json().get("items");
+        List<String> sids = new ArrayList<>();
+        items.forEach(item -> sids.add(item.get("sid").asText()));
+        assertTrue(sids.contains(login.text("session_id")), sids.toString());
+        assertFalse(sids.contains("someone-else"), sids.toString());
+    }
+
+    @Test
     void noSecretInAnyAdminResponse() {
         List<String> secrets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            String token = service.token("secret-user-" + i);
+            Response login = service.login("secret-user-" + i, false);
+            String token = login.text("session_token");
             secrets.add(token);
             secrets.add(Tokens.hash(token));
             heartbeat("{\"page\":\"/s\"}", "X-Session-Token", token);
-            service.post("/api/session/update", "{\"sid\":\"s" + i + "\"}", "X-Session-Token", token);
+            assertEquals(200, service.post("/api/session/update", "{\"sid\":\"" + login.text("session_id") + "\"}",
+                    "X-Session-Token", token).status());
         }
         secrets.add("test-admin-token");
         for (String path : List.of("/admin/presence?limit=1000", "/admin/sessions?limit=1000", "/admin/stats",
