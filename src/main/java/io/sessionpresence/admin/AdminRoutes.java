@@ -12,8 +12,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.http.RawPath;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
@@ -84,7 +85,7 @@ public final class AdminRoutes implements HttpService {
         int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         Optional<String> page = req.query().first("page").asOptional().filter(p -> !p.isEmpty());
         Page<Presence> result = presence.presencePage(cursor, limit, page);
-        Json.ok(res, listing(result.items(), result));
+        HttpJson.ok(res, listing(result.items(), result));
     }
 
     /** One page of live sessions and one of tracked activity, at the same cursor and limit. */
@@ -119,7 +120,7 @@ public final class AdminRoutes implements HttpService {
         Map<String, Object> body = listing(listed.items(), listed);
         body.put(besideField, beside.items());
         body.put(besideCountField, beside.count());
-        Json.ok(res, body);
+        HttpJson.ok(res, body);
     }
 
     private Map<String, Object> listing(List<?> items, Page<?> page) {
@@ -131,13 +132,13 @@ public final class AdminRoutes implements HttpService {
         String sessionId = RawPath.between(req, ROOT + "/sessions/", "", "session id");
         Map<String, Object> body = Json.fields("status", "success");
         body.putAll(terminator.terminate(sessionId).fields());
-        Json.ok(res, body);
+        HttpJson.ok(res, body);
     }
 
     private void logoutEverywhere(ServerRequest req, ServerResponse res) {
         String userId = RawPath.between(req, ROOT + "/users/", "/sessions", "user id");
         int revoked = sessions.revokeAll(userId, "admin");
-        Json.ok(res, Json.fields("status", "success", "user", userId, "revoked", revoked));
+        HttpJson.ok(res, Json.fields("status", "success", "user", userId, "revoked", revoked));
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
@@ -147,7 +148,7 @@ public final class AdminRoutes implements HttpService {
         figures.put("sessions_keys", presence.activityCount());
         figures.put("active_users", sessions.store().countUsers());
         figures.put("active_sessions", sessions.store().countSessions());
-        Json.ok(res, Json.fields("status", "success", "source", source, "stats", figures));
+        HttpJson.ok(res, Json.fields("status", "success", "source", source, "stats", figures));
     }
 
     private void debug(ServerRequest req, ServerResponse res) {
@@ -165,7 +166,7 @@ public final class AdminRoutes implements HttpService {
                 "sample_sessions", activity.items(),
                 "sample_live_sessions", live,
                 "redacted", "tokens and token hashes are never shown");
-        Json.ok(res, Json.fields("status", "success", "debug", debug));
+        HttpJson.ok(res, Json.fields("status", "success", "debug", debug));
     }
 
     private static int intParam(ServerRequest req, String name, int fallback, int min, int max) {

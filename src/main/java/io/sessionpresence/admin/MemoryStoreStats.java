@@ -1,8 +1,8 @@
 package io.sessionpresence.admin;
 
+import io.sessionpresence.json.Json;
 import java.util.Map;
 
-import io.sessionpresence.http.Json;
 
 /**
  * The memory store has no server to ask: it reports this JVM's heap in place of Redis memory,

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
 import io.sessionpresence.session.Session;

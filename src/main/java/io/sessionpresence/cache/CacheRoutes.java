@@ -9,7 +9,8 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionAuth;
 
@@ -49,18 +50,18 @@ public final class CacheRoutes implements HttpService {
         String userId = ownedUser(req);
         String json = store.get(userId).orElseThrow(() -> ApiException.notFound("No cached data for this user"));
         JsonNode data = Json.read(json, JsonNode.class);
-        Json.ok(res, Json.fields("success", true, "user_id", userId, "data", data, "cached", true));
+        HttpJson.ok(res, Json.fields("success", true, "user_id", userId, "data", data, "cached", true));
     }
 
     private void put(ServerRequest req, ServerResponse res) {
         String userId = ownedUser(req);
-        ObjectNode body = Json.readObject(req, maxBodyBytes, false);
+        ObjectNode body = HttpJson.readObject(req, maxBodyBytes, false);
         JsonNode data = body.get("data");
         if (data == null || !data.isObject()) {
             throw ApiException.badRequest("Field 'data' must be a JSON object");
         }
-        Json.requireUnicode(data, "data");
+        HttpJson.requireUnicode(data, "data");
         store.put(userId, Json.writeString(data), ttlMillis);
-        Json.ok(res, Json.fields("success", true, "user_id", userId, "ttl", ttlMillis / 1000));
+        HttpJson.ok(res, Json.fields("success", true, "user_id", userId, "ttl", ttlMillis / 1000));
     }
 }

@@ -10,6 +10,7 @@ import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.store.StoreOutage;
 import org.redisson.client.RedisException;
 
@@ -41,7 +42,7 @@ public final class ErrorHandlers {
             return DirectHandler.TransportResponse.builder()
                     .status(status)
                     .header(HeaderNames.CONTENT_TYPE, "application/json")
-                    .entity(Json.write(Json.error(status.code(), text)))
+                    .entity(Json.write(HttpJson.error(status.code(), text)))
                     .build();
         };
         DirectHandlers.Builder builder = DirectHandlers.builder();
@@ -80,6 +81,6 @@ public final class ErrorHandlers {
         if (res.isSent()) {
             return;
         }
-        Json.send(res, status, Json.error(status, message));
+        HttpJson.send(res, status, HttpJson.error(status, message));
     }
 }

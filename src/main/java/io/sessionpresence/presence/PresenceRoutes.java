@@ -9,7 +9,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.ClientInfo;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionAuth;
 
@@ -47,27 +48,27 @@ public final class PresenceRoutes implements HttpService {
 
     private Visitor visitor(ServerRequest req, ObjectNode body, Optional<String> token) {
         Optional<Session> session = token.map(auth::require);
-        return presence.visitor(session, Json.optString(body, "user", 256), clients.ip(req), ClientInfo.userAgent(req));
+        return presence.visitor(session, HttpJson.optString(body, "user", 256), clients.ip(req), ClientInfo.userAgent(req));
     }
 
     private void heartbeat(ServerRequest req, ServerResponse res) {
-        ObjectNode body = Json.readObject(req, maxBodyBytes, true);
-        String page = Json.optString(body, "page", 2048).orElse("");
+        ObjectNode body = HttpJson.readObject(req, maxBodyBytes, true);
+        String page = HttpJson.optString(body, "page", 2048).orElse("");
         Optional<String> token = SessionAuth.token(req)
-                .or(() -> Json.optString(body, "session_token", 256).filter(t -> !t.isBlank()));
+                .or(() -> HttpJson.optString(body, "session_token", 256).filter(t -> !t.isBlank()));
         Visitor visitor = visitor(req, body, token);
-        if (Json.optBoolean(body, "leaving", false)) {
+        if (HttpJson.optBoolean(body, "leaving", false)) {
             presence.logout(visitor);
         } else {
             presence.heartbeat(visitor, page);
         }
-        Json.ok(res, SUCCESS);
+        HttpJson.ok(res, SUCCESS);
     }
 
     private void sessionUpdate(ServerRequest req, ServerResponse res) {
-        ObjectNode body = Json.readObject(req, maxBodyBytes, false);
+        ObjectNode body = HttpJson.readObject(req, maxBodyBytes, false);
         // Only an empty sid is missing: any other, spaces included, is kept exactly as sent.
-        String sid = Json.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
+        String sid = HttpJson.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("Session ID required"));
         Visitor visitor = visitor(req, body, SessionAuth.token(req));
         // With a session the activity is that session's: another sid would be recorded under a
@@ -77,6 +78,6 @@ public final class PresenceRoutes implements HttpService {
                     + "the 'session_id' that /api/session/create returned), or send no token");
         }
         presence.recordActivity(visitor, sid);
-        Json.ok(res, SUCCESS);
+        HttpJson.ok(res, SUCCESS);
     }
 }

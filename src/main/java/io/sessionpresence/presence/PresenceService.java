@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import io.sessionpresence.auth.IdentityVerifier;
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.AdminEvent;
 import io.sessionpresence.realtime.AdminEvents;
 import io.sessionpresence.session.Session;

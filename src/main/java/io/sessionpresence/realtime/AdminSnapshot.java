@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sessionpresence.admin.SessionViews;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.SessionService;

@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.Visitor;
 import io.sessionpresence.session.Session;
@@ -97,7 +98,7 @@ public final class ClientSession implements AdminRoom.Member {
     // ---- events
 
     private Map<String, Object> joinRoom(JsonNode body) {
-        String room = Json.optString(body, "room", MAX_USER).orElse(AdminRoom.NAME);
+        String room = HttpJson.optString(body, "room", MAX_USER).orElse(AdminRoom.NAME);
         if (!AdminRoom.NAME.equals(room)) {
             throw ApiException.badRequest("Unknown room '" + shorten(room) + "'; the only room is 'admin'");
         }
@@ -125,7 +126,7 @@ public final class ClientSession implements AdminRoom.Member {
 
     private Map<String, Object> heartbeat(JsonNode body) {
         Visitor visitor = visitor(body);
-        gateway.presence.heartbeat(visitor, Json.optString(body, "page", MAX_PAGE).orElse(""));
+        gateway.presence.heartbeat(visitor, HttpJson.optString(body, "page", MAX_PAGE).orElse(""));
         return recorded(visitor);
     }
 
@@ -143,7 +144,7 @@ public final class ClientSession implements AdminRoom.Member {
 
     private Map<String, Object> terminate(JsonNode body) {
         requireAdmin("terminate sessions");
-        String sid = Json.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
+        String sid = HttpJson.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> ApiException.badRequest("Session ID required"));
         Map<String, Object> ack = Json.fields("ok", true);
         ack.putAll(gateway.terminator.terminate(sid).fields());
@@ -153,7 +154,7 @@ public final class ClientSession implements AdminRoom.Member {
     // ---- helpers
 
     private Visitor visitor(JsonNode body) {
-        return gateway.presence.visitor(liveSession(), Json.optString(body, "user", MAX_USER), ip, userAgent);
+        return gateway.presence.visitor(liveSession(), HttpJson.optString(body, "user", MAX_USER), ip, userAgent);
     }
 
     private static Map<String, Object> recorded(Visitor visitor) {

@@ -1,6 +1,7 @@
 package io.sessionpresence.realtime;
 
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
+
 
 /**
  * One server-to-client event, serialised once however many sockets receive it: its JSON is

@@ -1,12 +1,12 @@
 package io.sessionpresence.realtime;
 
+import io.sessionpresence.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import io.sessionpresence.http.Json;
 
 /**
  * Coalesces presence events ({@code realtime.coalesce-ms} &gt; 0): per {@code user|ip} only the

@@ -2,7 +2,7 @@ package io.sessionpresence.realtime;
 
 import java.util.logging.Logger;
 
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.store.RedisKeys;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;

@@ -12,7 +12,7 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.sessionpresence.http.ClientInfo;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.transport.Heartbeat;
 import io.sessionpresence.realtime.transport.Outbox;
 import io.sessionpresence.realtime.transport.WsChannel;

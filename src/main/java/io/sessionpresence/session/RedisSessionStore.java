@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
 import org.redisson.api.BatchOptions;

@@ -13,7 +13,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.auth.IdentityVerifier;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.ClientInfo;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.json.Json;
 
 /**
  * {@code /api/session/*}: the session API of seed 003 (create, validate, refresh, logout,
@@ -54,8 +55,8 @@ public final class SessionRoutes implements HttpService {
                 .orElseThrow(() -> ApiException.unauthorized("Missing identity token (Authorization: Bearer ...)"));
         String userId = identity.verify(bearer)
                 .orElseThrow(() -> ApiException.unauthorized("Invalid identity token"));
-        ObjectNode body = Json.readObject(req, maxBodyBytes, true);
-        boolean rememberMe = Json.optBoolean(body, "remember_me", false);
+        ObjectNode body = HttpJson.readObject(req, maxBodyBytes, true);
+        boolean rememberMe = HttpJson.optBoolean(body, "remember_me", false);
         SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), clients.ip(req));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
@@ -64,20 +65,20 @@ public final class SessionRoutes implements HttpService {
         out.put("user_id", userId);
         out.put("expires_at", created.session().expiresAt());
         out.put("remember_me", rememberMe);
-        Json.ok(res, out);
+        HttpJson.ok(res, out);
     }
 
     private void validate(ServerRequest req, ServerResponse res) {
         var session = SessionAuth.token(req).flatMap(sessions::validate);
         if (session.isEmpty()) {
-            Map<String, Object> out = Json.error(401, SessionAuth.token(req).isEmpty()
+            Map<String, Object> out = HttpJson.error(401, SessionAuth.token(req).isEmpty()
                     ? "Missing session token (X-Session-Token)" : "Invalid or expired session");
             out.put("valid", false);
-            Json.send(res, 401, out);
+            HttpJson.send(res, 401, out);
             return;
         }
         Session s = session.get();
-        Json.ok(res, new Valid(true, true, s.userId(), s.sessionId(), s.expiresAt(), s.rememberMe()));
+        HttpJson.ok(res, new Valid(true, true, s.userId(), s.sessionId(), s.expiresAt(), s.rememberMe()));
     }
 
     /**
@@ -93,19 +94,19 @@ public final class SessionRoutes implements HttpService {
     private void refresh(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         Session refreshed = sessions.refresh(SessionAuth.token(req).orElseThrow(), current);
-        Json.ok(res, Json.fields("success", true, "session_id", refreshed.sessionId(), "expires_at", refreshed.expiresAt()));
+        HttpJson.ok(res, Json.fields("success", true, "session_id", refreshed.sessionId(), "expires_at", refreshed.expiresAt()));
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         sessions.revoke(current.sessionId(), "logout");
-        Json.ok(res, Json.fields("success", true, "message", "Logged out"));
+        HttpJson.ok(res, Json.fields("success", true, "message", "Logged out"));
     }
 
     private void logoutAll(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         int revoked = sessions.revokeAll(current.userId(), "logout-all");
-        Json.ok(res, Json.fields("success", true, "revoked", revoked));
+        HttpJson.ok(res, Json.fields("success", true, "revoked", revoked));
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
@@ -116,7 +117,7 @@ public final class SessionRoutes implements HttpService {
         stats.put("active_sessions", store.countSessions());
         stats.put("active_users", store.countUsers());
         stats.put("user_sessions", store.countForUser(current.userId()));
-        Json.ok(res, Json.fields("success", true, "stats", stats));
+        HttpJson.ok(res, Json.fields("success", true, "stats", stats));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -124,7 +125,7 @@ public final class SessionRoutes implements HttpService {
         List<Map<String, Object>> items = sessions.store().listForUser(current.userId()).stream()
                 .map(s -> ownView(s, s.sessionId().equals(current.sessionId())))
                 .toList();
-        Json.ok(res, Json.fields("success", true, "sessions", items, "count", items.size()));
+        HttpJson.ok(res, Json.fields("success", true, "sessions", items, "count", items.size()));
     }
 
     private void revokeOne(ServerRequest req, ServerResponse res) {
@@ -137,7 +138,7 @@ public final class SessionRoutes implements HttpService {
         if (!own || sessions.revoke(sessionId, "revoked").isEmpty()) {
             throw ApiException.notFound("No such session");
         }
-        Json.ok(res, Json.fields("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));
+        HttpJson.ok(res, Json.fields("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));
     }
 
     private static Map<String, Object> ownView(Session s, boolean current) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.AdminEvent;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RScript;

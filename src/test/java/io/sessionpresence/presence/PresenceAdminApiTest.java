@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.session.Tokens;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;

@@ -12,7 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.Main;
 import io.sessionpresence.config.ConfigLoader;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 
 /**
  * The real service on a free port, started through {@link Main#start} with the chosen store and

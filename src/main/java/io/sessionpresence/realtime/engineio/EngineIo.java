@@ -18,7 +18,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.transport.WsChannel;
 
 /**
@@ -112,7 +113,7 @@ public final class EngineIo {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("code", e.code());
             error.put("message", e.getMessage());
-            Json.send(res, e.status(), error);
+            HttpJson.send(res, e.status(), error);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.sessionpresence.http.ClientInfo;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.ClientSession;
 import io.sessionpresence.realtime.Emission;
 import io.sessionpresence.realtime.Gateway;

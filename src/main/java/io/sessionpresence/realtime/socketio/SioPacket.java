@@ -3,7 +3,7 @@ package io.sessionpresence.realtime.socketio;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.engineio.EioProtocolException;
 
 /**

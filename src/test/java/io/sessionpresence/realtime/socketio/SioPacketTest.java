@@ -1,6 +1,6 @@
 package io.sessionpresence.realtime.socketio;
 
-import io.sessionpresence.http.Json;
+import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.engineio.EioProtocolException;
 import io.sessionpresence.realtime.socketio.SioPacket.Type;
 import org.junit.jupiter.api.Test;

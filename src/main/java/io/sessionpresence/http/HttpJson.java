@@ -8,52 +8,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.DatabindException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.sessionpresence.json.Json;
 
 /**
- * JSON in and out. One {@link ObjectMapper} for the whole service (HTTP bodies and stored
- * values), so what is in Redis reads the same as what the API returns.
+ * JSON over HTTP: answers and the error body, request bodies read within their size limit through
+ * the strict parser, and typed body fields that turn a wrong type or length into a 400.
  */
-public final class Json {
-    private static final String NOT_JSON = "not valid JSON";
-    private static final String TRAILING = "content after the JSON value";
-    private static final String DUPLICATE_FIELD = "a field appears twice in one object";
+public final class HttpJson {
     /** First read buffer when a body declares no Content-Length (chunked). */
     private static final long INITIAL_BODY_BUFFER = 512;
-    /**
-     * Blackbird: record and bean accessors through generated lambdas, not {@code Method.invoke}
-     * (reflection was the largest share of writing the validate answer in JFR samples). It only
-     * does this for public types: a private record is still written through reflection.
-     */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .addModule(new BlackbirdModule())
-            .build();
 
-    /** Client JSON: a field named twice is an error (in a tree the later value would replace the other). */
-    private static final ObjectReader CLIENT_TREE = MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
-
-    private Json() {
+    private HttpJson() {
     }
 
     public static void send(ServerResponse res, int status, Object body) {
-        byte[] bytes = write(body);
+        byte[] bytes = Json.write(body);
         res.status(Status.create(status));
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.send(bytes);
@@ -61,39 +36,6 @@ public final class Json {
 
     public static void ok(ServerResponse res, Object body) {
         send(res, 200, body);
-    }
-
-    public static byte[] write(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    public static String writeString(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    public static <T> T read(String json, Class<T> type) {
-        try {
-            return MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** An ordered JSON object from alternating names and values: {@code fields("success", true, "n", 3)}. */
-    public static Map<String, Object> fields(Object... namesAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            map.put((String) namesAndValues[i], namesAndValues[i + 1]);
-        }
-        return map;
     }
 
     /**
@@ -123,77 +65,20 @@ public final class Json {
         byte[] bytes = readBounded(req, maxBytes);
         if (bytes.length == 0 || isBlank(bytes)) {
             if (optional) {
-                return MAPPER.createObjectNode();
+                return Json.MAPPER.createObjectNode();
             }
             throw ApiException.badRequest("A JSON object body is required");
         }
         JsonNode node;
         try {
-            node = parse(bytes);
-        } catch (MalformedJson e) {
+            node = Json.parse(bytes);
+        } catch (Json.MalformedJson e) {
             throw ApiException.badRequest("Malformed JSON body: " + e.getMessage());
         }
         if (!(node instanceof ObjectNode object)) {
             throw ApiException.badRequest("The body must be a JSON object");
         }
         return object;
-    }
-
-    /** Why a client's JSON text was refused; the message is safe to show the client. */
-    public static final class MalformedJson extends Exception {
-        MalformedJson(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /**
-     * The one way client JSON is read (HTTP bodies, {@code /ws} frames, Socket.IO payloads), with
-     * {@code JSON.parse}'s strictness: exactly one value and nothing after it but whitespace, so
-     * that {@code {"user":"a"} x} is refused rather than read as {@code {"user":"a"}}. A field
-     * named twice is refused too: keeping either value would silently drop the other.
-     * Every failure is a {@link MalformedJson}, which callers turn into their own 400 or error event.
-     */
-    public static JsonNode parse(byte[] json) throws MalformedJson {
-        return parse(() -> MAPPER.createParser(json));
-    }
-
-    /** {@link #parse(byte[])} for text that arrived as characters (WebSocket frames). */
-    public static JsonNode parse(String json) throws MalformedJson {
-        return parse(() -> MAPPER.createParser(json));
-    }
-
-    private interface ParserSource {
-        JsonParser open() throws IOException;
-    }
-
-    private static JsonNode parse(ParserSource source) throws MalformedJson {
-        try (JsonParser parser = source.open()) {
-            return parseOne(parser);
-        } catch (IOException e) {
-            throw new MalformedJson(NOT_JSON);
-        }
-    }
-
-    private static JsonNode parseOne(JsonParser parser) throws IOException, MalformedJson {
-        JsonNode node;
-        try {
-            node = CLIENT_TREE.readTree(parser);
-        } catch (DatabindException e) {
-            throw new MalformedJson(DUPLICATE_FIELD);
-        }
-        if (node == null) {
-            throw new MalformedJson("no JSON value");
-        }
-        JsonToken after;
-        try {
-            after = parser.nextToken();
-        } catch (StreamReadException e) {
-            after = JsonToken.NOT_AVAILABLE;
-        }
-        if (after != null) {
-            throw new MalformedJson(TRAILING);
-        }
-        return node;
     }
 
     private static byte[] readBounded(ServerRequest req, long maxBytes) {

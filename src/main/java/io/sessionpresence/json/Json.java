@@ -1,0 +1,135 @@
+package io.sessionpresence.json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
+
+/**
+ * The JSON codec of the whole service: one {@link ObjectMapper} for HTTP bodies, socket frames,
+ * stored values and events between instances, so what is in Redis reads the same as what the API
+ * returns; and the one strict parser for JSON that comes from clients.
+ */
+public final class Json {
+    private static final String NOT_JSON = "not valid JSON";
+    private static final String TRAILING = "content after the JSON value";
+    private static final String DUPLICATE_FIELD = "a field appears twice in one object";
+    /**
+     * Blackbird: record and bean accessors through generated lambdas, not {@code Method.invoke}
+     * (reflection was the largest share of writing the validate answer in JFR samples). It only
+     * does this for public types: a private record is still written through reflection.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(new BlackbirdModule())
+            .build();
+
+    /** Client JSON: a field named twice is an error (in a tree the later value would replace the other). */
+    private static final ObjectReader CLIENT_TREE = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private Json() {
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An ordered JSON object from alternating names and values: {@code fields("success", true, "n", 3)}. */
+    public static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            map.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    /** Why a client's JSON text was refused; the message is safe to show the client. */
+    public static final class MalformedJson extends Exception {
+        private MalformedJson(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The one way client JSON is read (HTTP bodies, {@code /ws} frames, Socket.IO payloads), with
+     * {@code JSON.parse}'s strictness: exactly one value and nothing after it but whitespace, so
+     * that {@code {"user":"a"} x} is refused rather than read as {@code {"user":"a"}}. A field
+     * named twice is refused too: keeping either value would silently drop the other.
+     * Every failure is a {@link MalformedJson}, which callers turn into their own 400 or error event.
+     */
+    public static JsonNode parse(byte[] json) throws MalformedJson {
+        return parse(() -> MAPPER.createParser(json));
+    }
+
+    /** {@link #parse(byte[])} for text that arrived as characters (WebSocket frames). */
+    public static JsonNode parse(String json) throws MalformedJson {
+        return parse(() -> MAPPER.createParser(json));
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    private static JsonNode parse(ParserSource source) throws MalformedJson {
+        try (JsonParser parser = source.open()) {
+            return parseOne(parser);
+        } catch (IOException e) {
+            throw new MalformedJson(NOT_JSON);
+        }
+    }
+
+    private static JsonNode parseOne(JsonParser parser) throws IOException, MalformedJson {
+        JsonNode node;
+        try {
+            node = CLIENT_TREE.readTree(parser);
+        } catch (DatabindException e) {
+            throw new MalformedJson(DUPLICATE_FIELD);
+        }
+        if (node == null) {
+            throw new MalformedJson("no JSON value");
+        }
+        JsonToken after;
+        try {
+            after = parser.nextToken();
+        } catch (StreamReadException e) {
+            after = JsonToken.NOT_AVAILABLE;
+        }
+        if (after != null) {
+            throw new MalformedJson(TRAILING);
+        }
+        return node;
+    }
+}
