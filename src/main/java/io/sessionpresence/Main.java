@@ -1,5 +1,6 @@
 package io.sessionpresence;
 
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -11,55 +12,46 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
-import io.sessionpresence.admin.MemoryStoreStats;
-import io.sessionpresence.admin.RedisStoreStats;
 import io.sessionpresence.admin.SessionTerminator;
-import io.sessionpresence.admin.StoreStats;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.auth.IdentitySettings;
 import io.sessionpresence.auth.IdentityVerifier;
+import io.sessionpresence.backend.Backend;
 import io.sessionpresence.cache.CacheRoutes;
-import io.sessionpresence.cache.MemoryUserCacheStore;
-import io.sessionpresence.cache.RedisUserCacheStore;
 import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
+import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
 import io.sessionpresence.http.SecurityHeaders;
+import io.sessionpresence.presence.ActivityRoutes;
 import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.PresenceSettings;
-import io.sessionpresence.realtime.AdminEvents;
 import io.sessionpresence.realtime.Realtime;
-import io.sessionpresence.session.MemorySessionStore;
-import io.sessionpresence.session.RedisSessionStore;
 import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionRoutes;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionSettings;
-import io.sessionpresence.session.SessionStore;
-import io.sessionpresence.store.Backend;
-import io.sessionpresence.store.ExpiringEntries;
-import io.sessionpresence.store.MemoryExpiringEntries;
-import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
-import io.sessionpresence.store.StoreHealth;
-import io.sessionpresence.store.StoreSelector;
+import io.sessionpresence.store.StoreStats;
 import io.sessionpresence.web.WebContent;
 
 /**
  * Reads the configuration, builds the stores and services, registers every route, and starts the
- * web server. Nothing is discovered by reflection: what runs is what is wired here, and tests
- * start the service through {@link #start(Config)} exactly like {@link #main}.
+ * web server. Nothing is discovered by reflection: what runs is what is wired here. {@link #main}
+ * calls {@link #start}, which picks the {@link Backend}, builds the {@link Services} and mounts
+ * them with {@link #routing} (HTTP) and {@link #sockets} (Socket.IO and {@code /ws}); tests start
+ * the service through the same methods.
  */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
-    /** A started service: its server and the backend to close with it. */
+    /** A started service: its server and what to close with it. */
     public record Running(WebServer server, Backend backend, Realtime realtime) implements AutoCloseable {
         public int port() {
             return server.port();
@@ -70,6 +62,42 @@ public final class Main {
             server.stop();
             realtime.close();
             backend.close();
+        }
+    }
+
+    /**
+     * The services and the settings the routes need, built once from the configuration and the
+     * backend.
+     */
+    public record Services(String storeName, SessionService sessions, SessionAuth sessionAuth,
+                           PresenceService presence, SessionTerminator terminator, UserCacheStore userCache,
+                           StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth, ClientInfo clients,
+                           List<String> corsOrigins, List<String> trackedPaths, long cacheTtlSeconds,
+                           long maxBodyBytes) {
+
+        /** @param events where the services announce what admins should see live */
+        public static Services create(Config config, Backend backend, AdminEvents events) {
+            SessionSettings sessionSettings = SessionSettings.from(config);
+            PresenceSettings presenceSettings = PresenceSettings.from(config);
+            IdentityVerifier identity = IdentitySettings.from(config).verifier();
+            AdminAuth adminAuth = new AdminAuth(Settings.string(config, "admin.token"),
+                    Set.copyOf(Settings.list(config, "admin.users")));
+            if (identity.mode().equals("dev")) {
+                LOG.warning("IDENTITY MODE IS 'dev': anyone can create a session for any user with "
+                        + "'Authorization: Bearer dev:<user>'. Set IDENTITY_MODE=jwks or hs256 in production.");
+            }
+            if (!adminAuth.enabled()) {
+                LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
+            }
+            SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis()),
+                    sessionSettings, events);
+            PresenceService presence = new PresenceService(backend.presenceEntries(events),
+                    backend.activityEntries(events), presenceSettings, events);
+            return new Services(backend.name(), sessions, new SessionAuth(sessions), presence,
+                    new SessionTerminator(sessions, presence), backend.userCache(), backend.stats(), identity, adminAuth,
+                    new ClientInfo(Settings.list(config, "presence.trusted-proxies")),
+                    Settings.list(config, "cors.allowed-origins"), presenceSettings.trackedPaths(),
+                    Settings.seconds(config, "cache.ttl", 1), Settings.longValue(config, "server.max-payload-size", 1));
         }
     }
 
@@ -91,69 +119,13 @@ public final class Main {
     }
 
     public static Running start(Config config) {
-        long maxBody = Settings.longValue(config, "server.max-payload-size", 1);
-        SessionSettings sessionSettings = SessionSettings.from(config);
-        IdentitySettings identitySettings = IdentitySettings.from(config);
-        RedisSettings redisSettings = RedisSettings.from(config);
-        PresenceSettings presenceSettings = PresenceSettings.from(config);
-        IdentityVerifier identity = identitySettings.verifier();
-        AdminAuth adminAuth = new AdminAuth(Settings.string(config, "admin.token"),
-                Set.copyOf(Settings.list(config, "admin.users")));
-        ClientInfo clients = new ClientInfo(Settings.list(config, "presence.trusted-proxies"));
-        long cacheTtl = Settings.seconds(config, "cache.ttl", 1);
-        if (identity.mode().equals("dev")) {
-            LOG.warning("IDENTITY MODE IS 'dev': anyone can create a session for any user with "
-                    + "'Authorization: Bearer dev:<user>'. Set IDENTITY_MODE=jwks or hs256 in production.");
-        }
-        if (!adminAuth.enabled()) {
-            LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
-        }
-
-        Backend backend = StoreSelector.select(redisSettings);
+        Backend backend = Backend.select(RedisSettings.from(config));
         try {
-            SessionStore sessionStore = backend.isRedis()
-                    ? new RedisSessionStore(backend.redisClient(), backend.batcher(), backend.keys(),
-                            sessionSettings.idleTimeoutMillis())
-                    : new MemorySessionStore(sessionSettings.idleTimeoutMillis());
-            UserCacheStore cacheStore = backend.isRedis()
-                    ? new RedisUserCacheStore(backend.redisClient(), backend.keys())
-                    : new MemoryUserCacheStore();
-
-            Realtime realtime = Realtime.create(config, backend);
-            AdminEvents events = realtime.events();
-            ExpiringEntries presenceEntries = backend.isRedis()
-                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().presence(),
-                            backend.keys().events())
-                    : new MemoryExpiringEntries(events);
-            ExpiringEntries activityEntries = backend.isRedis()
-                    ? new RedisExpiringEntries(backend.redisClient(), backend.batcher(), backend.keys().activity(),
-                            backend.keys().events())
-                    : new MemoryExpiringEntries(events);
-            StoreStats storeStats = backend.isRedis()
-                    ? new RedisStoreStats(backend.redisClient())
-                    : new MemoryStoreStats();
-
-            SessionService sessions = new SessionService(sessionStore, sessionSettings, events);
-            SessionAuth sessionAuth = new SessionAuth(sessions);
-            PresenceService presence = new PresenceService(presenceEntries, activityEntries, presenceSettings, events);
-            SessionTerminator terminator = new SessionTerminator(sessions, presence);
-
-            HttpRouting.Builder routing = HttpRouting.builder()
-                    .register("/api", Cors.support(Settings.list(config, "cors.allowed-origins")))
-                    .register("/api/session", new SessionRoutes(sessions, identity, clients, backend.name(), maxBody))
-                    .register("/api/cache", new CacheRoutes(cacheStore, sessionAuth, cacheTtl, maxBody))
-                    .register("/api", new PresenceRoutes(presence, sessionAuth, clients, maxBody))
-                    .register(AdminRoutes.ROOT,
-                            new AdminRoutes(adminAuth, presence, sessions, terminator, storeStats, backend.name()))
-                    .addFilter(new SecurityHeaders())
-                    .addFilter(new PresenceFilter(presenceSettings.trackedPaths(), sessions, presence, clients));
-            // Realtime: Socket.IO (long-polling here, WebSockets in `sockets`) and plain /ws, same port.
-            routing.register("/socket.io", Cors.support(Settings.list(config, "cors.allowed-origins")));
-            WsRouting.Builder sockets = realtime.serve(routing, sessions, presence, terminator, adminAuth, clients);
-            // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
-            WebContent.register(routing, Settings.list(config, "cors.allowed-origins"));
-            ErrorHandlers.register(routing);
-
+            Realtime realtime = Realtime.create(config);
+            Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver));
+            HttpRouting.Builder routing = HttpRouting.builder();
+            routing(routing, services);
+            WsRouting.Builder sockets = sockets(routing, services, realtime);
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     .directHandlers(ErrorHandlers.directHandlers())
@@ -161,7 +133,7 @@ public final class Main {
                             .config(config.get("server.features.observe"))
                             .addObserver(HealthObserver.builder()
                                     .details(true)
-                                    .addCheck(new StoreHealth(backend))
+                                    .addCheck(backend.readiness())
                                     .build())
                             .build())
                     .routing(routing)
@@ -169,11 +141,42 @@ public final class Main {
                     .build()
                     .start();
             LOG.info("session-presence listening on port " + server.port() + " (store: " + backend.name()
-                    + ", identity: " + identity.mode() + ")");
+                    + ", identity: " + services.identity().mode() + ")");
             return new Running(server, backend, realtime);
         } catch (RuntimeException e) {
             backend.close();
             throw e;
         }
+    }
+
+    /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */
+    public static void routing(HttpRouting.Builder routing, Services services) {
+        routing.register("/api", Cors.support(services.corsOrigins()))
+                .register("/api/session", new SessionRoutes(services.sessions(), services.identity(), services.clients(),
+                        services.storeName(), services.maxBodyBytes()))
+                .register("/api/cache", new CacheRoutes(services.userCache(), services.sessionAuth(),
+                        services.cacheTtlSeconds(), services.maxBodyBytes()))
+                .register("/api", new PresenceRoutes(services.presence(), services.sessionAuth(), services.clients(),
+                        services.maxBodyBytes()))
+                .register("/api/session", new ActivityRoutes(services.presence(), services.sessionAuth(),
+                        services.clients(), services.maxBodyBytes()))
+                .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
+                        services.terminator(), services.stats(), services.storeName()))
+                .addFilter(new SecurityHeaders())
+                .addFilter(new PresenceFilter(services.trackedPaths(), services.sessions(), services.presence(),
+                        services.clients()))
+                .register("/socket.io", Cors.support(services.corsOrigins()));
+        // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
+        WebContent.register(routing, services.corsOrigins());
+        ErrorHandlers.register(routing);
+    }
+
+    /**
+     * Socket.IO (its long-polling requests on {@code routing}, its WebSockets in the returned
+     * routing) and the plain WebSocket endpoint {@code /ws}, on the HTTP port.
+     */
+    public static WsRouting.Builder sockets(HttpRouting.Builder routing, Services services, Realtime realtime) {
+        return realtime.serve(routing, services.sessions(), services.presence(), services.terminator(),
+                services.adminAuth(), services.clients());
     }
 }

@@ -20,7 +20,9 @@ import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
 import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionService;
+import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
+import io.sessionpresence.store.StoreStats;
 
 /**
  * The admin API under {@code /admin}: presence and sessions (paged, newest first), terminating
@@ -89,14 +91,14 @@ public final class AdminRoutes implements HttpService {
     }
 
     /** One page of live sessions and one of tracked activity, at the same cursor and limit. */
-    private record SessionPages(Page<Map<String, Object>> live, Page<SessionActivity> tracked) {
+    private record SessionPages(Page<SessionViews.Admin> live, Page<SessionActivity> tracked) {
     }
 
     private SessionPages sessionPages(ServerRequest req) {
         int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
         int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(cursor, limit));
-        return new SessionPages(Page.of(live, sessions.store().countSessions(), cursor),
+        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(cursor, limit));
+        return new SessionPages(Page.of(live, sessions.countSessions(), cursor),
                 presence.activityPage(cursor, limit));
     }
 
@@ -146,20 +148,20 @@ public final class AdminRoutes implements HttpService {
         figures.putAll(stats.backendFigures());
         figures.put("presence_keys", presence.presentCount());
         figures.put("sessions_keys", presence.activityCount());
-        figures.put("active_users", sessions.store().countUsers());
-        figures.put("active_sessions", sessions.store().countSessions());
+        figures.put("active_users", sessions.countUsers());
+        figures.put("active_sessions", sessions.countSessions());
         HttpJson.ok(res, Json.fields("status", "success", "source", source, "stats", figures));
     }
 
     private void debug(ServerRequest req, ServerResponse res) {
         Page<Presence> present = presence.presencePage(0, 3, Optional.empty());
         Page<SessionActivity> activity = presence.activityPage(0, 3);
-        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(0, 3));
+        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(0, 3));
         Map<String, Object> debug = Json.fields(
                 "store", source,
                 "presence_count", present.count(),
                 "sessions_count", activity.count(),
-                "live_sessions_count", sessions.store().countSessions(),
+                "live_sessions_count", sessions.countSessions(),
                 "presence_keys", present.items().stream().map(Presence::key).toList(),
                 "sessions_keys", activity.items().stream().map(SessionActivity::sid).toList(),
                 "sample_presence", present.items(),

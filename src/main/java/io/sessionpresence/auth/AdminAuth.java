@@ -2,10 +2,9 @@ package io.sessionpresence.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import java.util.Set;
-
-import io.sessionpresence.session.Tokens;
 
 /**
  * The admin credential: {@code Authorization: Bearer <ADMIN_TOKEN>} on {@code /admin/*}, or the
@@ -38,6 +37,10 @@ public final class AdminAuth {
     }
 
     private static byte[] digest(String token) {
-        return Tokens.hash(token).getBytes(StandardCharsets.US_ASCII);
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

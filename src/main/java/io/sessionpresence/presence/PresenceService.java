@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sessionpresence.auth.IdentityVerifier;
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.json.Json;
-import io.sessionpresence.realtime.AdminEvent;
-import io.sessionpresence.realtime.AdminEvents;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.Page;
@@ -22,11 +22,8 @@ import io.sessionpresence.store.Page;
  * stale entry alive: every entry expires on its own.
  */
 public final class PresenceService {
-    /** Longest tracked-activity sid accepted (a 400 beyond), from HTTP and sockets alike. */
-    public static final int MAX_SID = 256;
     /** Filtered listings read the newest-first index in chunks of this many entries. */
     private static final int SCAN_CHUNK = 500;
-    private static final int MAX_PAGE_LENGTH = 2048;
 
     private final ExpiringEntries presence;
     private final ExpiringEntries activity;
@@ -90,8 +87,8 @@ public final class PresenceService {
 
     private Presence record(Visitor visitor, String page, String type) {
         String safePage = page == null ? "" : page;
-        if (safePage.length() > MAX_PAGE_LENGTH) {
-            throw ApiException.badRequest("Field 'page' is longer than " + MAX_PAGE_LENGTH + " characters");
+        if (safePage.length() > HeartbeatBody.MAX_PAGE) {
+            throw ApiException.badRequest("Field 'page' is longer than " + HeartbeatBody.MAX_PAGE + " characters");
         }
         Presence entry = new Presence(visitor.user(), visitor.ip(), visitor.ua(), safePage,
                 System.currentTimeMillis(), visitor.verified());

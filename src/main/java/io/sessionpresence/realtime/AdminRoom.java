@@ -3,6 +3,9 @@ package io.sessionpresence.realtime;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
+
 /**
  * This instance's {@code admin} room: the admin sockets connected here. Every admin event that
  * reaches this instance (from the Redis topic, or local expiry hooks) is delivered once to each

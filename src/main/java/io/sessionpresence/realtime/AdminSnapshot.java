@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.sessionpresence.admin.SessionViews;
+import io.sessionpresence.admin.AdminSessionViews;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.SessionService;
+import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
 
 /**
@@ -32,10 +33,10 @@ final class AdminSnapshot {
 
     Map<String, Object> take() {
         Page<Presence> present = presence.presencePage(0, limit, Optional.empty());
-        List<Map<String, Object>> live = SessionViews.of(presence, sessions.store().page(0, limit));
+        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(0, limit));
         return Json.fields(
                 "presence", Json.fields("items", present.items(), "count", present.count()),
-                "sessions", Json.fields("items", live, "count", sessions.store().countSessions()),
+                "sessions", Json.fields("items", live, "count", sessions.countSessions()),
                 "timestamp", System.currentTimeMillis());
     }
 }

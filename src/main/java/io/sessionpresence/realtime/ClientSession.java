@@ -10,7 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.json.Json;
-import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.presence.HeartbeatBody;
+import io.sessionpresence.presence.SessionUpdateBody;
 import io.sessionpresence.presence.Visitor;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.store.StoreOutage;
@@ -28,8 +29,6 @@ import io.sessionpresence.store.StoreOutage;
 public final class ClientSession implements AdminRoom.Member {
     static final String STORE_DOWN = "Session store unavailable, retry shortly";
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
-    private static final int MAX_USER = 256;
-    private static final int MAX_PAGE = 2048;
     private static final int MAX_EVENT_NAME_SHOWN = 64;
 
     private final Gateway gateway;
@@ -98,7 +97,7 @@ public final class ClientSession implements AdminRoom.Member {
     // ---- events
 
     private Map<String, Object> joinRoom(JsonNode body) {
-        String room = HttpJson.optString(body, "room", MAX_USER).orElse(AdminRoom.NAME);
+        String room = HttpJson.optString(body, "room", HeartbeatBody.MAX_USER).orElse(AdminRoom.NAME);
         if (!AdminRoom.NAME.equals(room)) {
             throw ApiException.badRequest("Unknown room '" + shorten(room) + "'; the only room is 'admin'");
         }
@@ -124,28 +123,28 @@ public final class ClientSession implements AdminRoom.Member {
         return Json.fields("ok", true, "room", room);
     }
 
-    private Map<String, Object> heartbeat(JsonNode body) {
+    private Map<String, Object> heartbeat(JsonNode data) {
+        HeartbeatBody body = HeartbeatBody.from(data);
         Visitor visitor = visitor(body);
-        gateway.presence.heartbeat(visitor, HttpJson.optString(body, "page", MAX_PAGE).orElse(""));
+        gateway.presence.heartbeat(visitor, body.page());
         return recorded(visitor);
     }
 
-    private Map<String, Object> login(JsonNode body) {
-        Visitor visitor = visitor(body);
+    private Map<String, Object> login(JsonNode data) {
+        Visitor visitor = visitor(HeartbeatBody.from(data));
         gateway.presence.login(visitor);
         return recorded(visitor);
     }
 
-    private Map<String, Object> logout(JsonNode body) {
-        Visitor visitor = visitor(body);
+    private Map<String, Object> logout(JsonNode data) {
+        Visitor visitor = visitor(HeartbeatBody.from(data));
         gateway.presence.logout(visitor);
         return recorded(visitor);
     }
 
-    private Map<String, Object> terminate(JsonNode body) {
+    private Map<String, Object> terminate(JsonNode data) {
         requireAdmin("terminate sessions");
-        String sid = HttpJson.optString(body, "sid", PresenceService.MAX_SID).filter(s -> !s.isEmpty())
-                .orElseThrow(() -> ApiException.badRequest("Session ID required"));
+        String sid = SessionUpdateBody.from(data).sid();
         Map<String, Object> ack = Json.fields("ok", true);
         ack.putAll(gateway.terminator.terminate(sid).fields());
         return ack;
@@ -153,8 +152,8 @@ public final class ClientSession implements AdminRoom.Member {
 
     // ---- helpers
 
-    private Visitor visitor(JsonNode body) {
-        return gateway.presence.visitor(liveSession(), HttpJson.optString(body, "user", MAX_USER), ip, userAgent);
+    private Visitor visitor(HeartbeatBody body) {
+        return gateway.presence.visitor(liveSession(), body.user(), ip, userAgent);
     }
 
     private static Map<String, Object> recorded(Visitor visitor) {

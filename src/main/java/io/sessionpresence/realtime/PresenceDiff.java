@@ -1,11 +1,12 @@
 package io.sessionpresence.realtime;
 
-import io.sessionpresence.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+
+import io.sessionpresence.json.Json;
 
 
 /**

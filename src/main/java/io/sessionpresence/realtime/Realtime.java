@@ -8,18 +8,18 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
+import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.realtime.engineio.EngineIo;
 import io.sessionpresence.realtime.socketio.SioConnection;
 import io.sessionpresence.session.SessionService;
-import io.sessionpresence.store.Backend;
 
 /**
  * The realtime side of the service, wired in two steps because the services need the admin
- * events and the sockets need the services: {@link #create} (the admin room and its event
- * delivery, local or over Redis pub/sub), then {@link #serve} (the {@code /socket.io/} and
- * {@code /ws} endpoints, on the HTTP port). One timer thread drives every heartbeat, connect
+ * events and the sockets need the services: {@link #create} (this instance's admin room, which
+ * {@link #deliver} feeds with every admin event that reaches the instance), then {@link #serve}
+ * (the {@code /socket.io/} and {@code /ws} endpoints, on the HTTP port). One timer thread drives every heartbeat, connect
  * timeout and coalescing flush; its tasks only enqueue or flag, never block.
  */
 public final class Realtime implements AutoCloseable {
@@ -29,34 +29,25 @@ public final class Realtime implements AutoCloseable {
     private final RealtimeSettings settings;
     private final ScheduledThreadPoolExecutor timers;
     private final AdminRoom room;
-    private final AdminEvents events;
-    private final RedisAdminEvents redisEvents;
     private EngineIo engine;
 
-    private Realtime(RealtimeSettings settings, Backend backend) {
+    private Realtime(RealtimeSettings settings) {
         this.settings = settings;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
         this.room = new AdminRoom(settings.coalesceMs() > 0);
-        if (backend.isRedis()) {
-            redisEvents = new RedisAdminEvents(backend.redisClient(), backend.keys(), room);
-            events = redisEvents;
-        } else {
-            redisEvents = null;
-            events = new LocalAdminEvents(room);
-        }
         if (settings.coalesceMs() > 0) {
             timers.scheduleAtFixedRate(room::flush, settings.coalesceMs(), settings.coalesceMs(), TimeUnit.MILLISECONDS);
         }
     }
 
-    public static Realtime create(Config config, Backend backend) {
-        return new Realtime(RealtimeSettings.from(config), backend);
+    public static Realtime create(Config config) {
+        return new Realtime(RealtimeSettings.from(config));
     }
 
-    /** Where services publish admin events. */
-    public AdminEvents events() {
-        return events;
+    /** Delivers an admin event that reached this instance to its admin room. */
+    public void deliver(AdminEvent event) {
+        room.deliver(event);
     }
 
     /**
@@ -81,8 +72,5 @@ public final class Realtime implements AutoCloseable {
             engine.closeAll();
         }
         timers.shutdownNow();
-        if (redisEvents != null) {
-            redisEvents.close();
-        }
     }
 }

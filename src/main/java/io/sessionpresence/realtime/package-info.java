@@ -4,8 +4,8 @@
  * HTTP port. {@link io.sessionpresence.realtime.Realtime} wires it;
  * {@link io.sessionpresence.realtime.Gateway} admits connections and
  * {@link io.sessionpresence.realtime.ClientSession} handles the seed's client events for either
- * protocol; {@link io.sessionpresence.realtime.AdminRoom} fans admin events out to this instance's
- * admins, fed locally or through Redis pub/sub ({@link io.sessionpresence.realtime.RedisAdminEvents})
- * so that each admin gets each event once, whatever the number of instances.
+ * protocol; {@link io.sessionpresence.realtime.AdminRoom} fans the admin events that reach this
+ * instance out to its admins (the {@code events} package brings them, locally or through Redis
+ * pub/sub, so that each admin gets each event once, whatever the number of instances).
  */
 package io.sessionpresence.realtime;

@@ -111,19 +111,18 @@ public final class SessionRoutes implements HttpService {
 
     private void stats(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
-        SessionStore store = sessions.store();
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("store", storeName);
-        stats.put("active_sessions", store.countSessions());
-        stats.put("active_users", store.countUsers());
-        stats.put("user_sessions", store.countForUser(current.userId()));
+        stats.put("active_sessions", sessions.countSessions());
+        stats.put("active_users", sessions.countUsers());
+        stats.put("user_sessions", sessions.countForUser(current.userId()));
         HttpJson.ok(res, Json.fields("success", true, "stats", stats));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
-        List<Map<String, Object>> items = sessions.store().listForUser(current.userId()).stream()
-                .map(s -> ownView(s, s.sessionId().equals(current.sessionId())))
+        List<SessionViews.Owner> items = sessions.listForUser(current.userId()).stream()
+                .map(s -> SessionViews.Owner.of(s, s.sessionId().equals(current.sessionId())))
                 .toList();
         HttpJson.ok(res, Json.fields("success", true, "sessions", items, "count", items.size()));
     }
@@ -131,26 +130,9 @@ public final class SessionRoutes implements HttpService {
     private void revokeOne(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
         String sessionId = req.path().pathParameters().get("session_id");
-        boolean own = sessions.store().findById(sessionId)
-                .filter(s -> s.userId().equals(current.userId()))
-                .isPresent();
-        // Someone else's session id answers exactly like an unknown one: ids are not an oracle.
-        if (!own || sessions.revoke(sessionId, "revoked").isEmpty()) {
+        if (!sessions.revokeOwn(current, sessionId, "revoked")) {
             throw ApiException.notFound("No such session");
         }
         HttpJson.ok(res, Json.fields("success", true, "session_id", sessionId, "current", sessionId.equals(current.sessionId())));
-    }
-
-    private static Map<String, Object> ownView(Session s, boolean current) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("session_id", s.sessionId());
-        view.put("created", s.createdAt());
-        view.put("last_activity", s.lastActivity());
-        view.put("expires_at", s.expiresAt());
-        view.put("user_agent", s.userAgent());
-        view.put("ip", s.ip());
-        view.put("remember_me", s.rememberMe());
-        view.put("current", current);
-        return view;
     }
 }

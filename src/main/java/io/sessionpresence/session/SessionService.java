@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.realtime.AdminEvent;
-import io.sessionpresence.realtime.AdminEvents;
 
 /**
  * Session lifecycle: create, validate, refresh, revoke. Owns the rules (lifetimes, caps,
@@ -27,15 +27,44 @@ public final class SessionService {
         this.settings = settings;
         this.events = events;
         store.onExpired(session -> events.publishLocal(
-                new AdminEvent(AdminEvents.SESSIONS_UPDATE, sessionEvent("session_expired", session))));
+                new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_expired", session))));
     }
 
     public SessionSettings settings() {
         return settings;
     }
 
-    public SessionStore store() {
-        return store;
+    /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
+    public List<Session> page(int offset, int limit) {
+        return store.page(offset, limit);
+    }
+
+    /** The live sessions of a user, oldest first. */
+    public List<Session> listForUser(String userId) {
+        return store.listForUser(userId);
+    }
+
+    /** Live sessions in the store. */
+    public long countSessions() {
+        return store.countSessions();
+    }
+
+    /** Users with at least one live session. */
+    public long countUsers() {
+        return store.countUsers();
+    }
+
+    public long countForUser(String userId) {
+        return store.countForUser(userId);
+    }
+
+    /**
+     * Ends one of {@code owner}'s own sessions; false when {@code sessionId} names no live session
+     * of that user (someone else's answers like an unknown one: ids are not an oracle).
+     */
+    public boolean revokeOwn(Session owner, String sessionId, String reason) {
+        boolean own = store.findById(sessionId).filter(s -> s.userId().equals(owner.userId())).isPresent();
+        return own && revoke(sessionId, reason).isPresent();
     }
 
     public Created create(String userId, boolean rememberMe, String userAgent, String ip) {
@@ -50,7 +79,7 @@ public final class SessionService {
                     + " sessions per user; log out elsewhere first");
         }
         result.evictedSessionIds().forEach(id -> publish("session_terminated", id, userId, "limit"));
-        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, sessionEvent("session_created", session)));
+        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_created", session)));
         return new Created(token, session);
     }
 
@@ -110,20 +139,5 @@ public final class SessionService {
         data.put("user", userId);
         data.put("reason", reason);
         events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
-    }
-
-    /** The admin-event view of a session: never the token or its hash. */
-    public static Map<String, Object> sessionEvent(String type, Session session) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("type", type);
-        data.put("session_id", session.sessionId());
-        data.put("sid", session.sessionId());
-        data.put("user", session.userId());
-        data.put("ip", session.ip());
-        data.put("ua", session.userAgent());
-        data.put("created", session.createdAt());
-        data.put("expires_at", session.expiresAt());
-        data.put("last_activity", session.lastActivity());
-        return data;
     }
 }

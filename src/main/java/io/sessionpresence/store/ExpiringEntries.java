@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import io.sessionpresence.realtime.AdminEvent;
+import io.sessionpresence.events.AdminEvent;
 
 /**
  * A map of JSON entries that each expire on their own, readable newest first without reading

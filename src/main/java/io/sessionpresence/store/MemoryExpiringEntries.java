@@ -15,8 +15,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
-import io.sessionpresence.realtime.AdminEvent;
-import io.sessionpresence.realtime.AdminEvents;
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
 
 /**
  * Caffeine entries expiring at their own deadline; Caffeine's scheduler removes them on time, so

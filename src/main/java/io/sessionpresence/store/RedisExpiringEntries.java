@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import io.sessionpresence.json.Json;
-import io.sessionpresence.realtime.AdminEvent;
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEventWire;
 import org.redisson.api.RMapCache;
-import org.redisson.api.RScript;
 import org.redisson.api.RScoredSortedSet;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.map.event.EntryExpiredListener;
 import org.redisson.client.codec.StringCodec;
@@ -82,7 +82,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
-        String message = Json.writeString(event);
+        String message = AdminEventWire.encode(event);
         batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<Long>evalAsync(name, RScript.Mode.READ_WRITE,
                 PUT_AND_PUBLISH_SCRIPT, RScript.ReturnType.LONG, mapAndIndex,
                 key, json, Long.toString(expiresAt), eventsChannel, message));

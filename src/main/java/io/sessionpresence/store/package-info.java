@@ -1,7 +1,10 @@
 /**
- * Choosing and connecting the backing store (Redis through Redisson, or in memory), and the
- * Redis key schema with the cost of each operation ({@link io.sessionpresence.store.RedisKeys}).
- * The store interfaces themselves live with their features ({@code session}, {@code cache},
- * {@code presence}).
+ * Storage machinery shared by the features: connecting to Redis ({@link
+ * io.sessionpresence.store.RedisConnection}), the Redis key schema with the cost of each operation
+ * ({@link io.sessionpresence.store.RedisKeys}), round-trip sharing ({@link
+ * io.sessionpresence.store.RedisBatcher}), expiring JSON entries in Redis or memory ({@link
+ * io.sessionpresence.store.ExpiringEntries}), outage detection and the store's own figures. The
+ * feature stores (sessions, user cache) live with their features; {@code backend} picks which
+ * kind is built. Depends on no HTTP, realtime or admin code.
  */
 package io.sessionpresence.store;

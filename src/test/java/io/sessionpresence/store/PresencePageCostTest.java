@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.PresenceSettings;
 import io.sessionpresence.presence.Visitor;
-import io.sessionpresence.realtime.AdminEvents;
 import io.sessionpresence.testing.RedisExtension;
 import io.sessionpresence.testing.TestRedis;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class PresencePageCostTest {
     @Test
     void aPageOf100ReadsOnlyItsEntries(TestRedis redis) {
         RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "cost" + System.nanoTime() + ":", 1, 5, 500, 8, 2, 4);
-        RedissonClient client = Redisson.create(StoreSelector.redissonConfig(settings));
+        RedissonClient client = Redisson.create(RedisConnection.redissonConfig(settings));
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
             ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(),

@@ -1,9 +1,5 @@
 package io.sessionpresence.store;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +20,10 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.codec.StringCodec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Concurrent calls share round trips, each still gets its own reply, and nothing waits past the timeout. */
 @ExtendWith(RedisExtension.class)
 class RedisBatcherTest {
@@ -37,7 +37,7 @@ class RedisBatcherTest {
     void connect(TestRedis redis) {
         RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "batch" + System.nanoTime() + ":",
                 1, 5, 500, 64, 2, 1);
-        client = Redisson.create(StoreSelector.redissonConfig(settings));
+        client = Redisson.create(RedisConnection.redissonConfig(settings));
         batcher = new RedisBatcher(client, TIMEOUT_MS, 1, 128);
         map = settings.keyPrefix() + "map";
         RMapCache<String, String> values = client.getMapCache(map, StringCodec.INSTANCE);

@@ -6,8 +6,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.json.Json;
-import io.sessionpresence.realtime.AdminEvent;
 import io.sessionpresence.testing.RedisExtension;
 import io.sessionpresence.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +41,7 @@ class RedisExpiringEntriesTest {
         redis = testRedis;
         RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "put" + System.nanoTime() + ":",
                 1, 2, 500, 8, 2, 4);
-        client = Redisson.create(StoreSelector.redissonConfig(settings));
+        client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
         entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(), keys.events());
     }

@@ -1,6 +1,5 @@
 package io.sessionpresence.testing;
 
-import io.sessionpresence.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.json.Json;
 
 /**
  * A WebSocket client for tests (the JDK's {@link WebSocket}): every text message received is

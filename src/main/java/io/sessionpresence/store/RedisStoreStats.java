@@ -1,8 +1,8 @@
-package io.sessionpresence.admin;
+package io.sessionpresence.store;
 
-import io.sessionpresence.json.Json;
 import java.util.Map;
 
+import io.sessionpresence.json.Json;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;

@@ -1,4 +1,4 @@
-package io.sessionpresence.realtime;
+package io.sessionpresence.events;
 
 import java.util.Map;
 

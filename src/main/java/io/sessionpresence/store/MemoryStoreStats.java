@@ -1,7 +1,8 @@
-package io.sessionpresence.admin;
+package io.sessionpresence.store;
+
+import java.util.Map;
 
 import io.sessionpresence.json.Json;
-import java.util.Map;
 
 
 /**

@@ -1,4 +1,4 @@
-package io.sessionpresence.admin;
+package io.sessionpresence.store;
 
 import java.util.Map;
 

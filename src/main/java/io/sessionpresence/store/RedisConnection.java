@@ -12,50 +12,18 @@ import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
 
 /**
- * Picks the backend at startup. {@code auto}: Redis when a URL is set and Redis answers, else
- * memory, with one WARN line saying which and why. {@code redis}: Redis or a startup failure.
- * {@code memory}: never touches Redis.
+ * Connects to Redis: the Redisson client for {@code redis.*}, checked with one command before it is
+ * handed out, and tuned to fail fast (no retries past the timeout) so that an outage becomes a
+ * quick 503 rather than a queue of waiting requests.
  */
-public final class StoreSelector {
-    private static final Logger LOG = Logger.getLogger(StoreSelector.class.getName());
+public final class RedisConnection {
+    private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
 
-    private StoreSelector() {
+    private RedisConnection() {
     }
 
-    public static Backend select(RedisSettings settings) {
-        return switch (settings.storeType()) {
-            case "memory" -> {
-                LOG.info("Store: memory (store.type=memory)");
-                yield Backend.memory();
-            }
-            case "redis" -> {
-                try {
-                    yield connect(settings);
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("store.type=redis but Redis at " + settings.redactedUrl()
-                            + " does not answer: " + e.getMessage(), e);
-                }
-            }
-            default -> auto(settings);
-        };
-    }
-
-    private static Backend auto(RedisSettings settings) {
-        if (settings.url().isEmpty()) {
-            LOG.warning("Store: memory, because REDIS_URL is not set (store.type=auto). Sessions and presence "
-                    + "live in this process only and are lost on restart.");
-            return Backend.memory();
-        }
-        try {
-            return connect(settings);
-        } catch (RuntimeException e) {
-            LOG.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at startup ("
-                    + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to fail instead.");
-            return Backend.memory();
-        }
-    }
-
-    private static Backend connect(RedisSettings settings) {
+    /** A client that has answered one command; throws when Redis does not answer. */
+    public static RedissonClient connect(RedisSettings settings) {
         RedissonClient client = Redisson.create(redissonConfig(settings));
         try {
             client.getBucket(settings.keyPrefix() + "ping").isExists();
@@ -64,11 +32,9 @@ public final class StoreSelector {
             throw e;
         }
         LOG.info("Store: redis at " + settings.redactedUrl());
-        return Backend.redis(client, new RedisKeys(settings.keyPrefix()),
-                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128));
+        return client;
     }
 
-    /** Fail fast (no retries past the timeout) so an outage turns into a quick 503. */
     public static Config redissonConfig(RedisSettings settings) {
         URI uri = settings.uri();
         Config config = new Config();

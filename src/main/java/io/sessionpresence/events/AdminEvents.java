@@ -1,4 +1,4 @@
-package io.sessionpresence.realtime;
+package io.sessionpresence.events;
 
 /**
  * Where services report what admins should see live. Implementations deliver to the

@@ -1,16 +1,15 @@
-package io.sessionpresence.realtime;
+package io.sessionpresence.events;
 
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
-import io.sessionpresence.json.Json;
-import io.sessionpresence.store.RedisKeys;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * Admin events across instances sharing one Redis: {@link #publish} goes out on the pub/sub
- * channel {@code <prefix>events} (JSON, {@code {"event","data"}}), and every instance, this one
+ * channel {@code <prefix>events} (in the {@link AdminEventWire} format), and every instance, this one
  * included, delivers what it receives there to its own admin room; so each admin socket gets each
  * event exactly once, whatever the number of instances. {@link #publishLocal} events (expiry
  * notifications, which every instance observes by itself) never touch the channel. Presence and
@@ -21,18 +20,22 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisAdminEvents.class.getName());
 
     private final RTopic topic;
-    private final AdminRoom room;
+    private final Consumer<AdminEvent> room;
     private final int listenerId;
 
-    RedisAdminEvents(RedissonClient redis, RedisKeys keys, AdminRoom room) {
-        this.topic = redis.getTopic(keys.events(), StringCodec.INSTANCE);
+    /**
+     * @param channel the pub/sub channel every instance sharing the store listens on
+     * @param room    delivers an event to this instance's admin sockets
+     */
+    public RedisAdminEvents(RedissonClient redis, String channel, Consumer<AdminEvent> room) {
+        this.topic = redis.getTopic(channel, StringCodec.INSTANCE);
         this.room = room;
         this.listenerId = topic.addListener(String.class, (ch, message) -> receive(message));
     }
 
     @Override
     public void publish(AdminEvent event) {
-        topic.publishAsync(Json.writeString(event)).whenComplete((receivers, failure) -> {
+        topic.publishAsync(AdminEventWire.encode(event)).whenComplete((receivers, failure) -> {
             if (failure != null) {
                 LOG.warning(() -> "Admin event " + event.event() + " not published: " + failure.getClass().getSimpleName());
             }
@@ -41,18 +44,18 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
 
     @Override
     public void publishLocal(AdminEvent event) {
-        room.deliver(event);
+        room.accept(event);
     }
 
     private void receive(String message) {
         AdminEvent event;
         try {
-            event = Json.read(message, AdminEvent.class);
+            event = AdminEventWire.decode(message);
         } catch (RuntimeException e) {
             LOG.warning("Ignored a malformed message on the admin events channel");
             return;
         }
-        room.deliver(event);
+        room.accept(event);
     }
 
     @Override

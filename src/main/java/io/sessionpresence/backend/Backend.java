@@ -1,0 +1,87 @@
+package io.sessionpresence.backend;
+
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+import io.helidon.health.HealthCheck;
+import io.sessionpresence.cache.UserCacheStore;
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.store.ExpiringEntries;
+import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.StoreStats;
+
+/**
+ * The store chosen at startup, as one factory of everything that depends on it: the session
+ * store, the user-data cache, the presence and activity entries, the admin-event fan-out, the
+ * store's figures and its readiness check. {@link RedisBackend} and {@link MemoryBackend} build
+ * the two kinds side by side; nothing else asks which one it is.
+ */
+public interface Backend extends AutoCloseable {
+    /** "redis" or "memory", as the stats routes report it. */
+    String name();
+
+    /** @param idleTimeoutMillis sessions unused this long end early; 0 = off */
+    SessionStore sessionStore(long idleTimeoutMillis);
+
+    UserCacheStore userCache();
+
+    /** Admin events as this backend carries them; {@code room} delivers to this instance's admin sockets. */
+    AdminEvents adminEvents(Consumer<AdminEvent> room);
+
+    /** @param events where each write announces itself (the Redis store publishes from its write script) */
+    ExpiringEntries presenceEntries(AdminEvents events);
+
+    ExpiringEntries activityEntries(AdminEvents events);
+
+    StoreStats stats();
+
+    /** Whether the store answers right now (one round trip on Redis). */
+    boolean answers();
+
+    default HealthCheck readiness() {
+        return new StoreHealth(this);
+    }
+
+    @Override
+    void close();
+
+    /**
+     * Picks the backend for {@code store.type}. {@code auto}: Redis when a URL is set and Redis
+     * answers, else memory, with one WARN line saying which and why. {@code redis}: Redis or a
+     * startup failure. {@code memory}: never touches Redis.
+     */
+    static Backend select(RedisSettings settings) {
+        Logger log = Logger.getLogger(Backend.class.getName());
+        return switch (settings.storeType()) {
+            case "memory" -> {
+                log.info("Store: memory (store.type=memory)");
+                yield new MemoryBackend();
+            }
+            case "redis" -> {
+                try {
+                    yield RedisBackend.connect(settings);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("store.type=redis but Redis at " + settings.redactedUrl()
+                            + " does not answer: " + e.getMessage(), e);
+                }
+            }
+            default -> {
+                if (settings.url().isEmpty()) {
+                    log.warning("Store: memory, because REDIS_URL is not set (store.type=auto). Sessions and "
+                            + "presence live in this process only and are lost on restart.");
+                    yield new MemoryBackend();
+                }
+                try {
+                    yield RedisBackend.connect(settings);
+                } catch (RuntimeException e) {
+                    log.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at "
+                            + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "
+                            + "fail instead.");
+                    yield new MemoryBackend();
+                }
+            }
+        };
+    }
+}

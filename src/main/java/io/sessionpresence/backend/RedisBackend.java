@@ -1,0 +1,101 @@
+package io.sessionpresence.backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.sessionpresence.cache.RedisUserCacheStore;
+import io.sessionpresence.cache.UserCacheStore;
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.events.RedisAdminEvents;
+import io.sessionpresence.session.RedisSessionStore;
+import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.store.ExpiringEntries;
+import io.sessionpresence.store.RedisBatcher;
+import io.sessionpresence.store.RedisConnection;
+import io.sessionpresence.store.RedisExpiringEntries;
+import io.sessionpresence.store.RedisKeys;
+import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.RedisStoreStats;
+import io.sessionpresence.store.StoreStats;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNodes;
+
+/**
+ * Everything in one Redis through one Redisson client, under the key schema of {@link RedisKeys};
+ * instances sharing it share sessions, presence and admin events. Validate and heartbeat share
+ * round trips through one {@link RedisBatcher}.
+ */
+public final class RedisBackend implements Backend {
+    private final RedissonClient client;
+    private final RedisKeys keys;
+    private final RedisBatcher batcher;
+    private final List<RedisAdminEvents> subscriptions = new ArrayList<>();
+
+    private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher) {
+        this.client = client;
+        this.keys = keys;
+        this.batcher = batcher;
+    }
+
+    /** Connects, or throws when Redis does not answer. */
+    public static RedisBackend connect(RedisSettings settings) {
+        RedissonClient client = RedisConnection.connect(settings);
+        return new RedisBackend(client, new RedisKeys(settings.keyPrefix()),
+                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128));
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public SessionStore sessionStore(long idleTimeoutMillis) {
+        return new RedisSessionStore(client, batcher, keys, idleTimeoutMillis);
+    }
+
+    @Override
+    public UserCacheStore userCache() {
+        return new RedisUserCacheStore(client, keys);
+    }
+
+    @Override
+    public AdminEvents adminEvents(Consumer<AdminEvent> room) {
+        RedisAdminEvents events = new RedisAdminEvents(client, keys.events(), room);
+        subscriptions.add(events);
+        return events;
+    }
+
+    /** Each write publishes its event from inside its own script, so {@code events} is not called. */
+    @Override
+    public ExpiringEntries presenceEntries(AdminEvents events) {
+        return new RedisExpiringEntries(client, batcher, keys.presence(), keys.events());
+    }
+
+    @Override
+    public ExpiringEntries activityEntries(AdminEvents events) {
+        return new RedisExpiringEntries(client, batcher, keys.activity(), keys.events());
+    }
+
+    @Override
+    public StoreStats stats() {
+        return new RedisStoreStats(client);
+    }
+
+    @Override
+    public boolean answers() {
+        try {
+            return client.getRedisNodes(RedisNodes.SINGLE).getInstance().ping();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        subscriptions.forEach(RedisAdminEvents::close);
+        client.shutdown();
+    }
+}
