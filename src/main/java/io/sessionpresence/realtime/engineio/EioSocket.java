@@ -33,7 +33,7 @@ public final class EioSocket {
         GRACEFUL,
         /** Drop the TCP connection now: the peer is dead or hopelessly behind. */
         ABORT,
-        /** The peer closed it: only stop our writer, Helidon answers the close. */
+        /** The peer closed it and the channel has answered: our writer stops by itself. */
         PEER_CLOSED
     }
 
@@ -293,10 +293,7 @@ public final class EioSocket {
                     outbox.close();
                     active.abort();
                 }
-                case PEER_CLOSED -> {
-                    outbox.close();
-                    active.stopWriter();
-                }
+                case PEER_CLOSED -> outbox.close();
             }
         }
         if (probing != null) {

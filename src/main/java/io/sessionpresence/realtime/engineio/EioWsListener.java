@@ -111,6 +111,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        channel.answerClose(status);
         if (socket != null) {
             socket.transportClosed(channel, "transport close");
         }
@@ -118,6 +119,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        channel.yieldClose();
         if (socket != null) {
             socket.transportClosed(channel, "transport error");
         }
