@@ -140,13 +140,14 @@ final class WebSocketClient implements WsListener, Transport {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        channel.answerClose(status);
         end();
-        channel.stopWriter();
     }
 
     @Override
     public void onError(WsSession session, Throwable t) {
-        onClose(session, WsCloseCodes.UNEXPECTED_CONDITION, "error");
+        channel.yieldClose();
+        end();
     }
 
     // ---- Transport

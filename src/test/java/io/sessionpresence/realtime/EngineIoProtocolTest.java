@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Engine.IO v4 and Socket.IO v5 on the wire, packet by packet, after the public protocol test
- * suites (same timings: pingInterval 300, pingTimeout 200, connect timeout 1000).
+ * suites, which {@link ProtocolSuitesTest} runs as they are (same heartbeat: pingInterval 300,
+ * pingTimeout 200; a connect timeout of 1000 ms, where the suites' server keeps socket.io's 45 s).
  */
 class EngineIoProtocolTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -55,6 +56,13 @@ class EngineIoProtocolTest {
         open(client.next(WAIT));
         client.send(connect);
         return client;
+    }
+
+    /** A GET sent now, given time to reach the server and wait there before the caller goes on. */
+    private static CompletableFuture<Response> waitingPoll(String path) throws InterruptedException {
+        CompletableFuture<Response> poll = CompletableFuture.supplyAsync(() -> service.get(path));
+        Thread.sleep(50);
+        return poll;
     }
 
     private static void assertClosedSoon(WsTestClient client) throws Exception {
@@ -104,16 +112,14 @@ class EngineIoProtocolTest {
     void pollingMessagesOverlappingGetsAndClose() throws Exception {
         String sid = pollingSession();
         String path = POLLING + "&sid=" + sid;
-        CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> service.get(path));
-        Thread.sleep(50);
+        CompletableFuture<Response> first = waitingPoll(path);
         assertEquals(400, service.get(path + "&t=burst").status());
         assertEquals("1", first.get(5, TimeUnit.SECONDS).body(), "the waiting GET learns of the close");
         assertEquals(400, service.get(path).status());
 
         String sid2 = pollingSession();
         String path2 = POLLING + "&sid=" + sid2;
-        CompletableFuture<Response> poll = CompletableFuture.supplyAsync(() -> service.get(path2));
-        Thread.sleep(50);
+        CompletableFuture<Response> poll = waitingPoll(path2);
         assertEquals("ok", service.post(path2, "1").body());
         assertEquals("6", poll.get(5, TimeUnit.SECONDS).body());
         assertEquals(400, service.get(path2).status());
@@ -159,7 +165,7 @@ class EngineIoProtocolTest {
     }
 
     @Test
-    void upgradeFromPollingToWebSocket() {
+    void upgradeFromPollingToWebSocket() throws Exception {
         String sid = pollingSession();
         String path = POLLING + "&sid=" + sid;
         try (WsTestClient ws = WsTestClient.connect(service.port(), WEBSOCKET + "&sid=" + sid)) {
@@ -170,12 +176,39 @@ class EngineIoProtocolTest {
             ws.send("40");
             assertTrue(ws.next(m -> !m.equals("2"), WAIT).startsWith("40{\"sid\":"));
             assertEquals(400, service.get(path).status(), "polling is over after the upgrade");
+            try (WsTestClient second = WsTestClient.connect(service.port(), WEBSOCKET + "&sid=" + sid)) {
+                assertClosedSoon(second);
+            }
             assertThrows(IllegalStateException.class,
-                    () -> WsTestClient.connect(service.port(), WEBSOCKET + "&sid=" + sid).close(),
-                    "a second WebSocket for the same session is refused");
-            assertThrows(IllegalStateException.class,
-                    () -> WsTestClient.connect(service.port(), WEBSOCKET + "&sid=unknown").close());
+                    () -> WsTestClient.connect(service.port(), WEBSOCKET + "&sid=unknown").close(),
+                    "400 is for unknown sessions; a known one that cannot take the WebSocket closes it");
+            ws.send("3");
+            ws.send("41");
+            assertEquals("2", ws.next(WAIT), "the upgraded WebSocket lives on");
         }
+    }
+
+    @Test
+    void aPollPendingWhenTheUpgradeCompletesIsEndedAsUpgraded() throws Exception {
+        String sid = pollingSession();
+        String path = POLLING + "&sid=" + sid;
+        CompletableFuture<Response> pending = waitingPoll(path);
+        try (WsTestClient ws = WsTestClient.connect(service.port(), WEBSOCKET + "&sid=" + sid)) {
+            ws.send("2probe");
+            assertEquals("3probe", ws.next(WAIT));
+            ws.send("5");
+            assertEquals(400, pending.get(5, TimeUnit.SECONDS).status(),
+                    "the upgrade came within the check period, so the poll is not answered with a noop");
+        }
+    }
+
+    @Test
+    void aPollRightAfterTheClientClosedGetsTheNoopOnce() {
+        String path = POLLING + "&sid=" + pollingSession();
+        assertEquals("ok", service.post(path, "1").body());
+        assertEquals("6", service.get(path).body(), "a poll sent alongside the close ends normally");
+        assertEquals(400, service.get(path).status());
+        assertEquals(400, service.post(path, "3").status());
     }
 
     // ---- Socket.IO

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A Node test project under {@code src/test/} (its own package.json and package-lock.json), run
- * with {@code node --test} against the service. {@code .ci/run} installs Node and runs
+ * with {@code node --test} or its own {@code npm test} against the service. {@code .ci/run} installs Node and runs
  * {@code npm ci} for each project; {@link #installIfMissing} does it too when a developer has not.
  *
  * @param dir            the project directory
@@ -39,8 +39,18 @@ public record NodeProject(Path dir, String marker, long timeoutSeconds) {
     public void test(Path log, Map<String, String> env, String... files) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", "--test", "--test-concurrency=1"));
         command.addAll(List.of(files));
-        int exit = run(log, env, command.toArray(String[]::new));
-        assertEquals(0, exit, "node tests in " + dir + " failed (log: " + log + "):\n" + Files.readString(log));
+        succeed(log, env, command.toArray(String[]::new));
+    }
+
+    /** Runs the project's {@code npm test} script, like {@link #test}. */
+    public void npmTest(Path log, Map<String, String> env) throws IOException, InterruptedException {
+        succeed(log, env, "npm", "test", "--silent");
+    }
+
+    private void succeed(Path log, Map<String, String> env, String... command) throws IOException, InterruptedException {
+        int exit = run(log, env, command);
+        assertEquals(0, exit, String.join(" ", command) + " in " + dir + " failed (log: " + log + "):\n"
+                + Files.readString(log));
     }
 
     private int run(Path log, Map<String, String> env, String... command) throws IOException, InterruptedException {

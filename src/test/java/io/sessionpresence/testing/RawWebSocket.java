@@ -1,5 +1,6 @@
 package io.sessionpresence.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -85,21 +86,13 @@ public final class RawWebSocket implements AutoCloseable {
         List<String> frames = new ArrayList<>();
         try {
             while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                long length = in.readUnsignedByte() & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == 0x8) {
+                WsFrame frame = WsFrame.read(in);
+                if (frame.opcode() == WsFrame.CLOSE) {
                     closed = true;
                     return frames;
                 }
-                if (opcode == 0x1) {
-                    frames.add(new String(payload, StandardCharsets.UTF_8));
+                if (frame.opcode() == WsFrame.TEXT) {
+                    frames.add(frame.text());
                 }
             }
         } catch (SocketTimeoutException e) {
@@ -108,6 +101,40 @@ public final class RawWebSocket implements AutoCloseable {
             closed = true;
             return frames;
         }
+    }
+
+    /** The next frame, waiting at most the socket's read timeout. */
+    public WsFrame readFrame() throws IOException {
+        return WsFrame.read(in);
+    }
+
+    /** Sends a close frame with this code (masked, as a client must). */
+    public void sendClose(int code) throws IOException {
+        byte[] mask = {5, 6, 7, 8};
+        out.write(new byte[]{(byte) 0x88, (byte) 0x82, mask[0], mask[1], mask[2], mask[3],
+                (byte) ((code >> 8) ^ mask[0]), (byte) ((code & 0xFF) ^ mask[1])});
+        out.flush();
+    }
+
+    /**
+     * Every byte the server sends until it ends the connection (EOF or reset); a server still
+     * sending or holding the connection open after {@code limit} is a failure.
+     */
+    public byte[] readToEnd(Duration limit) throws IOException {
+        socket.setSoTimeout((int) limit.toMillis());
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                all.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new IOException("connection still open after " + limit + " (" + all.size() + " bytes read)", e);
+        } catch (SocketException e) {
+            // a reset ends the connection as well; what came before it is what counts
+        }
+        closed = true;
+        return all.toByteArray();
     }
 
     /** True once the server closed the connection (close frame, EOF or reset). */

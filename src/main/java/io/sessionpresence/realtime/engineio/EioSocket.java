@@ -20,10 +20,20 @@ import io.sessionpresence.realtime.transport.WsChannel;
  *
  * <p>All outbound packets go through the one {@link Outbox}, drained by the polling GET or by the
  * WebSocket writer, so order survives the upgrade.
+ *
+ * <p>Two timing rules follow the reference server, where a single event loop orders what our
+ * threads may see in either order. While a probe is upgrading, a GET with nothing to send is
+ * answered with a noop only after {@link #UPGRADE_CHECK_MS} (the reference's upgrade check
+ * period), so that an upgrade packet racing it ends it with "transport upgraded" instead. And
+ * when the client closes a polling session, the session's id stays known, for one GET, until
+ * the heartbeat period has passed, so that a GET the client sent alongside its close packet gets
+ * the noop rather than a 400.
  */
 public final class EioSocket {
     private static final Logger LOG = Logger.getLogger(EioSocket.class.getName());
     private static final String NOOP = "6";
+    private static final String PING_TIMEOUT = "ping timeout";
+    private static final long UPGRADE_CHECK_MS = 100;
 
     private enum State { POLLING, UPGRADING, WEBSOCKET, CLOSED }
 
@@ -33,7 +43,7 @@ public final class EioSocket {
         GRACEFUL,
         /** Drop the TCP connection now: the peer is dead or hopelessly behind. */
         ABORT,
-        /** The peer closed it: only stop our writer, Helidon answers the close. */
+        /** The peer closed it and the channel has answered: our writer stops by itself. */
         PEER_CLOSED
     }
 
@@ -49,6 +59,8 @@ public final class EioSocket {
     private WsChannel probe;
     private final Heartbeat heartbeat;
     private String closePacket = "1";
+    /** Set once a GET has taken the close packet of a closed polling session: its id is then unknown. */
+    private boolean closePacketTaken;
     private EioHandler handler;
 
     EioSocket(String sid, EngineIo engine, Handshake handshake, WsChannel ws) {
@@ -60,7 +72,7 @@ public final class EioSocket {
         EioSettings settings = engine.settings();
         this.outbox = new Outbox(settings.queueSize(), settings.overflow(), "engine.io session " + sid);
         this.heartbeat = new Heartbeat(engine.timers(), settings.pingIntervalMs(), settings.pingTimeoutMs(),
-                () -> send(String.valueOf(Type.PING.code())), () -> drop("ping timeout"));
+                () -> send(String.valueOf(Type.PING.code())), () -> drop(PING_TIMEOUT));
     }
 
     /** Sends the open packet and starts the transport and the heartbeat. */
@@ -96,6 +108,15 @@ public final class EioSocket {
     /** Closes the session at once, without flushing: for peers that are gone or hopelessly behind. */
     void drop(String reason) {
         close(reason, "1", Ending.ABORT);
+    }
+
+    /** Closes the session if its pong is overdue, before the heartbeat's timer gets to it; true if so. */
+    boolean closeIfPongOverdue() {
+        if (!heartbeat.overdue()) {
+            return false;
+        }
+        drop(PING_TIMEOUT);
+        return true;
     }
 
     // ---- inbound
@@ -139,7 +160,7 @@ public final class EioSocket {
                 }
                 state = State.UPGRADING;
             }
-            outbox.wake();
+            engine.timers().schedule(outbox::wake, UPGRADE_CHECK_MS, TimeUnit.MILLISECONDS);
             return;
         }
         if (packet.type() == Type.UPGRADE) {
@@ -171,12 +192,6 @@ public final class EioSocket {
         }
     }
 
-    boolean canUpgrade() {
-        synchronized (lock) {
-            return state == State.POLLING && probe == null;
-        }
-    }
-
     /** The WebSocket {@code channel} is gone (close frame or read error). */
     void transportClosed(WsChannel channel, String reason) {
         boolean active;
@@ -204,7 +219,7 @@ public final class EioSocket {
     private void enterPolling(AtomicBoolean active, String method) throws EioRequestException {
         synchronized (lock) {
             if (state == State.WEBSOCKET) {
-                throw new EioRequestException(EioRequestException.BAD_REQUEST, "Transport upgraded");
+                throw upgraded();
             }
         }
         if (!active.compareAndSet(false, true)) {
@@ -217,11 +232,17 @@ public final class EioSocket {
     String poll() throws EioRequestException {
         enterPolling(pollActive, "GET");
         try {
-            long waitMs = upgrading() ? 0 : engine.settings().pingIntervalMs() + engine.settings().pingTimeoutMs();
-            List<String> packets = new ArrayList<>(outbox.drain(TimeUnit.MILLISECONDS.toNanos(waitMs)));
+            List<String> packets = new ArrayList<>(outbox.drain(TimeUnit.MILLISECONDS.toNanos(pollWaitMs())));
             synchronized (lock) {
                 if (state == State.CLOSED) {
+                    if (closePacketTaken) {
+                        throw unknown();
+                    }
+                    closePacketTaken = true;
                     packets.add(closePacket);
+                    engine.remove(this);
+                } else if (state == State.WEBSOCKET && packets.isEmpty()) {
+                    throw upgraded();
                 }
             }
             if (packets.isEmpty()) {
@@ -236,14 +257,31 @@ public final class EioSocket {
         }
     }
 
-    private boolean upgrading() {
+    private long pollWaitMs() {
         synchronized (lock) {
-            return state != State.POLLING;
+            return switch (state) {
+                case POLLING -> engine.settings().pingIntervalMs() + engine.settings().pingTimeoutMs();
+                case UPGRADING -> UPGRADE_CHECK_MS;
+                case WEBSOCKET, CLOSED -> 0;
+            };
         }
+    }
+
+    private static EioRequestException upgraded() {
+        return new EioRequestException(EioRequestException.BAD_REQUEST, "Transport upgraded");
+    }
+
+    private static EioRequestException unknown() {
+        return new EioRequestException(EioRequestException.UNKNOWN_SID, "Session ID unknown");
     }
 
     /** A polling POST: the packets of its body, in order. */
     void post(String body) throws EioRequestException {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                throw unknown();
+            }
+        }
         enterPolling(postActive, "POST");
         try {
             if (body.length() > engine.settings().maxPayload()) {
@@ -283,7 +321,14 @@ public final class EioSocket {
             probe = null;
         }
         heartbeat.stop();
-        engine.remove(this);
+        boolean clientClosedPolling = active == null && NOOP.equals(finalPacket);
+        if (clientClosedPolling) {
+            EioSettings settings = engine.settings();
+            engine.timers().schedule(() -> engine.remove(this),
+                    settings.pingIntervalMs() + settings.pingTimeoutMs(), TimeUnit.MILLISECONDS);
+        } else {
+            engine.remove(this);
+        }
         if (active == null) {
             outbox.close();
         } else {
@@ -293,10 +338,7 @@ public final class EioSocket {
                     outbox.close();
                     active.abort();
                 }
-                case PEER_CLOSED -> {
-                    outbox.close();
-                    active.stopWriter();
-                }
+                case PEER_CLOSED -> outbox.close();
             }
         }
         if (probing != null) {

@@ -14,9 +14,11 @@ import io.sessionpresence.realtime.transport.WsChannel;
 
 /**
  * One WebSocket on the Engine.IO path: either a WebSocket-only session, or the upgrade of a
- * long-polling session ({@code sid} in the query). Bad query parameters or an unknown or
- * non-upgradable {@code sid} refuse the upgrade, so the request falls through to the HTTP
- * handler, which answers 400 as the reference server does.
+ * long-polling session ({@code sid} in the query). Bad query parameters or an unknown
+ * {@code sid} refuse the upgrade, so the request falls through to the HTTP handler, which
+ * answers 400 as the reference server does. A known session that cannot take this WebSocket
+ * (already upgraded, upgrading through another one, or closed) gets it opened and then closed,
+ * also as the reference does: the protocol keeps 400 for unknown sessions.
  */
 final class EioWsListener implements WsListener {
     private final EngineIo engine;
@@ -37,8 +39,8 @@ final class EioWsListener implements WsListener {
             throw new WsUpgradeException("not an Engine.IO v4 WebSocket request");
         }
         sid = query.first("sid").orElse(null);
-        if (sid != null && !engine.find(sid).map(EioSocket::canUpgrade).orElse(false)) {
-            throw new WsUpgradeException("unknown or non-upgradable session");
+        if (sid != null && engine.find(sid).isEmpty()) {
+            throw new WsUpgradeException("unknown session");
         }
         this.headers = headers;
         return Optional.empty();
@@ -111,6 +113,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        channel.answerClose(status);
         if (socket != null) {
             socket.transportClosed(channel, "transport close");
         }
@@ -118,6 +121,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        channel.yieldClose();
         if (socket != null) {
             socket.transportClosed(channel, "transport error");
         }

@@ -70,8 +70,13 @@ public final class EngineIo {
         return socket;
     }
 
+    /** The live session with this id; one whose pong is overdue is closed now, as the timer is about to. */
     Optional<EioSocket> find(String sid) {
-        return Optional.ofNullable(sockets.get(sid));
+        EioSocket socket = sockets.get(sid);
+        if (socket != null && socket.closeIfPongOverdue()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(socket);
     }
 
     void remove(EioSocket socket) {

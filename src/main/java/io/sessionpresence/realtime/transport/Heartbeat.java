@@ -9,21 +9,28 @@ import java.util.concurrent.TimeUnit;
  * if the next pong does not come within {@code timeoutMs}, {@code onTimeout} runs. An abrupt
  * disconnect gives no event at all, so this is what reaps dead clients (after at most
  * interval + timeout). The callbacks run on the shared timer thread and must not block.
+ *
+ * <p>The pong deadline counts from when the ping was due, not from when the timer thread got
+ * round to sending it, and {@link #overdue} reports it passed before the timeout task has run:
+ * on a busy machine that thread runs late, and a client that follows the announced timings
+ * (e.g. polls again interval + timeout after its handshake) must find the session gone.
  */
 public final class Heartbeat {
     private final ScheduledExecutorService timers;
-    private final long intervalMs;
-    private final long timeoutMs;
+    private final long intervalNanos;
+    private final long timeoutNanos;
     private final Runnable sendPing;
     private final Runnable onTimeout;
     private ScheduledFuture<?> next;
+    private long pingDue;
+    private boolean awaitingPong;
     private boolean stopped;
 
     public Heartbeat(ScheduledExecutorService timers, long intervalMs, long timeoutMs, Runnable sendPing,
                      Runnable onTimeout) {
         this.timers = timers;
-        this.intervalMs = intervalMs;
-        this.timeoutMs = timeoutMs;
+        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         this.sendPing = sendPing;
         this.onTimeout = onTimeout;
     }
@@ -34,7 +41,9 @@ public final class Heartbeat {
             return;
         }
         cancel();
-        next = timers.schedule(this::ping, intervalMs, TimeUnit.MILLISECONDS);
+        awaitingPong = false;
+        pingDue = System.nanoTime() + intervalNanos;
+        next = timers.schedule(this::ping, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
     public void pong() {
@@ -46,9 +55,15 @@ public final class Heartbeat {
             if (stopped) {
                 return;
             }
-            next = timers.schedule(this::timeout, timeoutMs, TimeUnit.MILLISECONDS);
+            awaitingPong = true;
+            next = timers.schedule(this::timeout, pingDue + timeoutNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
         sendPing.run();
+    }
+
+    /** True once a ping went unanswered past its deadline, whether or not the timeout has run yet. */
+    public synchronized boolean overdue() {
+        return awaitingPong && !stopped && System.nanoTime() - (pingDue + timeoutNanos) >= 0;
     }
 
     private void timeout() {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -13,6 +14,7 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 /**
@@ -26,8 +28,16 @@ import io.helidon.websocket.WsSession;
  * was its own write (one syscall, one TCP segment, one writer wake-up), which at 100 admin
  * sockets and 1,000 events/s saturated the CPU. Batches only form once a socket falls behind,
  * so an idle one still gets each event at once. Control frames (ping, pong, close) still go
- * through Helidon, under the same lock; Helidon writes on its own only to answer a client's
- * close frame, after which the writer is stopped.
+ * through Helidon, under the same lock.
+ *
+ * <p>Exactly one close frame ends the connection, and nothing follows it: whoever sends it
+ * first, under the lock, marks the channel closed, and every later frame is dropped. Helidon's
+ * reader answers a client's close frame by itself only if no close was sent yet, and it does so
+ * outside our lock, into a frame buffer it shares with our ping, pong and close; so the
+ * listener's {@code onClose} answers through {@link #answerClose} instead, and {@code onError},
+ * after which Helidon always writes its own close, calls {@link #yieldClose}. (Before this, the
+ * writer's close, its interruption and Helidon's reply raced: second, missing, truncated and
+ * garbage close frames.)
  *
  * <p>A graceful close sends the queued messages, then a close frame; a client that does not let
  * that happen within {@link #CLOSE_GRACE} is aborted. {@link #abort} drops the TCP connection at
@@ -48,6 +58,8 @@ public final class WsChannel {
     private volatile Thread writer;
     private volatile int closeCode = 1000;
     private volatile String closeReason = "";
+    /** Guarded by sendLock: once set, nothing more is written. */
+    private boolean closeSent;
 
     public WsChannel(WsSession session, String label) {
         this.session = session;
@@ -67,7 +79,9 @@ public final class WsChannel {
     public void ping() {
         sendLock.lock();
         try {
-            session.ping(BufferData.empty());
+            if (!closeSent) {
+                session.ping(BufferData.empty());
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Realtime " + label + ": ping failed");
         } finally {
@@ -79,7 +93,9 @@ public final class WsChannel {
     public void pong(BufferData payload) {
         sendLock.lock();
         try {
-            session.pong(payload);
+            if (!closeSent) {
+                session.pong(payload);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Realtime " + label + ": pong failed");
         } finally {
@@ -87,8 +103,8 @@ public final class WsChannel {
         }
     }
 
-    /** Sends messages in order, as consecutive text frames in one write. */
-    private void send(List<String> messages) {
+    /** Sends messages in order, as consecutive text frames in one write; false once the channel is closed. */
+    private boolean send(List<String> messages) {
         List<byte[]> payloads = new ArrayList<>(messages.size());
         int size = 0;
         for (String message : messages) {
@@ -103,7 +119,11 @@ public final class WsChannel {
         }
         sendLock.lock();
         try {
+            if (closeSent) {
+                return false;
+            }
             socket.writeNow(frames);
+            return true;
         } finally {
             sendLock.unlock();
         }
@@ -136,8 +156,8 @@ public final class WsChannel {
             try {
                 while (!outbox.isFinished()) {
                     List<String> messages = outbox.drain(Long.MAX_VALUE);
-                    if (!messages.isEmpty()) {
-                        send(messages);
+                    if (!messages.isEmpty() && !send(messages)) {
+                        return;
                     }
                 }
                 sendClose();
@@ -186,23 +206,69 @@ public final class WsChannel {
     private void sendClose() {
         sendLock.lock();
         try {
-            session.close(closeCode, closeReason);
+            sendCloseLocked(closeCode, closeReason);
         } finally {
             sendLock.unlock();
         }
     }
 
-    /** Stops the writer (the peer closed the connection; Helidon's reader answers its close frame). */
-    public void stopWriter() {
-        Thread running = writer;
-        if (running != null) {
-            running.interrupt();
+    private void sendCloseLocked(int code, String reason) {
+        if (!closeSent) {
+            closeSent = true;
+            session.close(code, reason);
         }
+    }
+
+    /**
+     * Answers the peer's close frame, echoing its code (RFC 6455 5.5.1), unless we already sent
+     * ours; for the listener's {@code onClose}, in Helidon's reader thread, which then sees the
+     * close as sent and does not answer again. Our writer may still be writing (the peer closed
+     * while messages were going out): the answer waits for that write, up to {@link #CLOSE_GRACE}
+     * for a peer that does not read, which is then aborted.
+     */
+    public void answerClose(int peerCode) {
+        finish(() -> sendCloseLocked(sendable(peerCode) ? peerCode : WsCloseCodes.PROTOCOL_ERROR, ""));
+    }
+
+    /**
+     * Stops every frame of ours, for the listener's {@code onError}: Helidon writes its own
+     * close frame right after it returns, so ours must not be sent, and a write in progress must
+     * be over.
+     */
+    public void yieldClose() {
+        finish(() -> closeSent = true);
+    }
+
+    /** Runs {@code underLock} under the send lock, or aborts a peer whose stalled write holds it too long. */
+    private void finish(Runnable underLock) {
+        try {
+            if (!sendLock.tryLock(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                abort();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort();
+            return;
+        }
+        try {
+            underLock.run();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Codes an endpoint may put in a close frame (RFC 6455 7.4). */
+    private static boolean sendable(int code) {
+        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
     /** Drops the connection now, whatever its writer and reader are doing. */
     public void abort() {
-        stopWriter();
+        Thread running = writer;
+        if (running != null) {
+            running.interrupt();
+        }
         if (session instanceof ServerConnection connection) {
             connection.close(true);
         }
