@@ -18,7 +18,7 @@ import io.sessionpresence.auth.IdentitySettings;
 import io.sessionpresence.auth.IdentityVerifier;
 import io.sessionpresence.backend.Backend;
 import io.sessionpresence.cache.CacheRoutes;
-import io.sessionpresence.cache.UserCacheStore;
+import io.sessionpresence.cache.UserCacheService;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
@@ -32,7 +32,10 @@ import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.PresenceSettings;
+import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
+import io.sessionpresence.realtime.socketio.SocketIoEndpoint;
+import io.sessionpresence.realtime.ws.WsEndpoint;
 import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionRoutes;
 import io.sessionpresence.session.SessionService;
@@ -70,10 +73,9 @@ public final class Main {
      * backend.
      */
     public record Services(String storeName, SessionService sessions, SessionAuth sessionAuth,
-                           PresenceService presence, SessionTerminator terminator, UserCacheStore userCache,
+                           PresenceService presence, SessionTerminator terminator, UserCacheService userCache,
                            StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth, ClientInfo clients,
-                           List<String> corsOrigins, List<String> trackedPaths, long cacheTtlSeconds,
-                           long maxBodyBytes) {
+                           List<String> corsOrigins, List<String> trackedPaths, long maxBodyBytes) {
 
         /** @param events where the services announce what admins should see live */
         public static Services create(Config config, Backend backend, AdminEvents events) {
@@ -94,10 +96,12 @@ public final class Main {
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
                     backend.activityEntries(events), presenceSettings, events);
             return new Services(backend.name(), sessions, new SessionAuth(sessions), presence,
-                    new SessionTerminator(sessions, presence), backend.userCache(), backend.stats(), identity, adminAuth,
+                    new SessionTerminator(sessions, presence),
+                    new UserCacheService(backend.userCache(), Settings.seconds(config, "cache.ttl", 1)), backend.stats(),
+                    identity, adminAuth,
                     new ClientInfo(Settings.list(config, "presence.trusted-proxies")),
                     Settings.list(config, "cors.allowed-origins"), presenceSettings.trackedPaths(),
-                    Settings.seconds(config, "cache.ttl", 1), Settings.longValue(config, "server.max-payload-size", 1));
+                    Settings.longValue(config, "server.max-payload-size", 1));
         }
     }
 
@@ -155,7 +159,7 @@ public final class Main {
                 .register("/api/session", new SessionRoutes(services.sessions(), services.identity(), services.clients(),
                         services.storeName(), services.maxBodyBytes()))
                 .register("/api/cache", new CacheRoutes(services.userCache(), services.sessionAuth(),
-                        services.cacheTtlSeconds(), services.maxBodyBytes()))
+                        services.maxBodyBytes()))
                 .register("/api", new PresenceRoutes(services.presence(), services.sessionAuth(), services.clients(),
                         services.maxBodyBytes()))
                 .register("/api/session", new ActivityRoutes(services.presence(), services.sessionAuth(),
@@ -176,7 +180,14 @@ public final class Main {
      * routing) and the plain WebSocket endpoint {@code /ws}, on the HTTP port.
      */
     public static WsRouting.Builder sockets(HttpRouting.Builder routing, Services services, Realtime realtime) {
-        return realtime.serve(routing, services.sessions(), services.presence(), services.terminator(),
-                services.adminAuth(), services.clients());
+        Gateway gateway = realtime.gateway(services.sessions(), services.presence(), services.terminator(),
+                services.adminAuth());
+        SocketIoEndpoint socketIo = SocketIoEndpoint.create(realtime, gateway, services.clients());
+        realtime.closeWith(socketIo);
+        socketIo.route(routing);
+        WsEndpoint ws = new WsEndpoint(realtime, gateway, services.clients());
+        return WsRouting.builder()
+                .endpoint(SocketIoEndpoint.PATH, socketIo::newWebSocketListener)
+                .endpoint(WsEndpoint.PATH, ws::newConnection);
     }
 }

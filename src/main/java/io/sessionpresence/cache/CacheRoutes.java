@@ -1,7 +1,5 @@
 package io.sessionpresence.cache;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.webserver.http.HttpRules;
@@ -15,19 +13,17 @@ import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionAuth;
 
 /**
- * {@code GET|POST /api/cache/user/{user_id}}: seed 003's user-data cache. Only a live session of
+ * {@code GET|POST /api/cache/user/{user_id}}: the user-data cache. Only a live session of
  * that same user may read or write the entry.
  */
 public final class CacheRoutes implements HttpService {
-    private final UserCacheStore store;
+    private final UserCacheService cache;
     private final SessionAuth auth;
-    private final long ttlMillis;
     private final long maxBodyBytes;
 
-    public CacheRoutes(UserCacheStore store, SessionAuth auth, long ttlSeconds, long maxBodyBytes) {
-        this.store = store;
+    public CacheRoutes(UserCacheService cache, SessionAuth auth, long maxBodyBytes) {
+        this.cache = cache;
         this.auth = auth;
-        this.ttlMillis = ttlSeconds * 1000;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -48,8 +44,7 @@ public final class CacheRoutes implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String userId = ownedUser(req);
-        String json = store.get(userId).orElseThrow(() -> ApiException.notFound("No cached data for this user"));
-        JsonNode data = Json.read(json, JsonNode.class);
+        JsonNode data = cache.get(userId).orElseThrow(() -> ApiException.notFound("No cached data for this user"));
         HttpJson.ok(res, Json.fields("success", true, "user_id", userId, "data", data, "cached", true));
     }
 
@@ -61,7 +56,7 @@ public final class CacheRoutes implements HttpService {
             throw ApiException.badRequest("Field 'data' must be a JSON object");
         }
         HttpJson.requireUnicode(data, "data");
-        store.put(userId, Json.writeString(data), ttlMillis);
-        HttpJson.ok(res, Json.fields("success", true, "user_id", userId, "ttl", ttlMillis / 1000));
+        cache.put(userId, data);
+        HttpJson.ok(res, Json.fields("success", true, "user_id", userId, "ttl", cache.ttlSeconds()));
     }
 }

@@ -1,40 +1,39 @@
 package io.sessionpresence.realtime;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
 import io.sessionpresence.json.Json;
 
-
 /**
- * One server-to-client event, serialised once however many sockets receive it: its JSON is
- * written at construction, and each wire form is built on first use and then shared.
+ * One server-to-client event, serialised once however many sockets receive it: its name and data
+ * are written as JSON at construction, and each protocol's frame of it is built on first use and
+ * then shared by every socket of that protocol. The framings themselves live with their
+ * protocols ({@code ws}, {@code socketio}).
  */
 public final class Emission {
     private final String eventJson;
     private final String dataJson;
-    private volatile String webSocketFrame;
-    private volatile String socketIoPacket;
+    private final Map<Function<Emission, String>, String> frames = new ConcurrentHashMap<>(2);
 
     public Emission(String event, Object data) {
         this.eventJson = Json.writeString(event);
         this.dataJson = Json.writeString(data);
     }
 
-    /** The plain WebSocket text frame: {@code {"event": name, "data": {...}}}. */
-    public String webSocketFrame() {
-        String frame = webSocketFrame;
-        if (frame == null) {
-            frame = "{\"event\":" + eventJson + ",\"data\":" + dataJson + "}";
-            webSocketFrame = frame;
-        }
-        return frame;
+    /** The event name as a JSON string. */
+    public String eventJson() {
+        return eventJson;
     }
 
-    /** The Engine.IO message carrying a Socket.IO EVENT on the main namespace: {@code 42["name",{...}]}. */
-    public String socketIoPacket() {
-        String packet = socketIoPacket;
-        if (packet == null) {
-            packet = "42[" + eventJson + "," + dataJson + "]";
-            socketIoPacket = packet;
-        }
-        return packet;
+    /** The data as JSON text. */
+    public String dataJson() {
+        return dataJson;
+    }
+
+    /** {@code framing} applied to this emission, once: pass the same function instance every time. */
+    public String framed(Function<Emission, String> framing) {
+        return frames.computeIfAbsent(framing, f -> f.apply(this));
     }
 }

@@ -10,7 +10,7 @@ import io.sessionpresence.session.SessionService;
 
 /**
  * Where every realtime connection enters, whatever its protocol: checks the credentials it
- * presents and gives it a {@link ClientSession}. A credential that is presented must be valid
+ * presents and gives it a {@link ConnectedClient}. A credential that is presented must be valid
  * (a stale session token or a wrong admin token is refused rather than silently ignored); with
  * none, the connection is anonymous and can only send presence events the identity rule allows.
  */
@@ -54,13 +54,13 @@ public final class Gateway {
         this.queueSize = queueSize;
     }
 
-    public ClientSession connect(Credentials credentials, Transport transport) throws Refused {
+    public ConnectedClient connect(Credentials credentials, Transport transport) throws Refused {
         Optional<Session> session = Optional.empty();
         if (credentials.sessionToken().isPresent()) {
             try {
                 session = sessions.validate(credentials.sessionToken().get());
             } catch (RuntimeException e) {
-                throw new Refused(ClientSession.STORE_DOWN);
+                throw new Refused(ConnectedClient.STORE_DOWN);
             }
             if (session.isEmpty()) {
                 throw new Refused("Invalid or expired session token");
@@ -73,7 +73,7 @@ public final class Gateway {
             }
             adminToken = true;
         }
-        return new ClientSession(this, session, adminToken,
+        return new ConnectedClient(this, session, adminToken,
                 credentials.ip(), credentials.userAgent(), transport);
     }
 }

@@ -1,35 +1,34 @@
 package io.sessionpresence.realtime;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 import io.helidon.config.Config;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.events.AdminEvent;
-import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.presence.PresenceService;
-import io.sessionpresence.realtime.engineio.EngineIo;
-import io.sessionpresence.realtime.socketio.SioConnection;
 import io.sessionpresence.session.SessionService;
 
 /**
- * The realtime side of the service, wired in two steps because the services need the admin
- * events and the sockets need the services: {@link #create} (this instance's admin room, which
- * {@link #deliver} feeds with every admin event that reaches the instance), then {@link #serve}
- * (the {@code /socket.io/} and {@code /ws} endpoints, on the HTTP port). One timer thread drives every heartbeat, connect
+ * The protocol-independent core of the realtime side, created before the services because they
+ * need the admin events and the sockets need the services: this instance's admin room (which
+ * {@link #deliver} feeds with every admin event that reaches the instance), the {@link Gateway}
+ * every connection enters through, and the timers. The endpoints ({@code socketio}, {@code ws})
+ * are built on it by {@code Main.sockets}. One timer thread drives every heartbeat, connect
  * timeout and coalescing flush; its tasks only enqueue or flag, never block.
  */
 public final class Realtime implements AutoCloseable {
-    public static final String SOCKET_IO_PATH = "/socket.io/";
-    public static final String WEBSOCKET_PATH = "/ws";
+    private static final Logger LOG = Logger.getLogger(Realtime.class.getName());
 
     private final RealtimeSettings settings;
     private final ScheduledThreadPoolExecutor timers;
     private final AdminRoom room;
-    private EngineIo engine;
+    private final List<AutoCloseable> endpoints = new CopyOnWriteArrayList<>();
 
     private Realtime(RealtimeSettings settings) {
         this.settings = settings;
@@ -50,26 +49,35 @@ public final class Realtime implements AutoCloseable {
         room.deliver(event);
     }
 
-    /**
-     * Registers the Engine.IO long-polling handler on {@code routing} and returns the WebSocket
-     * routing ({@code /socket.io/} and {@code /ws}) to add to the server.
-     */
-    public WsRouting.Builder serve(HttpRouting.Builder routing, SessionService sessions, PresenceService presence,
-                                   SessionTerminator terminator, AdminAuth adminAuth, ClientInfo clients) {
-        Gateway gateway = new Gateway(sessions, presence, terminator, adminAuth, room,
+    /** The entry point of every realtime connection, whatever its protocol. */
+    public Gateway gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator,
+                           AdminAuth adminAuth) {
+        return new Gateway(sessions, presence, terminator, adminAuth, room,
                 new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize());
-        engine = new EngineIo(settings.engineIo(), timers, clients,
-                socket -> new SioConnection(socket, gateway, timers, settings.connectTimeoutMs()));
-        routing.any(SOCKET_IO_PATH, engine::handle);
-        return WsRouting.builder()
-                .endpoint(SOCKET_IO_PATH, engine::newWebSocketListener)
-                .endpoint(WEBSOCKET_PATH, () -> new WebSocketClient(gateway, settings, timers, clients));
+    }
+
+    public RealtimeSettings settings() {
+        return settings;
+    }
+
+    /** The one timer thread of every socket's heartbeat and timeouts; its tasks never block. */
+    public ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** Closes {@code endpoint} (its open connections) when this closes, before the timers stop. */
+    public void closeWith(AutoCloseable endpoint) {
+        endpoints.add(endpoint);
     }
 
     @Override
     public void close() {
-        if (engine != null) {
-            engine.closeAll();
+        for (AutoCloseable endpoint : endpoints) {
+            try {
+                endpoint.close();
+            } catch (Exception e) {
+                LOG.warning("Closing " + endpoint.getClass().getSimpleName() + " failed: " + e);
+            }
         }
         timers.shutdownNow();
     }

@@ -2,7 +2,6 @@ package io.sessionpresence.realtime;
 
 import io.helidon.config.Config;
 import io.sessionpresence.config.Settings;
-import io.sessionpresence.realtime.engineio.EioSettings;
 import io.sessionpresence.realtime.transport.Overflow;
 
 /**
@@ -31,9 +30,5 @@ public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxP
                         .replace('-', '_').toUpperCase(java.util.Locale.ROOT)),
                 Settings.longValue(root, "realtime.coalesce-ms", 0),
                 Settings.intValue(root, "realtime.snapshot-limit", 1));
-    }
-
-    public EioSettings engineIo() {
-        return new EioSettings(pingIntervalMs, pingTimeoutMs, maxPayload, queueSize, overflow);
     }
 }

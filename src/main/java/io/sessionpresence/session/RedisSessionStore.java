@@ -16,7 +16,6 @@ import io.sessionpresence.json.Json;
 import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
 import org.redisson.api.BatchOptions;
-import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RMapCache;

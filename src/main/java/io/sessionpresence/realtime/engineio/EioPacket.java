@@ -34,6 +34,11 @@ public record EioPacket(Type type, String text, byte[] binary) {
         return binary != null;
     }
 
+    /** The text form of a MESSAGE packet carrying {@code text}: {@code 4<text>}. */
+    public static String encodeMessage(String text) {
+        return Type.MESSAGE.code() + text;
+    }
+
     /** The text form of a text packet. */
     public String encode() {
         return type.code() + text;

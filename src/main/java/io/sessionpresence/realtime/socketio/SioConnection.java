@@ -5,16 +5,18 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.json.Json;
-import io.sessionpresence.realtime.ClientSession;
+import io.sessionpresence.realtime.ConnectedClient;
 import io.sessionpresence.realtime.Emission;
 import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Transport;
 import io.sessionpresence.realtime.engineio.EioHandler;
+import io.sessionpresence.realtime.engineio.EioPacket;
 import io.sessionpresence.realtime.engineio.EioProtocolException;
 import io.sessionpresence.realtime.engineio.EioSocket;
 import io.sessionpresence.realtime.engineio.EngineIo;
@@ -30,12 +32,15 @@ import io.sessionpresence.session.SessionAuth;
  * joined the namespace within the connect timeout is closed.
  */
 public final class SioConnection implements EioHandler, Transport {
+    /** The Engine.IO message carrying a Socket.IO EVENT of an emission, shared by every socket. */
+    private static final Function<Emission, String> FRAME =
+            e -> EioPacket.encodeMessage(SioPacket.encodeEvent(e.eventJson(), e.dataJson()));
     private static final int MAX_TOKEN = 4096;
 
     private final EioSocket socket;
     private final Gateway gateway;
     private final ScheduledFuture<?> connectTimeout;
-    private volatile ClientSession client;
+    private volatile ConnectedClient client;
     private SioPacket awaitingAttachments;
     private int attachmentsLeft;
 
@@ -86,7 +91,7 @@ public final class SioConnection implements EioHandler, Transport {
     @Override
     public void onClose(String reason) {
         connectTimeout.cancel(false);
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         client = null;
         if (connected != null) {
             connected.closed();
@@ -97,7 +102,7 @@ public final class SioConnection implements EioHandler, Transport {
 
     @Override
     public void deliver(Emission emission) {
-        socket.send(emission.socketIoPacket());
+        socket.send(emission.framed(FRAME));
     }
 
     // ---- packets
@@ -139,7 +144,7 @@ public final class SioConnection implements EioHandler, Transport {
     }
 
     private void disconnect(SioPacket packet) {
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         if (SioPacket.MAIN_NAMESPACE.equals(packet.nsp()) && connected != null) {
             client = null;
             connected.closed();
@@ -147,7 +152,7 @@ public final class SioConnection implements EioHandler, Transport {
     }
 
     private void event(SioPacket packet) {
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         if (connected == null || !SioPacket.MAIN_NAMESPACE.equals(packet.nsp())) {
             return;
         }
@@ -159,7 +164,7 @@ public final class SioConnection implements EioHandler, Transport {
     private void binaryComplete() {
         SioPacket packet = awaitingAttachments;
         awaitingAttachments = null;
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         if (packet.type() == SioPacket.Type.BINARY_EVENT && connected != null) {
             String message = "Binary payloads are not supported";
             connected.error(message);
@@ -175,6 +180,6 @@ public final class SioConnection implements EioHandler, Transport {
     }
 
     private void send(SioPacket packet) {
-        socket.send("4" + packet.encode());
+        socket.send(EioPacket.encodeMessage(packet.encode()));
     }
 }

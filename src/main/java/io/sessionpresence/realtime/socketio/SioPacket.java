@@ -45,6 +45,14 @@ public record SioPacket(Type type, int attachments, String nsp, long id, JsonNod
         return data.get(0).asText();
     }
 
+    /**
+     * An EVENT on the main namespace without an ack id, from JSON already written:
+     * {@code 2["name",{...}]}. How every admin event goes out, so it skips building a packet tree.
+     */
+    public static String encodeEvent(String eventJson, String dataJson) {
+        return (char) ('0' + Type.EVENT.ordinal()) + "[" + eventJson + "," + dataJson + "]";
+    }
+
     public String encode() {
         StringBuilder out = new StringBuilder().append((char) ('0' + type.ordinal()));
         if (type.binary()) {

@@ -1,7 +1,8 @@
-package io.sessionpresence.realtime;
+package io.sessionpresence.realtime.ws;
 
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.buffers.BufferData;
@@ -13,20 +14,28 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.realtime.ConnectedClient;
+import io.sessionpresence.realtime.Emission;
+import io.sessionpresence.realtime.Gateway;
+import io.sessionpresence.realtime.RealtimeSettings;
+import io.sessionpresence.realtime.Transport;
 import io.sessionpresence.realtime.transport.Heartbeat;
 import io.sessionpresence.realtime.transport.Outbox;
 import io.sessionpresence.realtime.transport.WsChannel;
 import io.sessionpresence.session.SessionAuth;
 
 /**
- * One plain WebSocket client on {@code /ws}: JSON text frames {@code {"event": name, "data": {...}}}
+ * The server side of one plain WebSocket connection on {@code /ws}: JSON text frames {@code {"event": name, "data": {...}}}
  * both ways. Credentials come with the upgrade: {@code ?token=<admin token>},
  * {@code ?session=<session token>} or an {@code X-Session-Token} header; a bad one gets an
  * {@code error} event and a 1008 close. A malformed frame gets an {@code error} event and the
  * connection stays open. WebSocket pings every {@code ping-interval-ms}; no pong within
  * {@code ping-timeout-ms} drops the connection.
  */
-final class WebSocketClient implements WsListener, Transport {
+final class WsConnection implements WsListener, Transport {
+    /** The {@code /ws} text frame of an emission: {@code {"event": name, "data": {...}}}. */
+    static final Function<Emission, String> FRAME =
+            e -> "{\"event\":" + e.eventJson() + ",\"data\":" + e.dataJson() + "}";
     private static final String EXPECTED = "expected {\"event\": name, \"data\": {...}}";
 
     private final Gateway gateway;
@@ -41,9 +50,9 @@ final class WebSocketClient implements WsListener, Transport {
     private WsChannel channel;
     private Outbox outbox;
     private Heartbeat heartbeat;
-    private volatile ClientSession client;
+    private volatile ConnectedClient client;
 
-    WebSocketClient(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo) {
+    WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo) {
         this.gateway = gateway;
         this.settings = settings;
         this.timers = timers;
@@ -71,7 +80,7 @@ final class WebSocketClient implements WsListener, Transport {
             client = gateway.connect(new Gateway.Credentials(adminToken, sessionToken, ip, ClientInfo.userAgent(headers)),
                     this);
         } catch (Gateway.Refused refused) {
-            outbox.offer(new Emission("error", Json.fields("message", refused.getMessage())).webSocketFrame());
+            outbox.offer(new Emission("error", Json.fields("message", refused.getMessage())).framed(FRAME));
             channel.closeAfter(outbox, WsCloseCodes.VIOLATED_POLICY, refused.getMessage());
             return;
         }
@@ -82,7 +91,7 @@ final class WebSocketClient implements WsListener, Transport {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         if (connected == null) {
             return;
         }
@@ -120,7 +129,7 @@ final class WebSocketClient implements WsListener, Transport {
 
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         if (connected != null && last) {
             connected.error("Binary frames are not supported; send JSON text frames");
         }
@@ -154,7 +163,7 @@ final class WebSocketClient implements WsListener, Transport {
 
     @Override
     public void deliver(Emission emission) {
-        if (!outbox.offer(emission.webSocketFrame())) {
+        if (!outbox.offer(emission.framed(FRAME))) {
             drop();
         }
     }
@@ -169,7 +178,7 @@ final class WebSocketClient implements WsListener, Transport {
         if (heartbeat != null) {
             heartbeat.stop();
         }
-        ClientSession connected = client;
+        ConnectedClient connected = client;
         client = null;
         if (connected != null) {
             connected.closed();

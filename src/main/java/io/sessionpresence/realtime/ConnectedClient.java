@@ -26,9 +26,9 @@ import io.sessionpresence.store.StoreOutage;
  * (unverified) only while anonymous presence is allowed. Admin rights come from the admin token,
  * or from a live session of a user listed in {@code admin.users}.
  */
-public final class ClientSession implements AdminRoom.Member {
+public final class ConnectedClient implements AdminRoom.Member {
     static final String STORE_DOWN = "Session store unavailable, retry shortly";
-    private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
+    private static final Logger LOG = Logger.getLogger(ConnectedClient.class.getName());
     private static final int MAX_EVENT_NAME_SHOWN = 64;
 
     private final Gateway gateway;
@@ -40,7 +40,7 @@ public final class ClientSession implements AdminRoom.Member {
     /** Live events that arrive while a join's snapshot is being read; null when not joining. */
     private ArrayDeque<Emission> heldBack;
 
-    ClientSession(Gateway gateway, Optional<Session> session, boolean adminToken, String ip,
+    ConnectedClient(Gateway gateway, Optional<Session> session, boolean adminToken, String ip,
                   String userAgent, Transport transport) {
         this.gateway = gateway;
         this.session = session;
