@@ -28,8 +28,8 @@ import io.sessionpresence.store.StoreStats;
  * The admin API under {@code /admin}: presence and sessions (paged, newest first), terminating
  * sessions, store statistics and a redacted debug view. Every route needs
  * {@code Authorization: Bearer <ADMIN_TOKEN>}; no response carries a token or token hash.
- * Seed 000's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store;
- * {@code /admin/sessions/redis} in the seed's shape, where {@code items} is tracked activity.
+ * The presence tracker's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store;
+ * {@code /admin/sessions/redis} in the presence tracker's shape, where {@code items} is tracked activity.
  */
 public final class AdminRoutes implements HttpService {
     /** Where {@code Main} mounts these routes; ids are read from the raw path below it. */
@@ -109,7 +109,7 @@ public final class AdminRoutes implements HttpService {
     }
 
     /**
-     * Seed 000's: its clients read {@code items} as the tracked activity they posted
+     * The presence tracker's: its clients read {@code items} as the tracked activity they posted
      * ({@code sessions:active}), so that is {@code items} here, live sessions alongside.
      */
     private void trackedSessions(ServerRequest req, ServerResponse res) {

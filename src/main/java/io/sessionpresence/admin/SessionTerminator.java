@@ -13,7 +13,7 @@ import io.sessionpresence.session.SessionService;
 /**
  * Terminating a session for an admin, the one path behind {@code DELETE /admin/sessions/{id}} and
  * the {@code session:terminate} socket event. An id may name a live session, tracked activity
- * (seed 000's {@code sessions:active}, what {@code POST /api/session/update} records), or both:
+ * (the presence tracker's {@code sessions:active}, what {@code POST /api/session/update} records), or both:
  * whatever it names ends, and admins get one {@code session_terminated} event.
  */
 public final class SessionTerminator {

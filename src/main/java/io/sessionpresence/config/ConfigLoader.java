@@ -22,7 +22,7 @@ import io.helidon.config.spi.ConfigSource;
  *
  * <p>Every key can be set from the environment by its upper-cased name with {@code .} and
  * {@code -} turned into {@code _} ({@code session.max-per-user} is {@code SESSION_MAX_PER_USER}).
- * A few short names are kept from the seeds and common practice: {@code PORT},
+ * A few short names are kept from the backends this service replaces and common practice: {@code PORT},
  * {@code STORE}, {@code REMEMBER_ME_TIMEOUT}, {@code ADMIN_TOKEN}, {@code CORS_ORIGINS},
  * {@code MAX_BODY_BYTES}. Only known keys are mapped, so unrelated variables
  * ({@code PATH}, {@code HOME}) never leak into the configuration. A variable that looks meant for

@@ -39,7 +39,7 @@ public final class HttpJson {
     }
 
     /**
-     * The error body every route uses. It carries both seeds' conventions
+     * The error body every route uses. It carries both source backends' conventions
      * ({@code success/error} of the session API and {@code status/message} of the presence API)
      * so that either family of existing clients finds the field it reads.
      */

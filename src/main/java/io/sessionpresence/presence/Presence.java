@@ -1,7 +1,7 @@
 package io.sessionpresence.presence;
 
 /**
- * One user's presence from one address, as stored under {@code user|ip} (the seed's key) and
+ * One user's presence from one address, as stored under {@code user|ip} (the presence tracker's key) and
  * shown to admins.
  *
  * @param user     who
@@ -13,7 +13,7 @@ package io.sessionpresence.presence;
  */
 public record Presence(String user, String ip, String ua, String page, long lastSeen, boolean verified) {
     /**
-     * The seed's key. Users may hold '|'; addresses never do ({@code ClientInfo}), so two
+     * The presence tracker's key. Users may hold '|'; addresses never do ({@code ClientInfo}), so two
      * different (user, ip) pairs never share a key.
      */
     public String key() {

@@ -14,7 +14,7 @@ import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionService;
 
 /**
- * The seed's presence decorator as a filter: a request on a tracked path that carries a valid
+ * The presence tracker's presence decorator as a filter: a request on a tracked path that carries a valid
  * session refreshes that user's presence and session activity. The work (session lookup and
  * writes) runs after the response is sent, on a virtual thread, at most {@value #MAX_IN_FLIGHT}
  * at once; beyond that updates are skipped (the next request refreshes presence anyway), so the

@@ -18,7 +18,7 @@ import io.sessionpresence.store.Page;
 
 /**
  * Live presence ({@code user|ip} entries, each with its own TTL) and tracked session activity,
- * with the admin events they cause. Unlike the seed, one active user never keeps anyone else's
+ * with the admin events they cause. Unlike the presence tracker, one active user never keeps anyone else's
  * stale entry alive: every entry expires on its own.
  */
 public final class PresenceService {

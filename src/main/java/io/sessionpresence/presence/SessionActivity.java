@@ -3,7 +3,7 @@ package io.sessionpresence.presence;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Tracked activity of a session (seed 000's {@code sessions:active} entries), stored under its sid.
+ * Tracked activity of a session (the presence tracker's {@code sessions:active} entries), stored under its sid.
  *
  * @param sid          the session id the client reported (a real session's id when it has one)
  * @param user         who
@@ -18,7 +18,7 @@ public record SessionActivity(String sid,
                               String ua,
                               @JsonProperty("last_activity") long lastActivity,
                               boolean verified) {
-    /** The seed's payload also carries the id as {@code session_id}. */
+    /** The presence tracker's payload also carries the id as {@code session_id}. */
     @JsonProperty("session_id")
     public String sessionId() {
         return sid;

@@ -17,7 +17,7 @@ import io.sessionpresence.session.Session;
 import io.sessionpresence.store.StoreOutage;
 
 /**
- * One connected realtime client, protocol-independent: the seed's client events and the
+ * One connected realtime client, protocol-independent: the presence tracker's client events and the
  * {@code admin} room. Every failure becomes an {@code error {"message"}} event and the
  * connection stays open.
  *
@@ -79,7 +79,7 @@ public final class ConnectedClient implements AdminRoom.Member {
         }
     }
 
-    /** Sends the seed's {@code error} event; also for frames that never became an event. */
+    /** Sends the presence tracker's {@code error} event; also for frames that never became an event. */
     public void error(String message) {
         transport.deliver(new Emission("error", Json.fields("message", message)));
     }

@@ -8,7 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.sessionpresence.http.ApiException;
 
 /**
- * Finds the caller's session: {@code X-Session-Token: <token>} (the seed's header), or
+ * Finds the caller's session: {@code X-Session-Token: <token>} (the session store's header), or
  * {@code Authorization: Bearer <token>} when the bearer is a session token.
  */
 public final class SessionAuth {

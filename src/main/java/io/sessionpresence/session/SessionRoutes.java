@@ -17,7 +17,7 @@ import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.json.Json;
 
 /**
- * {@code /api/session/*}: the session API of seed 003 (create, validate, refresh, logout,
+ * {@code /api/session/*}: the session API of the Chrome-extension session store (create, validate, refresh, logout,
  * logout-all, stats) plus the account-page pair list / revoke-one.
  */
 public final class SessionRoutes implements HttpService {

@@ -3,7 +3,7 @@ package io.sessionpresence.store;
 import java.util.Map;
 
 /**
- * The backend's own figures for {@code /admin/redis/stats}: seed 000's Redis fields, or the
+ * The backend's own figures for {@code /admin/redis/stats}: the presence tracker's Redis fields, or the
  * memory store's equivalents. Implementations: {@link RedisStoreStats}, {@link MemoryStoreStats}.
  */
 public interface StoreStats {

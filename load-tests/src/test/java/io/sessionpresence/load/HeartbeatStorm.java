@@ -29,7 +29,7 @@ import io.sessionpresence.load.support.PhasedSimulation;
 /**
  * {@code -Dusers} distinct users (default 10,000) heart-beating once per {@code -Dperiod} seconds
  * (the browser's 30 s, compressed; default 10 s, i.e. 1,000 heartbeats/s), anonymously as the
- * seed's page script does. Phases:
+ * presence tracker's page script does. Phases:
  * <ul>
  * <li>{@code fill}: every user's first heartbeat (Redis bytes per presence entry);</li>
  * <li>{@code max}: {@code -Dconnections} connections in a closed loop (throughput vs ceiling);</li>

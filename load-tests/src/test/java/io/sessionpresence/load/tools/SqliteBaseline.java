@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sessionpresence.load.support.Resp;
 
 /**
- * The smallest honest SQLite baseline for seed 003's "faster / less memory than SQLite" claims,
+ * The smallest honest SQLite baseline for the Chrome-extension session store's "faster / less memory than SQLite" claims,
  * measured in the same run on the same sessions:
  * <ul>
  * <li>the session rows are the service's own: every session JSON in Redis ({@code sp:sessions},

@@ -380,7 +380,7 @@ public final class Summary {
 
     private void seedClaims() throws IOException {
         Path file = dir.resolve("sqlite-baseline.json");
-        md.append("## Seed 003's claims\n\n");
+        md.append("## The Chrome-extension session store's claims\n\n");
         md.append("| claim | comparison used | measured | verdict |\n|---|---|---|---|\n");
         JsonNode sq = Files.exists(file) ? JSON.readTree(file.toFile()) : null;
         if (sq != null) {
