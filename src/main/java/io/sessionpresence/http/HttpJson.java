@@ -2,7 +2,6 @@ package io.sessionpresence.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +10,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -90,19 +91,25 @@ public final class HttpJson {
         // Grow from the declared size: InputStream.readNBytes(limit) allocates 16 KB buffers
         // whatever the body, which was most of a heartbeat's garbage (load-tests, JFR).
         byte[] buffer = new byte[(int) Math.min(limit, Math.max(1, declared + 1))];
+        int length = 0;
         try (InputStream in = req.content().inputStream()) {
-            int length = 0;
             while ((length += in.readNBytes(buffer, length, buffer.length - length)) == buffer.length
                     && buffer.length < limit) {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(limit, buffer.length * 4L));
             }
-            if (length > maxBytes) {
-                throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
-            }
-            return Arrays.copyOf(buffer, length);
-        } catch (IOException | UncheckedIOException e) {
-            throw ApiException.badRequest("Could not read the request body");
+        } catch (HttpException | RequestException e) {
+            throw e; // Helidon's own answer, e.g. 413 for a chunked body past server.max-payload-size
+        } catch (IOException | RuntimeException e) {
+            // Helidon's chunked decoder reports a malformed chunk size ("zz", beyond 2^31) as a
+            // NumberFormatException and a body cut short as an IllegalStateException or an
+            // unchecked I/O error: all of them are the client's framing, not our bug.
+            throw ApiException.badRequest("Malformed request body: " + (req.headers().contentLength().isPresent()
+                    ? "shorter than its Content-Length" : "invalid chunked transfer encoding"));
         }
+        if (length > maxBytes) {
+            throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
+        }
+        return Arrays.copyOf(buffer, length);
     }
 
     private static boolean isBlank(byte[] bytes) {

@@ -4,7 +4,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
@@ -35,14 +41,63 @@ class HttpEdgesTest {
 
     /** Sends raw bytes and returns the raw response (status line, headers, body). */
     private static String raw(String request) throws Exception {
+        return raw(request, false);
+    }
+
+    /** @param halfClose end the request stream after it, as a client that sent all it had */
+    private static String raw(String request, boolean halfClose) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", service.port())) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
+            if (halfClose) {
+                socket.shutdownOutput();
+            }
             InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void malformedBodyFramingIs400JsonAndNoStackTrace() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger errors = Logger.getLogger(ErrorHandlers.class.getName());
+        errors.addHandler(capture);
+        try {
+            String chunked = "POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+            Map<String, String> cases = Map.of(
+                    "chunk size not hex", chunked + "zz\r\n{\"user\":\"a\"}\r\n0\r\n\r\n",
+                    "chunk size 2^32", chunked + "100000000\r\n{\"user\":\"a\"}\r\n0\r\n\r\n",
+                    "chunk size 2^64", chunked + "ffffffffffffffff\r\n{\"user\":\"a\"}\r\n0\r\n\r\n",
+                    "chunk cut short", chunked + "20\r\n{\"user\":\"a\"}",
+                    "body shorter than Content-Length",
+                    "POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{\"user\":\"a\"}");
+            for (Map.Entry<String, String> c : cases.entrySet()) {
+                String answer = raw(c.getValue(), true);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), c.getKey() + ": " + answer);
+                assertTrue(answer.contains("application/json") && answer.contains("Malformed request body"),
+                        c.getKey() + ": " + answer);
+            }
+        } finally {
+            errors.removeHandler(capture);
+        }
+        assertTrue(logged.stream().noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()),
+                "malformed framing is the client's error, not logged as ours: " + logged);
     }
 
     @Test
