@@ -13,10 +13,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.Main;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.store.TimeSource;
 
 /**
- * The real service on a free port, started through {@link Main#start} with the chosen store and
- * config overrides, and a JDK HTTP client talking to it over a socket.
+ * The real service on a free port, started through {@link Main#start} with the chosen store, config
+ * overrides and time, and a JDK HTTP client talking to it over a socket.
  */
 public final class TestService implements AutoCloseable {
     public record Response(int status, String body, Map<String, java.util.List<String>> headers) {
@@ -38,17 +39,39 @@ public final class TestService implements AutoCloseable {
         this.config = config;
     }
 
-    public static TestService start(StoreKind store, Map<String, String> overrides) {
+    /** The configuration every test service starts from: {@code store}, a free local port, an admin token. */
+    public static Map<String, String> config(StoreKind store, Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(store.config());
         config.put("server.port", "0");
         config.put("server.host", "127.0.0.1");
         config.put("admin.token", "test-admin-token");
         config.putAll(overrides);
-        return new TestService(Main.start(ConfigLoader.load(Map.of(), config)), config);
+        return config;
+    }
+
+    /** On real time. */
+    public static TestService start(StoreKind store, Map<String, String> overrides) {
+        return start(config(store, overrides), TimeSource.system());
     }
 
     public static TestService start(StoreKind store) {
         return start(store, Map.of());
+    }
+
+    /**
+     * On the memory store, on {@code clock}: sessions, presence and activity expire when the test
+     * advances it. Redis has no such variant, since Redis ends its keys by its own clock.
+     */
+    public static TestService start(Map<String, String> overrides, ManualClock clock) {
+        Map<String, String> config = config(StoreKind.MEMORY, overrides);
+        if (!"memory".equals(config.get("store.type"))) {
+            throw new IllegalArgumentException("a manual clock drives the memory store only, not " + config.get("store.type"));
+        }
+        return start(config, clock.timeSource());
+    }
+
+    private static TestService start(Map<String, String> config, TimeSource time) {
+        return new TestService(Main.start(ConfigLoader.load(Map.of(), config), time), config);
     }
 
     public Map<String, String> config() {
