@@ -6,9 +6,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
-import io.sessionpresence.testing.TestService.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -13,9 +13,9 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.session.Tokens;
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.PerStoreServiceTest;
 import io.sessionpresence.testing.StoreKind;
-import io.sessionpresence.testing.TestService.Response;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

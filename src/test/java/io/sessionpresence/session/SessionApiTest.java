@@ -12,8 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.PerStoreServiceTest;
-import io.sessionpresence.testing.TestService.Response;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
