@@ -72,7 +72,8 @@ class IdentityTest {
     }
 
     private static HttpServer jwksServer() {
-        HttpServer server = generated(() -> HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+        InetSocketAddress anyPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        HttpServer server = generated(() -> HttpServer.create(anyPort, 0));
         server.createContext("/jwks.json", exchange -> {
             byte[] body = published.get().toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

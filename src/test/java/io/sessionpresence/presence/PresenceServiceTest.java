@@ -10,8 +10,7 @@ import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.store.Page;
-import io.sessionpresence.testing.ManualClock;
-import io.sessionpresence.testing.RecordingAdminEvents;
+import io.sessionpresence.testing.MemoryStores;
 import io.sessionpresence.testing.RecordingAdminEvents.Published;
 import org.junit.jupiter.api.Test;
 
@@ -22,20 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Presence and session activity without HTTP: {@link PresenceService} over the memory stores, on
- * a clock the test advances, with the admin events it publishes recorded.
+ * a clock the test advances, with the admin stores.events() it publishes recorded.
  */
 class PresenceServiceTest {
     private static final long TTL = 60;
     private static final long ACTIVITY_TTL = 600;
 
-    private final ManualClock clock = new ManualClock();
-    private final MemoryBackend backend = new MemoryBackend(clock.timeSource());
-    private final RecordingAdminEvents events = new RecordingAdminEvents();
+    private final MemoryStores stores = MemoryStores.onManualClock();
     private final PresenceService presence = service(true);
 
     private PresenceService service(boolean allowAnonymous) {
-        return new PresenceService(backend.presenceEntries(events), backend.activityEntries(events),
-                new PresenceSettings(TTL, ACTIVITY_TTL, allowAnonymous, List.of()), events, backend.clock());
+        MemoryBackend backend = stores.backend();
+        return new PresenceService(backend.presenceEntries(stores.events()), backend.activityEntries(stores.events()),
+                new PresenceSettings(TTL, ACTIVITY_TTL, allowAnonymous, List.of()), stores.events(), backend.clock());
     }
 
     private static Visitor anonymous(String user) {
@@ -43,8 +41,8 @@ class PresenceServiceTest {
     }
 
     private Session session(String user) {
-        return new Session("sid-of-" + user, user, clock.millis(), clock.millis() + 3_600_000, clock.millis(), false,
-                "agent", "10.0.0.7");
+        long now = stores.clock().millis();
+        return new Session("sid-of-" + user, user, now, now + 3_600_000, now, false, "agent", "10.0.0.7");
     }
 
     private List<String> presentUsers() {
@@ -88,16 +86,16 @@ class PresenceServiceTest {
 
     @Test
     void heartbeatAndLoginRecordPresenceAndAnnounceIt() {
-        long now = clock.millis();
+        long now = stores.clock().millis();
         Presence beat = presence.heartbeat(anonymous("beating"), "/page");
         assertEquals(new Presence("beating", "10.0.0.7", "agent", "/page", now, false), beat);
-        clock.advance(Duration.ofSeconds(1));
+        stores.clock().advance(Duration.ofSeconds(1));
         Presence login = presence.login(new Visitor("logging-in", "sid", true, "10.0.0.8", "agent"));
         assertEquals(new Presence("logging-in", "10.0.0.8", "agent", "/", now + 1000, true), login);
 
         assertEquals(List.of("logging-in", "beating"), presentUsers(), "newest first");
         assertEquals(2, presence.presentCount());
-        List<Published> published = events.all();
+        List<Published> published = stores.events().all();
         assertEquals(List.of("user_activity", "user_login"), published.stream().map(p -> p.get("type")).toList());
         for (Published event : published) {
             assertEquals(AdminEvents.PRESENCE_UPDATE, event.event().event());
@@ -113,11 +111,11 @@ class PresenceServiceTest {
     void logoutEndsPresenceAtOnceAndAnnouncesIt() {
         presence.heartbeat(anonymous("leaving"), "/a");
         presence.heartbeat(anonymous("staying"), "/a");
-        events.clear();
+        stores.events().clear();
         presence.logout(anonymous("leaving"));
         assertEquals(List.of("staying"), presentUsers());
         assertEquals(List.of(Map.of("type", "user_logout", "user", "leaving", "ip", "10.0.0.7")),
-                events.all().stream().map(Published::data).toList());
+                stores.events().all().stream().map(Published::data).toList());
     }
 
     @Test
@@ -125,12 +123,12 @@ class PresenceServiceTest {
         presence.heartbeat(anonymous("stale"), "/a");
         for (int i = 0; i < 8; i++) {
             presence.heartbeat(anonymous("busy"), "/b");
-            clock.advance(Duration.ofSeconds(TTL / 4));
+            stores.clock().advance(Duration.ofSeconds(TTL / 4));
         }
         assertEquals(List.of("busy"), presentUsers(), "one active user keeps no one else's entry alive");
         assertEquals(1, presence.presentCount());
-        List<Published> expired = events.ofType("user_expired");
-        assertEquals(1, expired.size(), events.all().toString());
+        List<Published> expired = stores.events().ofType("user_expired");
+        assertEquals(1, expired.size(), stores.events().all().toString());
         assertTrue(expired.getFirst().local(), "every instance sees the expiry itself");
         assertEquals("stale", expired.getFirst().get("user"));
         assertEquals("/a", expired.getFirst().get("page"));
@@ -140,7 +138,7 @@ class PresenceServiceTest {
     void pageFilterListsOnlyThatPageNewestFirst() {
         for (int i = 0; i < 6; i++) {
             presence.heartbeat(anonymous("user-" + i), "/p" + (i % 2));
-            clock.advance(Duration.ofMillis(10));
+            stores.clock().advance(Duration.ofMillis(10));
         }
         Page<Presence> onP1 = presence.presencePage(0, 2, Optional.of("/p1"));
         assertEquals(List.of("user-5", "user-3"), onP1.items().stream().map(Presence::user).toList());
@@ -152,12 +150,12 @@ class PresenceServiceTest {
 
     @Test
     void activityIsRecordedUnderItsSidAnnouncedAndExpiresOnItsOwnTtl() {
-        long now = clock.millis();
+        long now = stores.clock().millis();
         SessionActivity recorded = presence.recordActivity(anonymous("active"), "sid-1");
         assertEquals(new SessionActivity("sid-1", "active", "10.0.0.7", "agent", now, false), recorded);
         assertEquals(Map.of("sid-1", recorded), presence.activities(List.of("sid-1", "sid-unknown")));
         assertEquals(List.of(recorded), presence.activityPage(0, 10).items());
-        Published announced = events.all().getFirst();
+        Published announced = stores.events().all().getFirst();
         assertEquals(AdminEvents.SESSIONS_UPDATE, announced.event().event());
         assertEquals(Map.of("type", "session_activity", "sid", "sid-1", "session_id", "sid-1", "user", "active",
                 "ip", "10.0.0.7", "ua", "agent", "last_activity", now, "verified", false), announced.data());
@@ -166,9 +164,9 @@ class PresenceServiceTest {
         assertEquals(Optional.of("ended"), presence.endActivity("sid-2").map(SessionActivity::user));
         assertEquals(Optional.empty(), presence.endActivity("sid-2"));
 
-        clock.advance(Duration.ofSeconds(ACTIVITY_TTL - 1));
+        stores.clock().advance(Duration.ofSeconds(ACTIVITY_TTL - 1));
         assertEquals(1, presence.activityCount());
-        clock.advance(Duration.ofSeconds(2));
+        stores.clock().advance(Duration.ofSeconds(2));
         assertEquals(0, presence.activityCount());
         assertEquals(Map.of(), presence.activities(List.of("sid-1")));
     }

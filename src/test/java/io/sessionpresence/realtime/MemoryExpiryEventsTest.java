@@ -24,13 +24,15 @@ class MemoryExpiryEventsTest {
         ManualClock clock = new ManualClock();
         try (TestService service = TestService.start(Map.of("presence.ttl", "2", "session.timeout", "2"), clock);
              WsTestClient admin = WsTestClient.admin(service.port(), WAIT)) {
-            service.post("/api/heartbeat", "{\"user\":\"short-lived\",\"page\":\"/x\"}", "Content-Type", "application/json");
+            service.post("/api/heartbeat", "{\"user\":\"short-lived\",\"page\":\"/x\"}",
+                    "Content-Type", "application/json");
             String sessionId = service.login("short-session", false).text("session_id");
             admin.next(m -> m.contains("\"type\":\"session_created\",\"session_id\":\"" + sessionId + "\""), WAIT);
 
             clock.advance(Duration.ofMillis(1900));
             List<String> early = admin.drain(Duration.ofMillis(300));
-            assertEquals(List.of(), early.stream().filter(m -> m.contains("_expired")).toList(), "nothing before the deadline");
+            assertEquals(List.of(), early.stream().filter(m -> m.contains("_expired")).toList(),
+                    "nothing before the deadline");
 
             // Past both deadlines by a little over Caffeine's one-second timer-wheel step.
             clock.advance(Duration.ofMillis(1200));

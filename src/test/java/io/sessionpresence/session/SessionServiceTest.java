@@ -1,14 +1,16 @@
 package io.sessionpresence.session;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
-import io.sessionpresence.backend.MemoryBackend;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.testing.ManualClock;
+import io.sessionpresence.testing.MemoryStores;
 import io.sessionpresence.testing.RecordingAdminEvents;
 import io.sessionpresence.testing.RecordingAdminEvents.Published;
 import org.junit.jupiter.api.Test;
@@ -26,9 +28,9 @@ class SessionServiceTest {
     private static final long HOUR = 3600;
     private static final long DAY = 86400;
 
-    private final ManualClock clock = new ManualClock();
-    private final MemoryBackend backend = new MemoryBackend(clock.timeSource());
-    private final RecordingAdminEvents events = new RecordingAdminEvents();
+    private final MemoryStores stores = MemoryStores.onManualClock();
+    private final ManualClock clock = stores.clock();
+    private final RecordingAdminEvents events = stores.events();
 
     private static SessionSettings lifetimes(long timeout, long rememberMe, long idle, long maxLifetime) {
         return new SessionSettings(timeout, rememberMe, idle, maxLifetime, 0, LimitPolicy.REJECT_NEW);
@@ -39,15 +41,32 @@ class SessionServiceTest {
     }
 
     private SessionService service(SessionSettings settings) {
-        return service(backend.sessionStore(settings.idleTimeoutMillis()), settings);
+        return service(stores.backend().sessionStore(settings.idleTimeoutMillis()), settings);
     }
 
     private SessionService service(SessionStore store, SessionSettings settings) {
-        return new SessionService(store, settings, events, backend.clock());
+        return new SessionService(store, settings, events, stores.backend().clock());
     }
 
     private static SessionService.Created create(SessionService sessions, String user) {
         return sessions.create(user, false, "ua", "10.0.0.1");
+    }
+
+    /** Two sessions of {@code user} and one of {@code other}, on an hour's lifetime, with nothing announced yet. */
+    private record TwoUsers(SessionService sessions, SessionService.Created first, SessionService.Created second,
+                            SessionService.Created other) {
+    }
+
+    private TwoUsers twoSessionsOf(String user, String other) {
+        SessionService sessions = service(lifetimes(HOUR, DAY, 0, 0));
+        TwoUsers created = new TwoUsers(sessions, create(sessions, user), create(sessions, user),
+                create(sessions, other));
+        events.clear();
+        return created;
+    }
+
+    private static String id(SessionService.Created created) {
+        return created.session().sessionId();
     }
 
     private static boolean live(SessionService sessions, SessionService.Created created) {
@@ -131,7 +150,7 @@ class SessionServiceTest {
 
     @Test
     void refreshNeverShortensASession() {
-        SessionStore store = backend.sessionStore(0);
+        SessionStore store = stores.backend().sessionStore(0);
         SessionService.Created created = create(service(store, lifetimes(HOUR, DAY, 0, 0)), "long-lived");
         // The same store under a shorter timeout, as after a restart with new settings.
         SessionService shorter = service(store, lifetimes(60, DAY, 0, 0));
@@ -196,33 +215,28 @@ class SessionServiceTest {
 
     @Test
     void revokeEndsOneSessionAndAnnouncesItOnce() {
-        SessionService sessions = service(lifetimes(HOUR, DAY, 0, 0));
-        SessionService.Created ended = create(sessions, "revoked");
-        SessionService.Created kept = create(sessions, "revoked");
-        events.clear();
+        TwoUsers given = twoSessionsOf("revoked", "bystander");
+        SessionService sessions = given.sessions();
 
-        assertEquals(Optional.of(ended.session()), sessions.revoke(ended.session().sessionId(), "admin"));
-        assertFalse(live(sessions, ended));
-        assertTrue(live(sessions, kept));
-        assertEquals(Optional.empty(), sessions.revoke(ended.session().sessionId(), "admin"));
+        assertEquals(Optional.of(given.first().session()), sessions.revoke(id(given.first()), "admin"));
+        assertFalse(live(sessions, given.first()));
+        assertTrue(live(sessions, given.second()) && live(sessions, given.other()));
+        assertEquals(Optional.empty(), sessions.revoke(id(given.first()), "admin"));
         List<Published> published = events.all();
         assertEquals(1, published.size(), "one event for the one session ended");
-        assertEquals(Map.of("type", "session_terminated", "session_id", ended.session().sessionId(),
-                "sid", ended.session().sessionId(), "user", "revoked", "reason", "admin"), published.getFirst().data());
+        assertEquals(Map.of("type", "session_terminated", "session_id", id(given.first()), "sid", id(given.first()),
+                "user", "revoked", "reason", "admin"), published.getFirst().data());
         assertFalse(published.getFirst().local());
     }
 
     @Test
     void revokeAllEndsEveryLiveSessionOfThatUserOnly() {
-        SessionService sessions = service(lifetimes(HOUR, DAY, 0, 0));
-        SessionService.Created a = create(sessions, "everywhere");
-        SessionService.Created b = create(sessions, "everywhere");
-        SessionService.Created bystander = create(sessions, "bystander");
-        events.clear();
+        TwoUsers given = twoSessionsOf("everywhere", "bystander");
+        SessionService sessions = given.sessions();
 
         assertEquals(2, sessions.revokeAll("everywhere", "logout_all"));
-        assertFalse(live(sessions, a) || live(sessions, b));
-        assertTrue(live(sessions, bystander));
+        assertFalse(live(sessions, given.first()) || live(sessions, given.second()));
+        assertTrue(live(sessions, given.other()));
         List<Published> published = events.all();
         assertEquals(1, published.size());
         Map<String, Object> data = published.getFirst().data();
@@ -230,7 +244,7 @@ class SessionServiceTest {
         assertEquals("everywhere", data.get("user"));
         assertEquals(2, data.get("count"));
         assertEquals("logout_all", data.get("reason"));
-        assertEquals(List.of(a.session().sessionId(), b.session().sessionId()).stream().sorted().toList(),
+        assertEquals(Stream.of(id(given.first()), id(given.second())).sorted().toList(),
                 ((List<?>) data.get("session_ids")).stream().map(String.class::cast).sorted().toList());
 
         assertEquals(0, sessions.revokeAll("everywhere", "logout_all"));
@@ -239,22 +253,20 @@ class SessionServiceTest {
 
     @Test
     void revokeOwnEndsOnlyTheOwnersSessions() {
-        SessionService sessions = service(lifetimes(HOUR, DAY, 0, 0));
-        SessionService.Created current = create(sessions, "owner");
-        SessionService.Created other = create(sessions, "owner");
-        SessionService.Created strangers = create(sessions, "stranger");
-        events.clear();
+        TwoUsers given = twoSessionsOf("owner", "stranger");
+        SessionService sessions = given.sessions();
+        Session owner = given.first().session();
 
-        assertFalse(sessions.revokeOwn(current.session(), strangers.session().sessionId(), "user"),
+        assertFalse(sessions.revokeOwn(owner, id(given.other()), "user"),
                 "someone else's session answers like an unknown one");
-        assertTrue(live(sessions, strangers));
-        assertFalse(sessions.revokeOwn(current.session(), "no-such-session", "user"));
+        assertTrue(live(sessions, given.other()));
+        assertFalse(sessions.revokeOwn(owner, "no-such-session", "user"));
         assertEquals(List.of(), events.all());
 
-        assertTrue(sessions.revokeOwn(current.session(), other.session().sessionId(), "user"));
-        assertFalse(live(sessions, other));
-        assertTrue(live(sessions, current));
-        assertEquals(List.of(other.session().sessionId()),
+        assertTrue(sessions.revokeOwn(owner, id(given.second()), "user"));
+        assertFalse(live(sessions, given.second()));
+        assertTrue(live(sessions, given.first()));
+        assertEquals(List.of(id(given.second())),
                 events.ofType("session_terminated").stream().map(p -> p.get("session_id")).toList());
     }
 
@@ -262,9 +274,9 @@ class SessionServiceTest {
     void malformedTokensAreNeverValid() {
         SessionService sessions = service(lifetimes(HOUR, DAY, 0, 0));
         String token = create(sessions, "tokens").token();
-        List<String> malformed = new java.util.ArrayList<>(java.util.Arrays.asList(null, "", "sps_", "sps",
+        List<String> malformed = Arrays.asList(null, "", "sps_", "sps",
                 token.substring(Tokens.TOKEN_PREFIX.length()), "SPS_" + token.substring(4), token + "x",
-                token.substring(0, token.length() - 1), Tokens.hash(token), "sps_" + "a".repeat(200)));
+                token.substring(0, token.length() - 1), Tokens.hash(token), "sps_" + "a".repeat(200));
         for (String bad : malformed) {
             assertEquals(Optional.empty(), sessions.validate(bad), String.valueOf(bad));
         }

@@ -34,8 +34,8 @@ class PresencePageCostTest {
         RedissonClient client = Redisson.create(RedisConnection.redissonConfig(settings));
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
-            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(),
-                    keys.events(), InstantSource.system());
+            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128),
+                    keys.presence(), keys.events(), InstantSource.system());
             PresenceService presence = new PresenceService(entries,
                     new MemoryExpiringEntries(AdminEvents.NONE, TimeSource.system()),
                     new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE, InstantSource.system());

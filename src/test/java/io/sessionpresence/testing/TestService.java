@@ -48,7 +48,8 @@ public final class TestService extends HttpTestClient implements AutoCloseable {
     public static TestService start(Map<String, String> overrides, ManualClock clock) {
         Map<String, String> config = config(StoreKind.MEMORY, overrides);
         if (!"memory".equals(config.get("store.type"))) {
-            throw new IllegalArgumentException("a manual clock drives the memory store only, not " + config.get("store.type"));
+            throw new IllegalArgumentException("a manual clock drives the memory store only, not "
+                    + config.get("store.type"));
         }
         return start(config, clock.timeSource());
     }
