@@ -42,6 +42,7 @@ import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionSettings;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreStats;
+import io.sessionpresence.store.TimeSource;
 import io.sessionpresence.web.WebContent;
 
 /**
@@ -92,9 +93,9 @@ public final class Main {
                 LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
             }
             SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis()),
-                    sessionSettings, events);
+                    sessionSettings, events, backend.clock());
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
-                    backend.activityEntries(events), presenceSettings, events);
+                    backend.activityEntries(events), presenceSettings, events, backend.clock());
             return new Services(backend.name(), sessions, new SessionAuth(sessions), presence,
                     new SessionTerminator(sessions, presence),
                     new UserCacheService(backend.userCache(), Settings.seconds(config, "cache.ttl", 1)), backend.stats(),
@@ -123,7 +124,15 @@ public final class Main {
     }
 
     public static Running start(Config config) {
-        Backend backend = Backend.select(RedisSettings.from(config));
+        return start(config, TimeSource.system());
+    }
+
+    /**
+     * @param time what sessions, presence and activity are stamped with and expire by; tests pass
+     *             a clock they advance (memory store only: Redis expires by its own clock)
+     */
+    public static Running start(Config config, TimeSource time) {
+        Backend backend = Backend.select(RedisSettings.from(config), time);
         try {
             Realtime realtime = Realtime.create(config);
             Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver));

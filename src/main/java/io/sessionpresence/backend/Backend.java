@@ -1,5 +1,6 @@
 package io.sessionpresence.backend;
 
+import java.time.InstantSource;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -11,16 +12,21 @@ import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreStats;
+import io.sessionpresence.store.TimeSource;
 
 /**
  * The store chosen at startup, as one factory of everything that depends on it: the session
  * store, the user-data cache, the presence and activity entries, the admin-event fan-out, the
  * store's figures and its readiness check. {@link RedisBackend} and {@link MemoryBackend} build
- * the two kinds side by side; nothing else asks which one it is.
+ * the two kinds side by side; nothing else asks which one it is. Every store runs on the one
+ * {@link TimeSource} the backend was given, and {@link #clock()} hands its clock on to the services.
  */
 public interface Backend extends AutoCloseable {
     /** "redis" or "memory", as the stats routes report it. */
     String name();
+
+    /** The clock of every store here; the services stamp sessions, presence and activity with it too. */
+    InstantSource clock();
 
     /** @param idleTimeoutMillis sessions unused this long end early; 0 = off */
     SessionStore sessionStore(long idleTimeoutMillis);
@@ -52,16 +58,16 @@ public interface Backend extends AutoCloseable {
      * answers, else memory, with one WARN line saying which and why. {@code redis}: Redis or a
      * startup failure. {@code memory}: never touches Redis.
      */
-    static Backend select(RedisSettings settings) {
+    static Backend select(RedisSettings settings, TimeSource time) {
         Logger log = Logger.getLogger(Backend.class.getName());
         return switch (settings.storeType()) {
             case "memory" -> {
                 log.info("Store: memory (store.type=memory)");
-                yield new MemoryBackend();
+                yield new MemoryBackend(time);
             }
             case "redis" -> {
                 try {
-                    yield RedisBackend.connect(settings);
+                    yield RedisBackend.connect(settings, time.clock());
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("store.type=redis but Redis at " + settings.redactedUrl()
                             + " does not answer: " + e.getMessage(), e);
@@ -71,15 +77,15 @@ public interface Backend extends AutoCloseable {
                 if (settings.url().isEmpty()) {
                     log.warning("Store: memory, because REDIS_URL is not set (store.type=auto). Sessions and "
                             + "presence live in this process only and are lost on restart.");
-                    yield new MemoryBackend();
+                    yield new MemoryBackend(time);
                 }
                 try {
-                    yield RedisBackend.connect(settings);
+                    yield RedisBackend.connect(settings, time.clock());
                 } catch (RuntimeException e) {
                     log.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at "
                             + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "
                             + "fail instead.");
-                    yield new MemoryBackend();
+                    yield new MemoryBackend(time);
                 }
             }
         };

@@ -1,5 +1,6 @@
 package io.sessionpresence.backend;
 
+import java.time.InstantSource;
 import java.util.function.Consumer;
 
 import io.sessionpresence.cache.MemoryUserCacheStore;
@@ -13,22 +14,38 @@ import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryExpiringEntries;
 import io.sessionpresence.store.MemoryStoreStats;
 import io.sessionpresence.store.StoreStats;
+import io.sessionpresence.store.TimeSource;
 
-/** Everything in this process (Caffeine): one instance, nothing to connect to, lost on restart. */
+/**
+ * Everything in this process (Caffeine): one instance, nothing to connect to, lost on restart.
+ * Every cache expires on the given {@link TimeSource}, so a test that advances its clock sees
+ * sessions, presence and activity expire, and their events published, without waiting.
+ */
 public final class MemoryBackend implements Backend {
+    private final TimeSource time;
+
+    public MemoryBackend(TimeSource time) {
+        this.time = time;
+    }
+
     @Override
     public String name() {
         return "memory";
     }
 
     @Override
+    public InstantSource clock() {
+        return time.clock();
+    }
+
+    @Override
     public SessionStore sessionStore(long idleTimeoutMillis) {
-        return new MemorySessionStore(idleTimeoutMillis);
+        return new MemorySessionStore(idleTimeoutMillis, time);
     }
 
     @Override
     public UserCacheStore userCache() {
-        return new MemoryUserCacheStore();
+        return new MemoryUserCacheStore(time);
     }
 
     @Override
@@ -38,12 +55,12 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public ExpiringEntries presenceEntries(AdminEvents events) {
-        return new MemoryExpiringEntries(events);
+        return new MemoryExpiringEntries(events, time);
     }
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new MemoryExpiringEntries(events);
+        return new MemoryExpiringEntries(events, time);
     }
 
     @Override

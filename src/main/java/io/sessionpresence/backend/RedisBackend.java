@@ -1,5 +1,6 @@
 package io.sessionpresence.backend;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,19 +32,27 @@ public final class RedisBackend implements Backend {
     private final RedissonClient client;
     private final RedisKeys keys;
     private final RedisBatcher batcher;
+    private final InstantSource clock;
     private final List<RedisAdminEvents> subscriptions = new ArrayList<>();
 
-    private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher) {
+    private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher, InstantSource clock) {
         this.client = client;
         this.keys = keys;
         this.batcher = batcher;
+        this.clock = clock;
     }
 
-    /** Connects, or throws when Redis does not answer. */
-    public static RedisBackend connect(RedisSettings settings) {
+    /**
+     * Connects, or throws when Redis does not answer.
+     *
+     * @param clock the system clock in production: Redis ends keys by its own clock and Redisson's
+     *              map caches compare deadlines with the system clock, so only real time is
+     *              consistent with them; the stores' own reads and stamps take it from here
+     */
+    public static RedisBackend connect(RedisSettings settings, InstantSource clock) {
         RedissonClient client = RedisConnection.connect(settings);
         return new RedisBackend(client, new RedisKeys(settings.keyPrefix()),
-                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128));
+                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128), clock);
     }
 
     @Override
@@ -52,8 +61,13 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
+    public InstantSource clock() {
+        return clock;
+    }
+
+    @Override
     public SessionStore sessionStore(long idleTimeoutMillis) {
-        return new RedisSessionStore(client, batcher, keys, idleTimeoutMillis);
+        return new RedisSessionStore(client, batcher, keys, idleTimeoutMillis, clock);
     }
 
     @Override
@@ -71,12 +85,12 @@ public final class RedisBackend implements Backend {
     /** Each write publishes its event from inside its own script, so {@code events} is not called. */
     @Override
     public ExpiringEntries presenceEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys.presence(), keys.events());
+        return new RedisExpiringEntries(client, batcher, keys.presence(), keys.events(), clock);
     }
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys.activity(), keys.events());
+        return new RedisExpiringEntries(client, batcher, keys.activity(), keys.events(), clock);
     }
 
     @Override

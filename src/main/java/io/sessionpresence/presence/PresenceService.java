@@ -1,5 +1,6 @@
 package io.sessionpresence.presence;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,13 +30,16 @@ public final class PresenceService {
     private final ExpiringEntries activity;
     private final PresenceSettings settings;
     private final AdminEvents events;
+    private final InstantSource clock;
 
+    /** @param clock what entries are stamped with and expire by: the clock of both stores */
     public PresenceService(ExpiringEntries presence, ExpiringEntries activity, PresenceSettings settings,
-                           AdminEvents events) {
+                           AdminEvents events, InstantSource clock) {
         this.presence = presence;
         this.activity = activity;
         this.settings = settings;
         this.events = events;
+        this.clock = clock;
         presence.onExpired((key, json) -> {
             Presence expired = Json.read(json, Presence.class);
             events.publishLocal(presenceEvent("user_expired", expired));
@@ -78,7 +82,7 @@ public final class PresenceService {
     }
 
     public void logout(Visitor visitor) {
-        Presence gone = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", System.currentTimeMillis(),
+        Presence gone = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", clock.millis(),
                 visitor.verified());
         presence.remove(gone.key());
         events.publish(new AdminEvent(AdminEvents.PRESENCE_UPDATE,
@@ -91,7 +95,7 @@ public final class PresenceService {
             throw ApiException.badRequest("Field 'page' is longer than " + HeartbeatBody.MAX_PAGE + " characters");
         }
         Presence entry = new Presence(visitor.user(), visitor.ip(), visitor.ua(), safePage,
-                System.currentTimeMillis(), visitor.verified());
+                clock.millis(), visitor.verified());
         presence.put(entry.key(), Json.writeString(entry), entry.lastSeen() + settings.ttlSeconds() * 1000,
                 presenceEvent(type, entry));
         return entry;
@@ -100,7 +104,7 @@ public final class PresenceService {
     /** Records session activity under {@code id} (for a verified visitor, the id of its own session). */
     public SessionActivity recordActivity(Visitor visitor, String id) {
         SessionActivity entry = new SessionActivity(id, visitor.user(), visitor.ip(), visitor.ua(),
-                System.currentTimeMillis(), visitor.verified());
+                clock.millis(), visitor.verified());
         Map<String, Object> data = Json.fields("type", "session_activity", "sid", id, "session_id", id,
                 "user", entry.user(), "ip", entry.ip(), "ua", entry.ua(), "last_activity", entry.lastActivity(),
                 "verified", entry.verified());

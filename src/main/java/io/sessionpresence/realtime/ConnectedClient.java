@@ -162,7 +162,7 @@ public final class ConnectedClient implements AdminRoom.Member {
 
     /** The connection's session, as long as it has not expired since the connect. */
     private Optional<Session> liveSession() {
-        if (session.isPresent() && session.get().expiresAt() <= System.currentTimeMillis()) {
+        if (session.isPresent() && gateway.sessions.hasExpired(session.get())) {
             throw ApiException.unauthorized("Session expired; reconnect with a new session token");
         }
         return session;

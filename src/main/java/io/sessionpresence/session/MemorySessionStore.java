@@ -16,8 +16,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Scheduler;
 import io.sessionpresence.store.Expiries;
+import io.sessionpresence.store.TimeSource;
 
 /**
  * Sessions in this process, in Caffeine caches whose per-entry expiry is the session's own
@@ -54,11 +54,14 @@ public final class MemorySessionStore implements SessionStore {
     private final Cache<String, Session> byToken;
     private final Cache<String, IdEntry> byId;
     private final Cache<String, UserIndex> byUser;
+    private final TimeSource time;
 
-    public MemorySessionStore(long idleTimeoutMillis) {
+    public MemorySessionStore(long idleTimeoutMillis, TimeSource time) {
+        this.time = time;
         this.byToken = Caffeine.newBuilder()
-                .expireAfter(sessionExpiry(idleTimeoutMillis))
-                .scheduler(Scheduler.systemScheduler())
+                .ticker(time.ticker())
+                .expireAfter(sessionExpiry(idleTimeoutMillis, time))
+                .scheduler(time.scheduler())
                 .evictionListener((String hash, Session session, RemovalCause cause) -> {
                     if (cause == RemovalCause.EXPIRED && session != null) {
                         expired(session);
@@ -66,14 +69,16 @@ public final class MemorySessionStore implements SessionStore {
                 })
                 .build();
         this.byId = Caffeine.newBuilder()
-                .expireAfter(Expiries.<String, IdEntry>atEpochMillis(IdEntry::expiresAt))
+                .ticker(time.ticker())
+                .expireAfter(Expiries.<String, IdEntry>atEpochMillis(IdEntry::expiresAt, time.clock()))
                 .build();
         this.byUser = Caffeine.newBuilder()
-                .expireAfter(Expiries.<String, UserIndex>atEpochMillis(UserIndex::maxExpiresAt))
+                .ticker(time.ticker())
+                .expireAfter(Expiries.<String, UserIndex>atEpochMillis(UserIndex::maxExpiresAt, time.clock()))
                 .build();
     }
 
-    private static Expiry<String, Session> sessionExpiry(long idleMillis) {
+    private static Expiry<String, Session> sessionExpiry(long idleMillis, TimeSource time) {
         return new Expiry<>() {
             @Override
             public long expireAfterCreate(String key, Session value, long currentTime) {
@@ -91,7 +96,7 @@ public final class MemorySessionStore implements SessionStore {
             }
 
             private long remaining(Session value) {
-                long ttl = Expiries.nanosUntil(value.expiresAt());
+                long ttl = Expiries.nanosUntil(value.expiresAt(), time.clock());
                 return idleMillis > 0 ? Math.min(ttl, TimeUnit.MILLISECONDS.toNanos(idleMillis)) : ttl;
             }
         };
@@ -100,7 +105,7 @@ public final class MemorySessionStore implements SessionStore {
     /** Stored first, admitted second: a concurrent create that evicts it always finds it to remove. */
     @Override
     public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         byToken.put(tokenHash, session);
         byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
         List<String> evicted = new ArrayList<>();
@@ -162,7 +167,7 @@ public final class MemorySessionStore implements SessionStore {
             return false;
         }
         byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         byUser.asMap().computeIfPresent(session.userId(), (user, index) -> {
             Map<String, Long> live = index.live(now);
             live.put(session.sessionId(), session.expiresAt());
@@ -187,7 +192,7 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     private void unindex(String userId, List<String> sessionIds) {
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         byUser.asMap().computeIfPresent(userId, (user, index) -> {
             Map<String, Long> live = index.live(now);
             sessionIds.forEach(live::remove);
@@ -212,7 +217,7 @@ public final class MemorySessionStore implements SessionStore {
         if (index == null) {
             return List.of();
         }
-        return index.live(System.currentTimeMillis()).keySet().stream()
+        return index.live(time.millis()).keySet().stream()
                 .map(this::findById)
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparingLong(Session::createdAt))
@@ -222,7 +227,7 @@ public final class MemorySessionStore implements SessionStore {
     @Override
     public long countForUser(String userId) {
         UserIndex index = byUser.getIfPresent(userId);
-        return index == null ? 0 : index.live(System.currentTimeMillis()).size();
+        return index == null ? 0 : index.live(time.millis()).size();
     }
 
     @Override

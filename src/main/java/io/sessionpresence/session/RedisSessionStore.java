@@ -1,5 +1,6 @@
 package io.sessionpresence.session;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -107,17 +108,21 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisBatcher batcher;
     private final RedisKeys keys;
     private final long idleTimeoutMillis;
+    private final InstantSource clock;
     private final RMapCache<String, String> sessions;
     private final RMapCache<String, String> tokenHashById;
     private final RScript script;
     /** The sessions map with Redisson's expiry and idle ZSETs: the keys of {@link #GET_SCRIPT}. */
     private final List<Object> sessionKeys;
 
-    public RedisSessionStore(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, long idleTimeoutMillis) {
+    /** @param clock the system clock: Redisson's map cache compares its own entries' deadlines with it */
+    public RedisSessionStore(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, long idleTimeoutMillis,
+                             InstantSource clock) {
         this.redis = redis;
         this.batcher = batcher;
         this.keys = keys;
         this.idleTimeoutMillis = idleTimeoutMillis;
+        this.clock = clock;
         this.sessions = redis.getMapCache(options(keys.sessions()));
         this.tokenHashById = redis.getMapCache(options(keys.sessionIds()));
         this.script = redis.getScript(StringCodec.INSTANCE);
@@ -136,7 +141,7 @@ public final class RedisSessionStore implements SessionStore {
      */
     @Override
     public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         RBatch batch = redis.createBatch(BatchOptions.defaults());
         putAsync(batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE), tokenHash, Json.writeString(session), session, now);
         batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE)
@@ -188,7 +193,7 @@ public final class RedisSessionStore implements SessionStore {
     public Optional<Session> findByTokenHash(String tokenHash) {
         String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.sessions(),
                 RScript.Mode.READ_WRITE, GET_SCRIPT, RScript.ReturnType.VALUE, sessionKeys,
-                Long.toString(System.currentTimeMillis()), tokenHash));
+                Long.toString(clock.millis()), tokenHash));
         return Optional.ofNullable(json).map(value -> Json.read(value, Session.class));
     }
 
@@ -200,7 +205,7 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public boolean update(String tokenHash, Session session) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (!sessions.containsKey(tokenHash)) {
             return false;
         }
@@ -215,7 +220,7 @@ public final class RedisSessionStore implements SessionStore {
 
     private void reindexAsync(RBatch batch, String userId, String setId, long setExpiry, List<String> removeIds) {
         List<Object> args = new ArrayList<>();
-        args.add(Long.toString(System.currentTimeMillis()));
+        args.add(Long.toString(clock.millis()));
         args.add(userId);
         args.add(setId == null ? "" : setId);
         args.add(Long.toString(setExpiry));
@@ -272,7 +277,7 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public List<Session> listForUser(String userId) {
         Collection<String> ids = redis.<String>getScoredSortedSet(keys.userSessions(userId), StringCodec.INSTANCE)
-                .valueRange(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true);
+                .valueRange(clock.millis(), false, Double.POSITIVE_INFINITY, true);
         return byIds(ids).stream().sorted(Comparator.comparingLong(Session::createdAt)).toList();
     }
 
@@ -312,14 +317,14 @@ public final class RedisSessionStore implements SessionStore {
 
     private long liveCount(String zsetKey) {
         return redis.getScoredSortedSet(zsetKey, StringCodec.INSTANCE)
-                .count(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true);
+                .count(clock.millis(), false, Double.POSITIVE_INFINITY, true);
     }
 
     @Override
     public List<Session> page(int offset, int limit) {
         Collection<String> ids = redis.<String>getScoredSortedSet(RedisKeys.expiryIndexOf(keys.sessionIds()),
                         StringCodec.INSTANCE)
-                .valueRangeReversed(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true, offset, limit);
+                .valueRangeReversed(clock.millis(), false, Double.POSITIVE_INFINITY, true, offset, limit);
         return byIds(ids);
     }
 }

@@ -1,5 +1,6 @@
 package io.sessionpresence.session;
 
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,14 @@ public final class SessionService {
     private final SessionStore store;
     private final SessionSettings settings;
     private final AdminEvents events;
+    private final InstantSource clock;
 
-    public SessionService(SessionStore store, SessionSettings settings, AdminEvents events) {
+    /** @param clock what sessions are stamped with and expire by: the clock of {@code store} */
+    public SessionService(SessionStore store, SessionSettings settings, AdminEvents events, InstantSource clock) {
         this.store = store;
         this.settings = settings;
         this.events = events;
+        this.clock = clock;
         store.onExpired(session -> events.publishLocal(
                 new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_expired", session))));
     }
@@ -68,7 +72,7 @@ public final class SessionService {
     }
 
     public Created create(String userId, boolean rememberMe, String userAgent, String ip) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         String token = Tokens.newToken();
         long expiresAt = settings.capExpiry(now, now + settings.lifetimeMillis(rememberMe));
         Session session = new Session(Tokens.newSessionId(), userId, now, expiresAt, now, rememberMe, userAgent, ip);
@@ -91,9 +95,14 @@ public final class SessionService {
         return store.findByTokenHash(Tokens.hash(token));
     }
 
+    /** Whether a session read earlier (a connection holds the one it connected with) has ended since. */
+    public boolean hasExpired(Session session) {
+        return session.expiresAt() <= clock.millis();
+    }
+
     /** Extends a session by its full lifetime again (never shortening it, never past the cap). */
     public Session refresh(String token, Session current) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long proposed = settings.capExpiry(current.createdAt(), now + settings.lifetimeMillis(current.rememberMe()));
         Session refreshed = current.withExpiry(Math.max(current.expiresAt(), proposed), now);
         if (!store.update(Tokens.hash(token), refreshed)) {

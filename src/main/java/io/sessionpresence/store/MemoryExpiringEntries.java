@@ -14,7 +14,6 @@ import java.util.function.BiConsumer;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Scheduler;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 
@@ -36,12 +35,15 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     private final ConcurrentSkipListSet<Slot> byExpiry = new ConcurrentSkipListSet<>(Slot.NEWEST_FIRST);
     private final Cache<String, Entry> cache;
     private final AdminEvents events;
+    private final TimeSource time;
 
-    public MemoryExpiringEntries(AdminEvents events) {
+    public MemoryExpiringEntries(AdminEvents events, TimeSource time) {
         this.events = events;
+        this.time = time;
         this.cache = Caffeine.newBuilder()
-                .expireAfter(Expiries.<String, Entry>atEpochMillis(Entry::expiresAt))
-                .scheduler(Scheduler.systemScheduler())
+                .ticker(time.ticker())
+                .expireAfter(Expiries.<String, Entry>atEpochMillis(Entry::expiresAt, time.clock()))
+                .scheduler(time.scheduler())
                 .evictionListener((String key, Entry entry, RemovalCause cause) -> {
                     if (key != null && entry != null) {
                         byExpiry.remove(new Slot(entry.expiresAt(), key));
@@ -86,7 +88,7 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
 
     @Override
     public Page<String> newestFirst(int offset, int limit) {
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         List<String> page = new ArrayList<>(Math.min(limit, 1024));
         int skipped = 0;
         for (Slot slot : byExpiry) {
@@ -109,7 +111,7 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
         cache.cleanUp();
         // Caffeine's timer wheel evicts up to about a second late: leave out what is past its
         // deadline but not yet evicted (the oldest end of the skip list), as Redis's ZCOUNT does.
-        long now = System.currentTimeMillis();
+        long now = time.millis();
         long expired = 0;
         for (Slot slot : byExpiry.descendingSet()) {
             if (slot.expiresAt() > now) {

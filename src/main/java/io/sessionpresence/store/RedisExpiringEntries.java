@@ -1,5 +1,6 @@
 package io.sessionpresence.store;
 
+import java.time.InstantSource;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,10 +69,16 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     private final List<Object> mapAndIndex;
     private final String eventsChannel;
     private final RScript script;
+    private final InstantSource clock;
 
-    /** {@code eventsChannel}: where {@link #put} publishes its admin event ({@link RedisKeys#events}). */
-    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, String name, String eventsChannel) {
+    /**
+     * @param eventsChannel where {@link #put} publishes its admin event ({@link RedisKeys#events})
+     * @param clock         the system clock: Redisson's map cache compares its own entries' deadlines with it
+     */
+    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, String name, String eventsChannel,
+                                InstantSource clock) {
         this.batcher = batcher;
+        this.clock = clock;
         this.name = name;
         this.map = redis.getMapCache(name, StringCodec.INSTANCE);
         this.expiryIndex = redis.getScoredSortedSet(RedisKeys.expiryIndexOf(name), StringCodec.INSTANCE);
@@ -102,13 +109,13 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     public Page<String> newestFirst(int offset, int limit) {
         List<String> reply = script.eval(name, RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT, RScript.ReturnType.LIST,
                 mapAndIndex,
-                Long.toString(System.currentTimeMillis()), Integer.toString(offset), Integer.toString(limit));
+                Long.toString(clock.millis()), Integer.toString(offset), Integer.toString(limit));
         return Page.of(List.copyOf(reply.subList(1, reply.size())), Long.parseLong(reply.getFirst()), offset);
     }
 
     @Override
     public long count() {
-        return expiryIndex.count(System.currentTimeMillis(), false, Double.POSITIVE_INFINITY, true);
+        return expiryIndex.count(clock.millis(), false, Double.POSITIVE_INFINITY, true);
     }
 
     @Override

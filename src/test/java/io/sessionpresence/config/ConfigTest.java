@@ -3,9 +3,11 @@ package io.sessionpresence.config;
 import java.util.Map;
 
 import io.sessionpresence.Main;
-import io.sessionpresence.testing.TestRedis;
-import io.sessionpresence.testing.TestService;
+import io.sessionpresence.backend.Backend;
+import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.TimeSource;
 import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +21,11 @@ class ConfigTest {
         Map<String, String> config = new java.util.HashMap<>(Map.of("store.type", "memory", "server.port", "0"));
         config.putAll(more);
         return config;
+    }
+
+    /** The backend {@link Main#start} picks for this configuration: the store choice, without a server. */
+    private static Backend select(Map<String, String> config) {
+        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), TimeSource.system());
     }
 
     @Test
@@ -74,11 +81,8 @@ class ConfigTest {
     @Test
     void autoFallsBackToMemoryWhenRedisDoesNotAnswer() throws Exception {
         int closedPort = TestRedis.freePort();
-        try (TestService service = TestService.start(StoreKind.MEMORY, Map.of(
-                "store.type", "auto", "redis.url", "redis://127.0.0.1:" + closedPort))) {
-            String token = service.token("fallback");
-            assertEquals("memory", service.get("/api/session/stats", "X-Session-Token", token)
-                    .json().get("stats").get("store").asText());
+        try (Backend backend = select(Map.of("store.type", "auto", "redis.url", "redis://127.0.0.1:" + closedPort))) {
+            assertEquals("memory", backend.name());
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Main.start(ConfigLoader.load(Map.of(),
                 memory(Map.of("store.type", "redis", "redis.url", "redis://127.0.0.1:" + closedPort)))));
@@ -87,10 +91,11 @@ class ConfigTest {
 
     @Test
     void autoUsesRedisWhenItAnswers() {
-        try (TestService service = TestService.start(StoreKind.REDIS, Map.of("store.type", "auto"))) {
-            String token = service.token("auto-redis");
-            assertEquals("redis", service.get("/api/session/stats", "X-Session-Token", token)
-                    .json().get("stats").get("store").asText());
+        Map<String, String> config = new java.util.HashMap<>(StoreKind.REDIS.config());
+        config.put("store.type", "auto");
+        try (Backend backend = select(config)) {
+            assertEquals("redis", backend.name());
+            assertTrue(backend.answers());
         }
     }
 }

@@ -12,9 +12,9 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
-import io.sessionpresence.testing.TestService.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -13,15 +13,10 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.session.Tokens;
+import io.sessionpresence.testing.HttpTestClient.Response;
+import io.sessionpresence.testing.PerStoreServiceTest;
 import io.sessionpresence.testing.StoreKind;
-import io.sessionpresence.testing.TestService.Response;
-import io.sessionpresence.testing.TestService;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,27 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heartbeats, session activity and the admin API over HTTP, once per store. */
-@ParameterizedClass
-@EnumSource(StoreKind.class)
-class PresenceAdminApiTest {
+class PresenceAdminApiTest extends PerStoreServiceTest {
     static final String ADMIN = "Bearer test-admin-token";
 
-    @Parameter
-    StoreKind store;
 
-    static TestService service;
-
-    @BeforeParameterizedClassInvocation
-    static void start(StoreKind store) {
-        service = TestService.start(store, Map.of("presence.tracked-paths", "/api/cache"));
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("presence.tracked-paths", "/api/cache");
     }
 
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        service.close();
-    }
-
-    static Response heartbeat(String body, String... headers) {
+    Response heartbeat(String body, String... headers) {
         String[] all = new String[headers.length + 2];
         all[0] = "Content-Type";
         all[1] = "application/json";
@@ -57,11 +41,11 @@ class PresenceAdminApiTest {
         return service.post("/api/heartbeat", body, all);
     }
 
-    static Response admin(String path) {
+    Response admin(String path) {
         return service.get(path, "Authorization", ADMIN);
     }
 
-    static JsonNode findPresence(String user, String query) {
+    JsonNode findPresence(String user, String query) {
         for (JsonNode item : admin("/admin/presence?limit=1000" + query).json().get("items")) {
             if (item.get("user").asText().equals(user)) {
                 return item;
@@ -167,13 +151,13 @@ class PresenceAdminApiTest {
     static final List<String> EXACT_SIDS = List.of(" spaced sid ", " ", "ünï-😀-コード", "a|b|c", "cr\r\nlf\ttab",
             "a/b+c;d=e?f#g%41", "s".repeat(256));
 
-    static Response sessionUpdate(String sid, String user) {
+    Response sessionUpdate(String sid, String user) {
         return service.post("/api/session/update", Json.writeString(Map.of("sid", sid, "user", user)),
                 "Content-Type", "application/json");
     }
 
     /** The item for {@code sid} among the newest 1000 of the seed listing, or null. */
-    static JsonNode trackedItem(String sid) {
+    JsonNode trackedItem(String sid) {
         for (JsonNode item : admin("/admin/sessions/redis?limit=1000").json().get("items")) {
             if (item.get("sid").asText().equals(sid)) {
                 return item;
@@ -494,7 +478,7 @@ class PresenceAdminApiTest {
      * Every route that reads a body, each with a valid body followed by something: the body alone
      * would be accepted, so only the strict parse can refuse these.
      */
-    static List<Case> withTrailingGarbage(String token) {
+    List<Case> withTrailingGarbage(String token) {
         List<Case> valid = List.of(
                 new Case("POST", "/api/heartbeat", "{\"user\":\"trailing\"}"),
                 new Case("POST", "/api/session/update", "{\"sid\":\"trailing\",\"user\":\"trailing\"}"),

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.StoreKind;
-import io.sessionpresence.testing.TestService.Response;
 import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,6 @@
 package io.sessionpresence.realtime;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +42,7 @@ class MultiInstanceTest {
     }
 
     private static WsTestClient admin(TestService service) {
-        WsTestClient admin = WsTestClient.connect(service.port(), "/ws?token=test-admin-token");
-        admin.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
-        admin.nextEvent("admin:snapshot", WAIT);
-        return admin;
+        return WsTestClient.admin(service.port(), WAIT);
     }
 
     /** Waits for the first message containing {@code marker}, then counts every one that arrives for a while. */
@@ -74,20 +70,6 @@ class MultiInstanceTest {
         }
     }
 
-    /**
-     * Everything the admin receives until each marker has appeared, in any order, and then until it
-     * has been quiet for {@code quiet}: each marker must occur exactly once in it.
-     */
-    private static void assertEachOnce(WsTestClient admin, List<String> markers, Duration quiet, String who) {
-        List<String> received = new ArrayList<>(admin.collectUntil(
-                all -> markers.stream().allMatch(marker -> all.stream().anyMatch(m -> m.contains(marker))), EXPIRY_WAIT));
-        received.addAll(admin.drain(quiet));
-        for (String marker : markers) {
-            assertEquals(1, received.stream().filter(m -> m.contains(marker)).count(),
-                    who + ": exactly one " + marker + " in " + received);
-        }
-    }
-
     @Test
     void expiryEventsFromShortTtlsReachEveryAdminExactlyOnce() {
         try (WsTestClient onA = admin(a); WsTestClient onB = admin(b)) {
@@ -97,8 +79,8 @@ class MultiInstanceTest {
             // reported expired before the presence entry that expired first: awaited in any order.
             List<String> expired = List.of("\"type\":\"user_expired\",\"user\":\"short-lived\"",
                     "\"type\":\"session_expired\",\"session_id\":\"" + sessionId + "\"");
-            assertEachOnce(onA, expired, Duration.ofMillis(2000), "admin on A");
-            assertEachOnce(onB, expired, Duration.ofMillis(200), "admin on B");
+            onA.assertEachOnce(expired, EXPIRY_WAIT, Duration.ofMillis(2000), "admin on A");
+            onB.assertEachOnce(expired, EXPIRY_WAIT, Duration.ofMillis(200), "admin on B");
         }
     }
 }

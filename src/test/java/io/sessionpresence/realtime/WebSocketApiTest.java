@@ -7,42 +7,26 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.json.Json;
-import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.PerStoreServiceTest;
 import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The plain WebSocket API on {@code /ws}, with the JDK client against the real server, once per store. */
-@ParameterizedClass
-@EnumSource(StoreKind.class)
-class WebSocketApiTest {
+class WebSocketApiTest extends PerStoreServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String ADMIN = "/ws?token=test-admin-token";
 
-    @Parameter
-    StoreKind store;
 
-    static TestService service;
-
-    @BeforeParameterizedClassInvocation
-    static void start(StoreKind store) {
-        service = TestService.start(store, Map.of("admin.users", "boss"));
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("admin.users", "boss");
     }
 
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        service.close();
-    }
-
-    private static WsTestClient admin() {
+    private WsTestClient admin() {
         WsTestClient admin = WsTestClient.connect(service.port(), ADMIN);
         admin.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
         assertEquals("admin", admin.nextEvent("joined_room", WAIT).path("data").path("room").asText());
@@ -177,12 +161,12 @@ class WebSocketApiTest {
     /** Tracked-only sids the seed's clients may use; each must be found and ended exactly. */
     private static final List<String> TRACKED_SIDS = List.of(" ws sid ", "ünï-😀", "a|b", "cr\r\nlf", "a/b+c;d");
 
-    private static void track(String sid, String user) {
+    private void track(String sid, String user) {
         TestService.Response ok = service.post("/api/session/update", Json.writeString(Map.of("sid", sid, "user", user)));
         assertEquals(200, ok.status(), ok.body());
     }
 
-    private static boolean tracked(String sid) {
+    private boolean tracked(String sid) {
         for (JsonNode item : service.get("/admin/sessions/redis?limit=1000", "Authorization", "Bearer test-admin-token")
                 .json().get("items")) {
             if (item.get("sid").asText().equals(sid)) {

@@ -1,5 +1,6 @@
 package io.sessionpresence.session;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,27 +8,33 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.HttpTestClient.Response;
+import io.sessionpresence.testing.PerStoreServiceTest;
 import io.sessionpresence.testing.TestService;
-import io.sessionpresence.testing.TestService.Response;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Short TTLs, idle and absolute lifetimes, per-user limits under races; once per store. */
-@ParameterizedClass
-@EnumSource(StoreKind.class)
-class ExpiryAndLimitsTest {
-    @Parameter
-    StoreKind store;
+/**
+ * Short TTLs, idle and absolute lifetimes, per-user limits under races; once per store. Memory
+ * runs on a manual clock that {@link #pass} advances; Redis waits in real time, with the margins
+ * each test explains.
+ */
+class ExpiryAndLimitsTest extends PerStoreServiceTest {
+    /** The shared service: the reject-new limit and a short presence TTL, which do not meet. */
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("session.max-per-user", "3", "session.limit-policy", "reject-new", "presence.ttl", "2");
+    }
+
+    @Override
+    protected boolean memoryOnManualClock() {
+        return true;
+    }
 
     private static int validate(TestService service, String token) {
         return service.get("/api/session/validate", "X-Session-Token", token).status();
@@ -35,19 +42,18 @@ class ExpiryAndLimitsTest {
 
     @Test
     void everySessionExpiresOnItsOwnTtl() throws Exception {
-        try (TestService service = TestService.start(store, Map.of(
-                "session.timeout", "1", "session.remember-me-timeout", "4"))) {
+        try (TestService service = start(Map.of("session.timeout", "1", "session.remember-me-timeout", "4"))) {
             String shortLived = service.login("ttl-user", false).text("session_token");
             String remembered = service.login("ttl-user", true).text("session_token");
             assertEquals(200, validate(service, shortLived));
-            Thread.sleep(1500);
+            pass(Duration.ofMillis(1500));
             assertEquals(401, validate(service, shortLived), "1 s session gone after 1.5 s");
             assertEquals(200, validate(service, remembered), "remember-me session still live");
             JsonNode stats = service.get("/api/session/stats", "X-Session-Token", remembered).json().get("stats");
             assertEquals(1, stats.get("user_sessions").asInt(), "expired sessions are not counted");
             assertEquals(1, stats.get("active_sessions").asInt());
             assertEquals(1, service.get("/api/session/list", "X-Session-Token", remembered).json().get("count").asInt());
-            Thread.sleep(3000);
+            pass(Duration.ofMillis(3000));
             assertEquals(401, validate(service, remembered));
         }
     }
@@ -59,20 +65,19 @@ class ExpiryAndLimitsTest {
      */
     @Test
     void refreshReArmsTheTtlAndMaxLifetimeCapsIt() throws Exception {
-        try (TestService service = TestService.start(store, Map.of(
-                "session.timeout", "4", "session.max-lifetime", "7"))) {
+        try (TestService service = start(Map.of("session.timeout", "4", "session.max-lifetime", "7"))) {
             Response login = service.login("refresh-ttl", false);
             String token = login.text("session_token");
             long created = login.json().get("expires_at").asLong() - 4000;
-            Thread.sleep(2000);
+            pass(Duration.ofMillis(2000));
             Response refreshed = service.post("/api/session/refresh", null, "X-Session-Token", token);
             assertEquals(200, refreshed.status());
-            Thread.sleep(2000);
+            pass(Duration.ofMillis(2000));
             assertEquals(200, validate(service, token), "refresh kept it alive past its first 4 s");
             Response capped = service.post("/api/session/refresh", null, "X-Session-Token", token);
             assertEquals(200, capped.status());
             assertEquals(created + 7000, capped.json().get("expires_at").asLong(), "capped at created + max-lifetime");
-            Thread.sleep(3000);
+            pass(Duration.ofMillis(3000));
             assertEquals(401, validate(service, token), "max-lifetime 7 s ended it despite refreshes");
         }
     }
@@ -83,38 +88,33 @@ class ExpiryAndLimitsTest {
      */
     @Test
     void idleTimeoutEndsUnusedSessions() throws Exception {
-        try (TestService service = TestService.start(store, Map.of("session.idle-timeout", "3"))) {
+        try (TestService service = start(Map.of("session.idle-timeout", "3"))) {
             String used = service.token("idle-user");
             String unused = service.token("idle-user");
-            long unusedSince = System.nanoTime();
-            while (System.nanoTime() - unusedSince < TimeUnit.MILLISECONDS.toNanos(3400)) {
-                Thread.sleep(400);
+            for (int touches = 0; touches < 9; touches++) {
+                pass(Duration.ofMillis(400));
                 assertEquals(200, validate(service, used));
             }
-            assertEquals(401, validate(service, unused), "unused for over 3.4 s with idle-timeout 3 s");
+            assertEquals(401, validate(service, unused), "unused for 3.6 s with idle-timeout 3 s");
             assertEquals(200, validate(service, used));
         }
     }
 
     @Test
     void rejectNewHoldsTheLimitUnderARace() throws Exception {
-        try (TestService service = TestService.start(store, Map.of(
-                "session.max-per-user", "3", "session.limit-policy", "reject-new"))) {
-            List<Response> results = race(service, "race-reject", 20);
-            long ok = results.stream().filter(r -> r.status() == 200).count();
-            long refused = results.stream().filter(r -> r.status() == 409).count();
-            assertEquals(3, ok, "exactly max-per-user creates succeed");
-            assertEquals(17, refused);
-            results.stream().filter(r -> r.status() == 409).forEach(r -> assertEquals(false, r.json().get("success").asBoolean()));
-            String token = results.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().text("session_token");
-            assertEquals(3, service.get("/api/session/stats", "X-Session-Token", token).json().get("stats").get("user_sessions").asInt());
-        }
+        List<Response> results = race(service, "race-reject", 20);
+        long ok = results.stream().filter(r -> r.status() == 200).count();
+        long refused = results.stream().filter(r -> r.status() == 409).count();
+        assertEquals(3, ok, "exactly max-per-user creates succeed");
+        assertEquals(17, refused);
+        results.stream().filter(r -> r.status() == 409).forEach(r -> assertEquals(false, r.json().get("success").asBoolean()));
+        String token = results.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().text("session_token");
+        assertEquals(3, service.get("/api/session/stats", "X-Session-Token", token).json().get("stats").get("user_sessions").asInt());
     }
 
     @Test
     void evictOldestHoldsTheLimitUnderARace() throws Exception {
-        try (TestService service = TestService.start(store, Map.of(
-                "session.max-per-user", "3", "session.limit-policy", "evict-oldest"))) {
+        try (TestService service = start(Map.of("session.max-per-user", "3", "session.limit-policy", "evict-oldest"))) {
             List<Response> results = race(service, "race-evict", 20);
             assertTrue(results.stream().allMatch(r -> r.status() == 200));
             int live = 0;
@@ -153,17 +153,15 @@ class ExpiryAndLimitsTest {
 
     @Test
     void presenceEntriesExpireOnTheirOwnWhileOthersStayActive() throws Exception {
-        try (TestService service = TestService.start(store, Map.of("presence.ttl", "2"))) {
-            service.post("/api/heartbeat", "{\"user\":\"stale-user\",\"page\":\"/a\"}");
-            for (int i = 0; i < 6; i++) {
-                service.post("/api/heartbeat", "{\"user\":\"busy-user\",\"page\":\"/b\"}");
-                Thread.sleep(500);
-            }
-            JsonNode page = service.get("/admin/presence", "Authorization", "Bearer test-admin-token").json();
-            assertEquals(1, page.get("count").asInt(), page.toString());
-            assertEquals("busy-user", page.get("items").get(0).get("user").asText());
-            assertNull(findUser(page, "stale-user"), "one active user does not keep stale entries alive");
+        service.post("/api/heartbeat", "{\"user\":\"stale-user\",\"page\":\"/a\"}");
+        for (int i = 0; i < 6; i++) {
+            service.post("/api/heartbeat", "{\"user\":\"busy-user\",\"page\":\"/b\"}");
+            pass(Duration.ofMillis(500));
         }
+        JsonNode page = service.get("/admin/presence", "Authorization", "Bearer test-admin-token").json();
+        assertEquals(1, page.get("count").asInt(), page.toString());
+        assertEquals("busy-user", page.get("items").get(0).get("user").asText());
+        assertNull(findUser(page, "stale-user"), "one active user does not keep stale entries alive");
     }
 
     private static JsonNode findUser(JsonNode page, String user) {

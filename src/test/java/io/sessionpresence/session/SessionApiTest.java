@@ -1,5 +1,6 @@
 package io.sessionpresence.session;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,15 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionpresence.testing.StoreKind;
-import io.sessionpresence.testing.TestService;
-import io.sessionpresence.testing.TestService.Response;
+import io.sessionpresence.testing.HttpTestClient.Response;
+import io.sessionpresence.testing.PerStoreServiceTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,25 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The session API over HTTP against the real server, once per store. */
-@ParameterizedClass
-@EnumSource(StoreKind.class)
-class SessionApiTest {
-    @Parameter
-    StoreKind store;
-
-    static TestService service;
-
-    @BeforeParameterizedClassInvocation
-    static void start(StoreKind store) {
-        service = TestService.start(store, Map.of("session.remember-me-timeout", "86400"));
+class SessionApiTest extends PerStoreServiceTest {
+    @Override
+    protected Map<String, String> overrides() {
+        return Map.of("session.remember-me-timeout", "86400");
     }
 
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        service.close();
-    }
-
-    private static Response validate(String token) {
+    private Response validate(String token) {
         return service.get("/api/session/validate", "X-Session-Token", token);
     }
 
@@ -103,7 +86,7 @@ class SessionApiTest {
         Response created = service.login("refresh-user", false);
         String token = created.text("session_token");
         long first = created.json().get("expires_at").asLong();
-        Thread.sleep(20);
+        pass(Duration.ofMillis(20));
         Response refreshed = service.post("/api/session/refresh", null, "X-Session-Token", token);
         assertEquals(200, refreshed.status(), refreshed.body());
         long second = refreshed.json().get("expires_at").asLong();

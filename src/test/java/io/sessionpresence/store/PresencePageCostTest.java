@@ -1,5 +1,6 @@
 package io.sessionpresence.store;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,11 @@ class PresencePageCostTest {
         RedissonClient client = Redisson.create(RedisConnection.redissonConfig(settings));
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
-            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(),
-                    keys.events());
-            PresenceService presence = new PresenceService(entries, new MemoryExpiringEntries(AdminEvents.NONE),
-                    new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE);
+            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128),
+                    keys.presence(), keys.events(), InstantSource.system());
+            PresenceService presence = new PresenceService(entries,
+                    new MemoryExpiringEntries(AdminEvents.NONE, TimeSource.system()),
+                    new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE, InstantSource.system());
             for (int i = 0; i < 10_000; i++) {
                 presence.heartbeat(new Visitor("user-" + i, null, false, "10.0.0." + (i % 250), "ua"), "/p");
             }

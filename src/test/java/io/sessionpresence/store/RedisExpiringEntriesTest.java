@@ -1,5 +1,6 @@
 package io.sessionpresence.store;
 
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -43,7 +44,8 @@ class RedisExpiringEntriesTest {
                 1, 2, 500, 8, 2, 4);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
-        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(), keys.events());
+        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(), keys.events(),
+                InstantSource.system());
     }
 
     @AfterEach

@@ -2,10 +2,10 @@ package io.sessionpresence.store;
 
 import java.util.Map;
 
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestRedis;
 import io.sessionpresence.testing.TestService;
-import io.sessionpresence.testing.TestService.Response;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -50,6 +50,14 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(URI.create("ws://127.0.0.1:" + port + pathAndQuery), headers);
     }
 
+    /** An admin (by the test services' admin token) on {@code /ws}, in the admin room, past its snapshot. */
+    public static WsTestClient admin(int port, Duration wait) {
+        WsTestClient admin = connect(port, "/ws?token=test-admin-token");
+        admin.send("{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}");
+        admin.nextEvent("admin:snapshot", wait);
+        return admin;
+    }
+
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
 
@@ -164,6 +172,22 @@ public final class WsTestClient implements AutoCloseable {
     /** The next JSON message matching {@code wanted}. */
     public JsonNode nextJson(Predicate<String> wanted, Duration timeout) {
         return Json.read(next(wanted, timeout), JsonNode.class);
+    }
+
+    /**
+     * Receives until each marker has appeared in some message, in any order (within {@code wait}),
+     * and then until it has been quiet for {@code quiet}: each marker must occur exactly once.
+     */
+    public void assertEachOnce(List<String> markers, Duration wait, Duration quiet, String who) {
+        List<String> received = new ArrayList<>(collectUntil(
+                all -> markers.stream().allMatch(marker -> all.stream().anyMatch(m -> m.contains(marker))), wait));
+        received.addAll(drain(quiet));
+        for (String marker : markers) {
+            long times = received.stream().filter(m -> m.contains(marker)).count();
+            if (times != 1) {
+                throw new AssertionError(who + ": exactly one " + marker + " expected, " + times + " in " + received);
+            }
+        }
     }
 
     /** Everything received until nothing more arrives for {@code quiet}. */

@@ -1,14 +1,17 @@
 package io.sessionpresence.web;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 
-import io.sessionpresence.testing.StoreKind;
-import io.sessionpresence.testing.TestService;
-import io.sessionpresence.testing.TestService.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.sessionpresence.testing.HttpTestClient;
+import io.sessionpresence.testing.HttpTestClient.Response;
+import io.sessionpresence.testing.ManualClock;
+import io.sessionpresence.testing.TestRouting;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,20 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * /static/ and the /admin/ dashboard are served beside the admin JSON API, which keeps matching
- * first; both carry the strict Content-Security-Policy.
+ * first; both carry the strict Content-Security-Policy. Only the HTTP routes are needed, in
+ * Helidon's test server.
  */
+@ServerTest
 class WebContentTest {
     static final String APP_ORIGIN = "https://app.example.com";
-    static TestService service;
+    private final HttpTestClient service;
 
-    @BeforeAll
-    static void start() {
-        service = TestService.start(StoreKind.MEMORY, Map.of("cors.allowed-origins", APP_ORIGIN));
+    WebContentTest(URI server) {
+        service = new HttpTestClient(server);
     }
 
-    @AfterAll
-    static void stop() {
-        service.close();
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        TestRouting.mount(routing, Map.of("cors.allowed-origins", APP_ORIGIN), new ManualClock());
     }
 
     static String header(Response res, String name) {
