@@ -11,17 +11,7 @@ import io.sessionpresence.session.SessionAuth;
  * must be valid: a stale one gets 401 rather than silently downgrading to an unverified claim),
  * else the user the body claims, under {@link PresenceService#visitor}'s rule.
  */
-final class HttpVisitors {
-    private final PresenceService presence;
-    private final SessionAuth auth;
-    private final ClientInfo clients;
-
-    HttpVisitors(PresenceService presence, SessionAuth auth, ClientInfo clients) {
-        this.presence = presence;
-        this.auth = auth;
-        this.clients = clients;
-    }
-
+record HttpVisitors(PresenceService presence, SessionAuth auth, ClientInfo clients) {
     Visitor of(ServerRequest req, Optional<String> token, Optional<String> claimedUser) {
         return presence.visitor(token.map(auth::require), claimedUser, clients.ip(req), ClientInfo.userAgent(req));
     }

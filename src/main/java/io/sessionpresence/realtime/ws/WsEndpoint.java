@@ -6,18 +6,8 @@ import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
 
 /** The plain WebSocket endpoint {@code /ws}: one {@link WsConnection} per upgrade. */
-public final class WsEndpoint {
+public record WsEndpoint(Realtime realtime, Gateway gateway, ClientInfo clients) {
     public static final String PATH = "/ws";
-
-    private final Realtime realtime;
-    private final Gateway gateway;
-    private final ClientInfo clients;
-
-    public WsEndpoint(Realtime realtime, Gateway gateway, ClientInfo clients) {
-        this.realtime = realtime;
-        this.gateway = gateway;
-        this.clients = clients;
-    }
 
     public WsListener newConnection() {
         return new WsConnection(gateway, realtime.settings(), realtime.timers(), clients);
