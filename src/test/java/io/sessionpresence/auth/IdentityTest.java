@@ -129,4 +129,27 @@ class IdentityTest {
             assertEquals(401, service.post("/api/session/create", "{}").status(), "no Authorization");
         }
     }
+
+    @Test
+    void anAudienceWhenConfiguredMustBeInTheToken() throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef-secret";
+        MACSigner signer = new MACSigner(secret);
+        try (TestService service = TestService.start(StoreKind.MEMORY, Map.of("identity.mode", "hs256",
+                "identity.hs256-secret", secret, "identity.audience", "session-presence"))) {
+            assertEquals(200, create(service, jwt(signer, JWSAlgorithm.HS256, null,
+                    claims("ours").audience("session-presence").build())).status(), "the configured audience");
+            assertEquals(200, create(service, jwt(signer, JWSAlgorithm.HS256, null,
+                    claims("among").audience(List.of("other-app", "session-presence")).build())).status(),
+                    "one of several audiences");
+            assertEquals(401, create(service, jwt(signer, JWSAlgorithm.HS256, null,
+                    claims("theirs").audience("other-app").build())).status(), "issued for another application");
+            assertEquals(401, create(service, jwt(signer, JWSAlgorithm.HS256, null, claims("none").build())).status(),
+                    "no aud at all");
+        }
+        try (TestService service = TestService.start(StoreKind.MEMORY, Map.of("identity.mode", "hs256",
+                "identity.hs256-secret", secret))) {
+            assertEquals(200, create(service, jwt(signer, JWSAlgorithm.HS256, null,
+                    claims("unchecked").audience("other-app").build())).status(), "no audience configured: not checked");
+        }
+    }
 }
