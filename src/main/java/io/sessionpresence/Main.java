@@ -22,10 +22,12 @@ import io.sessionpresence.cache.UserCacheService;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
+import io.sessionpresence.config.StartupRules;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.presence.ActivityRoutes;
 import io.sessionpresence.presence.PresenceFilter;
@@ -123,6 +125,7 @@ public final class Main {
     }
 
     public static Running start(Config config) {
+        StartupRules.check(config);
         Backend backend = Backend.select(RedisSettings.from(config));
         try {
             Realtime realtime = Realtime.create(config);
