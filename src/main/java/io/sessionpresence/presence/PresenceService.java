@@ -78,9 +78,31 @@ public final class PresenceService {
     }
 
     public void logout(Visitor visitor) {
-        Presence gone = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", System.currentTimeMillis(),
-                visitor.verified());
+        Presence gone = gone(visitor);
         presence.remove(gone.key());
+        announceLogout(gone);
+    }
+
+    /**
+     * Ends the visitor's presence only if it has one, and announces {@code user_logout} only then:
+     * for the sockets of a session that ended, so that however many there are, on any instance,
+     * admins hear of it once (removal is atomic in both stores). True if there was an entry.
+     */
+    public boolean leave(Visitor visitor) {
+        Presence gone = gone(visitor);
+        boolean present = presence.remove(gone.key()).isPresent();
+        if (present) {
+            announceLogout(gone);
+        }
+        return present;
+    }
+
+    private static Presence gone(Visitor visitor) {
+        return new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", System.currentTimeMillis(),
+                visitor.verified());
+    }
+
+    private void announceLogout(Presence gone) {
         events.publish(new AdminEvent(AdminEvents.PRESENCE_UPDATE,
                 Json.fields("type", "user_logout", "user", gone.user(), "ip", gone.ip())));
     }

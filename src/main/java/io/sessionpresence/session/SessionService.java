@@ -39,6 +39,11 @@ public final class SessionService {
         return store.page(offset, limit);
     }
 
+    /** The live session with this public id (a socket re-reading its own session). */
+    public Optional<Session> find(String sessionId) {
+        return store.findById(sessionId);
+    }
+
     /** The live sessions of a user, oldest first. */
     public List<Session> listForUser(String userId) {
         return store.listForUser(userId);
@@ -99,6 +104,8 @@ public final class SessionService {
         if (!store.update(Tokens.hash(token), refreshed)) {
             throw ApiException.unauthorized("Session expired");
         }
+        // Open sockets of this session, on every instance, watch its deadline: they re-read it.
+        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_refreshed", refreshed)));
         return refreshed;
     }
 
