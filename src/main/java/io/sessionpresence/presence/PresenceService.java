@@ -78,9 +78,11 @@ public final class PresenceService {
     }
 
     public void logout(Visitor visitor) {
-        Presence gone = gone(visitor);
+        Presence gone = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", System.currentTimeMillis(),
+                visitor.verified());
         presence.remove(gone.key());
-        announceLogout(gone);
+        events.publish(new AdminEvent(AdminEvents.PRESENCE_UPDATE,
+                Json.fields("type", "user_logout", "user", gone.user(), "ip", gone.ip())));
     }
 
     /**
@@ -89,22 +91,13 @@ public final class PresenceService {
      * admins hear of it once (removal is atomic in both stores). True if there was an entry.
      */
     public boolean leave(Visitor visitor) {
-        Presence gone = gone(visitor);
-        boolean present = presence.remove(gone.key()).isPresent();
-        if (present) {
-            announceLogout(gone);
+        String key = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", 0, visitor.verified()).key();
+        if (presence.remove(key).isEmpty()) {
+            return false;
         }
-        return present;
-    }
-
-    private static Presence gone(Visitor visitor) {
-        return new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", System.currentTimeMillis(),
-                visitor.verified());
-    }
-
-    private void announceLogout(Presence gone) {
-        events.publish(new AdminEvent(AdminEvents.PRESENCE_UPDATE,
-                Json.fields("type", "user_logout", "user", gone.user(), "ip", gone.ip())));
+        // Its removal finds nothing now; it announces the leave as a logout does.
+        logout(visitor);
+        return true;
     }
 
     private Presence record(Visitor visitor, String page, String type) {
