@@ -6,12 +6,18 @@ import { admin, api, env, login, newContext, screenshot, sessionsOf, watchErrors
 let context;
 let page;
 let errors;
+const sockets = []; // {url, sent: [frame payloads]} of every WebSocket the page opens
 
 before(async () => {
   context = await newContext();
   page = await context.newPage();
   errors = watchErrors(page);
   page.on('dialog', (dialog) => dialog.accept());
+  page.on('websocket', (ws) => {
+    const socket = { url: ws.url(), sent: [] };
+    sockets.push(socket);
+    ws.on('framesent', ({ payload }) => socket.sent.push(String(payload)));
+  });
 });
 
 after(async () => {
@@ -46,6 +52,16 @@ test('asks for the admin token, refuses a wrong one, keeps the right one only in
   assert.deepEqual(Object.values(stored.session), [env.adminToken]);
   assert.deepEqual(stored.local, {});
   assert.equal(stored.cookies, '');
+
+  // The token travels in the socket's first frame, never in its URL (proxies log URLs).
+  assert.ok(sockets.length > 0, 'the dashboard opened its socket');
+  for (const socket of sockets) {
+    assert.equal(new URL(socket.url).pathname, '/ws');
+    assert.equal(new URL(socket.url).search, '', socket.url);
+    assert.ok(!socket.url.includes(env.adminToken), socket.url);
+  }
+  const live = sockets.at(-1);
+  assert.deepEqual(JSON.parse(live.sent[0]), { event: 'auth', data: { token: env.adminToken } });
 });
 
 test('a heartbeat posted over HTTP appears in the table within 2 s', async () => {

@@ -200,3 +200,26 @@ test("seed 000: session:terminate ends tracked-only activity, sid exactly as pos
     assert.deepEqual(again, { ok: false, message: "No live session or tracked session activity with that id" });
   }
 });
+
+for (const transports of [["websocket"], ["polling"]]) {
+  test(`the end of its session disconnects a socket (${transports[0]}): session_ended, then "io server disconnect"`, async () => {
+    const created = await httpPost("/api/session/create", { remember_me: false }, { Authorization: `Bearer dev:node-ended-${transports[0]}` });
+    assert.equal(created.status, 200);
+    const socket = await connected(connect({ transports, auth: { session_token: created.body.session_token } }));
+    const ack = await socket.timeout(5000).emitWithAck("user:heartbeat", { page: "/before-logout" });
+    assert.equal(ack.ok, true);
+    assert.equal(ack.verified, true);
+
+    const received = [];
+    socket.onAny((event, data) => received.push({ event, data }));
+    const ended = once(socket, "session_ended");
+    const disconnected = once(socket, "disconnect");
+    const logout = await httpPost("/api/session/logout", {}, { "X-Session-Token": created.body.session_token });
+    assert.equal(logout.status, 200);
+    assert.deepEqual(await ended, { reason: "logout", session_id: created.body.session_id });
+    assert.equal(await disconnected, "io server disconnect");
+    assert.deepEqual(received.map((r) => r.event), ["session_ended"], "nothing but the farewell");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(socket.connected, false, "no reconnect after a server disconnect");
+  });
+}

@@ -22,10 +22,12 @@ import io.sessionpresence.cache.UserCacheService;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
+import io.sessionpresence.config.StartupRules;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.presence.ActivityRoutes;
 import io.sessionpresence.presence.PresenceFilter;
@@ -132,6 +134,7 @@ public final class Main {
      *             a clock they advance (memory store only: Redis expires by its own clock)
      */
     public static Running start(Config config, TimeSource time) {
+        StartupRules.check(config);
         Backend backend = Backend.select(RedisSettings.from(config), time);
         try {
             Realtime realtime = Realtime.create(config);
@@ -178,10 +181,16 @@ public final class Main {
                 .addFilter(new SecurityHeaders())
                 .addFilter(new PresenceFilter(services.trackedPaths(), services.sessions(), services.presence(),
                         services.clients()))
+                .addFilter(socketOrigins(services))
                 .register("/socket.io", Cors.support(services.corsOrigins()));
         // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
         WebContent.register(routing, services.corsOrigins());
         ErrorHandlers.register(routing);
+    }
+
+    /** Who may open a socket: the HTTP filter (polling, refused upgrades) and the WebSocket listeners. */
+    private static Origins socketOrigins(Services services) {
+        return new Origins(services.corsOrigins(), List.of(WsEndpoint.PATH, SocketIoEndpoint.PATH));
     }
 
     /**
@@ -191,10 +200,11 @@ public final class Main {
     public static WsRouting.Builder sockets(HttpRouting.Builder routing, Services services, Realtime realtime) {
         Gateway gateway = realtime.gateway(services.sessions(), services.presence(), services.terminator(),
                 services.adminAuth());
-        SocketIoEndpoint socketIo = SocketIoEndpoint.create(realtime, gateway, services.clients());
+        Origins origins = socketOrigins(services);
+        SocketIoEndpoint socketIo = SocketIoEndpoint.create(realtime, gateway, services.clients(), origins);
         realtime.closeWith(socketIo);
         socketIo.route(routing);
-        WsEndpoint ws = new WsEndpoint(realtime, gateway, services.clients());
+        WsEndpoint ws = new WsEndpoint(realtime, gateway, services.clients(), origins);
         return WsRouting.builder()
                 .endpoint(SocketIoEndpoint.PATH, socketIo::newWebSocketListener)
                 .endpoint(WsEndpoint.PATH, ws::newConnection);

@@ -89,6 +89,11 @@ function applySession(event) {
         state.sessions.get(id).last_activity = event.last_activity;
       }
       break;
+    case 'session_refreshed':
+      if (state.sessions.has(id)) {
+        state.sessions.get(id).expires_at = event.expires_at;
+      }
+      break;
     case 'session_terminated':
     case 'session_expired':
       state.sessions.delete(id);
@@ -255,7 +260,8 @@ function stopPolling() {
 }
 
 function connect() {
-  const socket = new RealtimeSocket(`/ws?token=${encodeURIComponent(state.token)}`);
+  // The token goes in the first frame, not the URL: proxies log URLs.
+  const socket = new RealtimeSocket('/ws', { auth: { token: state.token } });
   socket.on('connect', () => socket.emit('join-room', { room: 'admin' }));
   socket.on('joined_room', () => {
     setLive(true);

@@ -11,7 +11,8 @@ let socket = null;
 
 function startPresence() {
   client.startAutoRefresh();
-  socket = new RealtimeSocket(`/ws?session=${encodeURIComponent(client.session.token)}`);
+  // Read at each (re)connection; in the first frame, never in the URL.
+  socket = new RealtimeSocket('/ws', { auth: () => ({ session_token: client.session?.token }) });
   heartbeat = startHeartbeat({ sessionToken: () => client.session?.token, socket });
   heartbeat.addEventListener('beat', ({ detail }) => {
     $('status').textContent = `Heartbeat: ${detail.ok ? 'sent' : 'failed'} over ${detail.transport}; `

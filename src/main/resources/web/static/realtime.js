@@ -5,17 +5,21 @@
  * socket.io-client socket.
  *
  *   import { RealtimeSocket } from '/static/realtime.js';
- *   const socket = new RealtimeSocket('/ws?token=' + encodeURIComponent(adminToken));
+ *   const socket = new RealtimeSocket('/ws', { auth: { token: adminToken } });   // or { session_token }
  *   socket.on('connect', () => socket.emit('join-room', { room: 'admin' }));
  *   socket.on('admin:presence:update', (data) => { ... });
  *
- * Besides the server's events, listeners get `connect`, `disconnect` ({code, reason}) and
- * `refused` ({reason}: the server closed with 1008 — bad credentials — and no reconnect follows).
- * Any other loss of the connection reconnects after a jittered exponential backoff.
+ * Credentials (`auth`: an object, or a function returning one, read at each connection) go in
+ * the first frame, `{"event":"auth","data":{...}}`, never in the URL: URLs end up in proxy and
+ * server logs. Besides the server's events, listeners get `connect`, `disconnect` ({code,
+ * reason}) and `refused` ({reason}: the server closed with 1008 — bad credentials — or 4001 —
+ * the session ended, after a `session_ended` event — and no reconnect follows). Any other loss
+ * of the connection reconnects after a jittered exponential backoff.
  */
 import { backoffDelay } from './backoff.js';
 
 const POLICY_VIOLATION = 1008;
+const SESSION_ENDED = 4001;
 
 /** `path` (or an absolute http(s)/ws(s) URL) as a ws:// or wss:// URL, relative to `base`. */
 export function webSocketUrl(path, base = globalThis.location?.href) {
@@ -35,8 +39,9 @@ export class RealtimeSocket {
   #closed = false;
 
   /**
-   * @param {string} url `/ws?...` path or absolute URL
+   * @param {string} url `/ws` path or absolute URL
    * @param {object} [options]
+   * @param {object|function(): object} [options.auth] `{token}` (admin) or `{session_token}`, sent first
    * @param {number} [options.minDelayMs=500]   first reconnect delay (doubling, jittered)
    * @param {number} [options.maxDelayMs=30000] longest reconnect delay
    * @param {typeof WebSocket} [options.WebSocket] for tests or non-browser runtimes
@@ -91,6 +96,10 @@ export class RealtimeSocket {
     this.#ws = ws;
     ws.addEventListener('open', () => {
       this.#failures = 0;
+      const { auth } = this.#options;
+      const credentials = typeof auth === 'function' ? auth() : auth;
+      // Sent before anything a `connect` listener sends: the server reads frames in order.
+      if (credentials) ws.send(JSON.stringify({ event: 'auth', data: credentials }));
       this.#fire('connect');
     });
     ws.addEventListener('message', (msg) => {
@@ -106,7 +115,7 @@ export class RealtimeSocket {
       if (this.#ws !== ws) return;
       this.#ws = null;
       this.#fire('disconnect', { code: e.code, reason: e.reason });
-      if (e.code === POLICY_VIOLATION) {
+      if (e.code === POLICY_VIOLATION || e.code === SESSION_ENDED) {
         this.#closed = true;
         this.#fire('refused', { reason: e.reason });
       }

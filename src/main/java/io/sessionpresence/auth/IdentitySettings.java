@@ -13,10 +13,11 @@ import io.sessionpresence.config.Settings;
  * @param hs256Secret        shared secret for hs256 (at least 32 bytes)
  * @param jwksUrl            key set URL for jwks
  * @param issuer             required {@code iss}; empty = not checked
+ * @param audience           required {@code aud} value; empty = not checked
  * @param authorizedParties  accepted {@code azp} values; empty = not checked
  * @param clockSkewSeconds   tolerance on exp/nbf
  */
-public record IdentitySettings(String mode, String hs256Secret, String jwksUrl, String issuer,
+public record IdentitySettings(String mode, String hs256Secret, String jwksUrl, String issuer, String audience,
                                List<String> authorizedParties, int clockSkewSeconds) {
 
     public static IdentitySettings from(Config root) {
@@ -25,6 +26,7 @@ public record IdentitySettings(String mode, String hs256Secret, String jwksUrl, 
                 Settings.string(root, "identity.hs256-secret"),
                 Settings.string(root, "identity.jwks-url").trim(),
                 Settings.string(root, "identity.issuer").trim(),
+                Settings.string(root, "identity.audience").trim(),
                 Settings.list(root, "identity.authorized-parties"),
                 Settings.intValue(root, "identity.clock-skew-seconds", 0));
         if (settings.mode().equals("jwks") && settings.jwksUrl().isEmpty()) {

@@ -23,8 +23,10 @@ import io.sessionpresence.config.InvalidConfigException;
 /**
  * Signed JWT identity tokens (nimbus-jose-jwt): RS256/ES256 against a JWKS URL (cached; an unknown
  * {@code kid} triggers a rate-limited refetch), or HS256 with a shared secret. Checks signature,
- * {@code exp} (and {@code nbf}) with clock skew, {@code iss} when configured, {@code sub} present,
- * and {@code azp} against the allowed list when one is configured. The user id is {@code sub}.
+ * {@code exp} (and {@code nbf}) with clock skew, {@code iss} when configured, {@code aud} when
+ * configured (it must contain the configured audience: a token issued for another application of
+ * the same identity provider is refused), {@code sub} present, and {@code azp} against the allowed
+ * list when one is configured. The user id is {@code sub}.
  */
 public final class JwtVerifier implements IdentityVerifier {
     private final String mode;
@@ -42,6 +44,7 @@ public final class JwtVerifier implements IdentityVerifier {
             exact.issuer(settings.issuer());
         }
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                settings.audience().isEmpty() ? null : settings.audience(),
                 exact.build(), new HashSet<>(List.of("sub", "exp")));
         claims.setMaxClockSkew(settings.clockSkewSeconds());
         processor.setJWTClaimsSetVerifier(claims);

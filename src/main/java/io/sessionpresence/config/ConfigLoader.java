@@ -24,7 +24,9 @@ import io.helidon.config.spi.ConfigSource;
  * {@code -} turned into {@code _} ({@code session.max-per-user} is {@code SESSION_MAX_PER_USER}).
  * A few short names are kept from the backends this service replaces and common practice: {@code PORT},
  * {@code STORE}, {@code REMEMBER_ME_TIMEOUT}, {@code ADMIN_TOKEN}, {@code CORS_ORIGINS},
- * {@code MAX_BODY_BYTES}. Only known keys are mapped, so unrelated variables
+ * {@code MAX_BODY_BYTES}, and {@code SP_MODE} for {@code mode}: the upper-case rule would give
+ * {@code MODE}, which other software sets too (an unrelated {@code MODE=fast} would stop
+ * startup), so that one name is not read. Only known keys are mapped, so unrelated variables
  * ({@code PATH}, {@code HOME}) never leak into the configuration. A variable that looks meant for
  * this service (it starts with a section's name, {@code SESSION_}, {@code REDIS_}, ...) but names
  * no key is logged as a WARN at startup instead of being silently ignored: a typo such as
@@ -34,6 +36,8 @@ public final class ConfigLoader {
     private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
     /** Well-known variables of other software that share a section's prefix. */
     private static final Set<String> NOT_OURS = Set.of("SESSION_MANAGER");
+    /** Names the upper-case rule would give that are too common elsewhere to be read (see ALIASES). */
+    private static final Set<String> TOO_COMMON = Set.of("MODE");
     /** Short environment names that do not follow the upper-case rule. */
     static final Map<String, String> ALIASES = Map.of(
             "PORT", "server.port",
@@ -44,7 +48,8 @@ public final class ConfigLoader {
             "CORS_ORIGINS", "cors.allowed-origins",
             "MAX_BODY_BYTES", "server.max-payload-size",
             "CACHE_TTL", "cache.ttl",
-            "PRESENCE_TTL", "presence.ttl");
+            "PRESENCE_TTL", "presence.ttl",
+            "SP_MODE", "mode");
 
     private ConfigLoader() {
     }
@@ -120,6 +125,7 @@ public final class ConfigLoader {
         base.traverse()
                 .filter(node -> node.isLeaf() || node.type() == Config.Type.LIST)
                 .forEach(node -> byEnvName.put(envName(node.key().toString()), node.key().toString()));
+        byEnvName.keySet().removeAll(TOO_COMMON);
         byEnvName.putAll(ALIASES);
         return byEnvName;
     }

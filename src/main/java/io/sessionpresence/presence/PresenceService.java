@@ -89,6 +89,21 @@ public final class PresenceService {
                 Json.fields("type", "user_logout", "user", gone.user(), "ip", gone.ip())));
     }
 
+    /**
+     * Ends the visitor's presence only if it has one, and announces {@code user_logout} only then:
+     * for the sockets of a session that ended, so that however many there are, on any instance,
+     * admins hear of it once (removal is atomic in both stores). True if there was an entry.
+     */
+    public boolean leave(Visitor visitor) {
+        String key = new Presence(visitor.user(), visitor.ip(), visitor.ua(), "", 0, visitor.verified()).key();
+        if (presence.remove(key).isEmpty()) {
+            return false;
+        }
+        // Its removal finds nothing now; it announces the leave as a logout does.
+        logout(visitor);
+        return true;
+    }
+
     private Presence record(Visitor visitor, String page, String type) {
         String safePage = page == null ? "" : page;
         if (safePage.length() > HeartbeatBody.MAX_PAGE) {

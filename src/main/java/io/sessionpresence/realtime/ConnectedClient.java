@@ -3,6 +3,9 @@ package io.sessionpresence.realtime;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,20 +28,37 @@ import io.sessionpresence.store.StoreOutage;
  * user and wins over the event's {@code user}; without one, the event's {@code user} is accepted
  * (unverified) only while anonymous presence is allowed. Admin rights come from the admin token,
  * or from a live session of a user listed in {@code admin.users}.
+ *
+ * <p>A client with a session lives no longer than that session: when it ends (revoked on any
+ * instance, see {@link SessionSockets}, or past its deadline, which a timer watches and a re-read
+ * confirms, so that a refresh made anywhere extends it) the client leaves the admin room, gets a
+ * last {@code session_ended {reason, session_id}} event, and its connection is closed; its
+ * user's presence entry from this connection's address ends with one {@code user_logout}. An
+ * event being handled at that moment finishes first, and nothing is sent after the close.
  */
 public final class ConnectedClient implements AdminRoom.Member {
     static final String STORE_DOWN = "Session store unavailable, retry shortly";
+    /** The last event a client whose session ended receives. */
+    public static final String SESSION_ENDED = "session_ended";
+    private static final String EXPIRED_MESSAGE = "Session expired; reconnect with a new session token";
     private static final Logger LOG = Logger.getLogger(ConnectedClient.class.getName());
     private static final int MAX_EVENT_NAME_SHOWN = 64;
 
     private final Gateway gateway;
-    private final Optional<Session> session;
+    /** The session as last read: a refresh replaces it with its later deadline. */
+    private volatile Optional<Session> session;
     private final boolean adminToken;
     private final String ip;
     private final String userAgent;
     private final Transport transport;
-    /** Live events that arrive while a join's snapshot is being read; null when not joining. */
+    /** Held while an event is handled, so that the end of the session waits for it. */
+    private final ReentrantLock handling = new ReentrantLock();
+    /** Live events that arrive while a join's snapshot is being read; null when not joining. Guarded by this. */
     private ArrayDeque<Emission> heldBack;
+    /** Guarded by this: once set, nothing more is sent. */
+    private boolean ended;
+    /** Guarded by this: the check at the session's deadline. */
+    private ScheduledFuture<?> deadline;
 
     ConnectedClient(Gateway gateway, Optional<Session> session, boolean adminToken, String ip,
                   String userAgent, Transport transport) {
@@ -51,10 +71,38 @@ public final class ConnectedClient implements AdminRoom.Member {
     }
 
     /**
+     * Registers a client with a session in this instance's index and arms its deadline; false when
+     * the session ended since it was checked (the client must then be refused).
+     */
+    boolean open() {
+        Optional<Session> current = session;
+        if (current.isEmpty()) {
+            return true;
+        }
+        if (!gateway.sockets.add(current.get().sessionId(), this)) {
+            return false;
+        }
+        armDeadline(current.get());
+        return true;
+    }
+
+    /**
      * Handles one client event and returns its acknowledgement payload ({@code ok} plus details,
      * or {@code ok:false} and the message that also went out as an {@code error} event).
      */
     public Map<String, Object> handle(String event, JsonNode data) {
+        handling.lock();
+        try {
+            if (isEnded()) {
+                return Json.fields("ok", false, "message", "Session ended");
+            }
+            return handleEvent(event, data);
+        } finally {
+            handling.unlock();
+        }
+    }
+
+    private Map<String, Object> handleEvent(String event, JsonNode data) {
         try {
             if (data != null && !data.isNull() && !data.isObject()) {
                 throw ApiException.badRequest("Event data must be a JSON object");
@@ -81,12 +129,116 @@ public final class ConnectedClient implements AdminRoom.Member {
 
     /** Sends the presence tracker's {@code error} event; also for frames that never became an event. */
     public void error(String message) {
-        transport.deliver(new Emission("error", Json.fields("message", message)));
+        send(new Emission("error", Json.fields("message", message)));
     }
 
-    /** The connection is gone: leave the room. */
+    /** The connection is gone: leave the room and the index, stop watching the deadline. */
     public void closed() {
         gateway.room.leave(this);
+        session.ifPresent(s -> gateway.sockets.remove(s.sessionId(), this));
+        synchronized (this) {
+            cancelDeadline();
+        }
+    }
+
+    /** The user the client's session names, if it has one. */
+    public Optional<String> sessionUser() {
+        return session.map(Session::userId);
+    }
+
+    // ---- the end of the session
+
+    private synchronized boolean isEnded() {
+        return ended;
+    }
+
+    /**
+     * The client's session ended ({@code reason}: logout, logout-all, revoked, admin, limit,
+     * expired): from now on nothing reaches the client but the farewell, sent once an event being
+     * handled has finished. Never blocks.
+     */
+    void end(String reason) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            heldBack = null;
+            cancelDeadline();
+        }
+        gateway.room.leave(this);
+        // Ended by its deadline, the client is still indexed; its connection's close will not say so.
+        session.ifPresent(s -> gateway.sockets.remove(s.sessionId(), this));
+        Thread.ofVirtual().name("session-ended").start(() -> farewell(reason));
+    }
+
+    private void farewell(String reason) {
+        handling.lock();
+        try {
+            // Again: a join that was being handled may have entered the room after end() left it.
+            gateway.room.leave(this);
+            String sessionId = session.map(Session::sessionId).orElse("");
+            transport.disconnect(new Emission(SESSION_ENDED, Json.fields("reason", reason, "session_id", sessionId)),
+                    reason);
+            leavePresence();
+        } finally {
+            handling.unlock();
+        }
+    }
+
+    /** Ends the presence this connection's user has from its address, announcing it if there was one. */
+    private void leavePresence() {
+        try {
+            gateway.presence.leave(gateway.presence.visitor(session, Optional.empty(), ip, userAgent));
+        } catch (RuntimeException e) {
+            // The entry then ends by its TTL; the socket is closed all the same.
+            LOG.log(Level.WARNING, "Presence of an ended session not removed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Reads the session again: a later deadline (a refresh) is kept and watched; a session that is
+     * gone or past its deadline ends the client. {@code atDeadline}: the known deadline has passed,
+     * so a store that cannot answer ends the client too; otherwise (a refresh event) that waits for
+     * the deadline. Blocks on the store: never on the timer or event threads.
+     */
+    void recheck(boolean atDeadline) {
+        Optional<Session> known = session;
+        if (known.isEmpty() || isEnded()) {
+            return;
+        }
+        Optional<Session> current;
+        try {
+            current = gateway.sessions.find(known.get().sessionId());
+        } catch (RuntimeException e) {
+            if (atDeadline) {
+                end(SessionSockets.EXPIRED);
+            }
+            return;
+        }
+        if (current.isEmpty() || gateway.sessions.hasExpired(current.get())) {
+            end(SessionSockets.EXPIRED);
+            return;
+        }
+        session = current;
+        armDeadline(current.get());
+    }
+
+    private synchronized void armDeadline(Session current) {
+        if (ended) {
+            return;
+        }
+        cancelDeadline();
+        long delay = gateway.sessions.millisLeft(current);
+        deadline = gateway.timers.schedule(() -> Thread.ofVirtual().name("session-deadline").start(() -> recheck(true)),
+                delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
     }
 
     private Map<String, Object> failed(String message) {
@@ -107,16 +259,18 @@ public final class ConnectedClient implements AdminRoom.Member {
         }
         gateway.room.join(this);
         Map<String, Object> joined = Json.fields("room", room);
-        transport.deliver(new Emission("joined_room", joined));
+        sendNow(new Emission("joined_room", joined));
         Emission snapshot = null;
         try {
             snapshot = new Emission(AdminSnapshot.EVENT, gateway.snapshot.take());
         } finally {
             synchronized (this) {
-                if (snapshot != null) {
-                    transport.deliver(snapshot);
+                if (!ended) {
+                    if (snapshot != null) {
+                        transport.deliver(snapshot);
+                    }
+                    heldBack.forEach(transport::deliver);
                 }
-                heldBack.forEach(transport::deliver);
                 heldBack = null;
             }
         }
@@ -160,12 +314,21 @@ public final class ConnectedClient implements AdminRoom.Member {
         return Json.fields("ok", true, "user", visitor.user(), "verified", visitor.verified());
     }
 
-    /** The connection's session, as long as it has not expired since the connect. */
+    /**
+     * The connection's session, as long as it is live: past the deadline last seen, the session
+     * is read again (a refresh whose event has not arrived yet extends it; an expired one ends the
+     * client).
+     */
     private Optional<Session> liveSession() {
-        if (session.isPresent() && gateway.sessions.hasExpired(session.get())) {
-            throw ApiException.unauthorized("Session expired; reconnect with a new session token");
+        Optional<Session> current = session;
+        if (current.isPresent() && gateway.sessions.hasExpired(current.get())) {
+            recheck(true);
+            current = session;
+            if (isEnded() || gateway.sessions.hasExpired(current.get())) {
+                throw ApiException.unauthorized(EXPIRED_MESSAGE);
+            }
         }
-        return session;
+        return current;
     }
 
     private void requireAdmin(String what) {
@@ -177,16 +340,33 @@ public final class ConnectedClient implements AdminRoom.Member {
 
     @Override
     public void deliver(Emission emission) {
-        synchronized (this) {
-            if (heldBack != null) {
-                if (heldBack.size() >= gateway.queueSize) {
-                    heldBack.pollFirst();
-                }
-                heldBack.addLast(emission);
-                return;
+        send(emission);
+    }
+
+    /**
+     * Every event to the client goes through here or {@link #sendNow}: none once the session
+     * ended. Queued under the lock that {@link #end} takes, so that none is queued after the
+     * farewell (queueing never blocks).
+     */
+    private synchronized void send(Emission emission) {
+        if (ended) {
+            return;
+        }
+        if (heldBack != null) {
+            if (heldBack.size() >= gateway.queueSize) {
+                heldBack.pollFirst();
             }
+            heldBack.addLast(emission);
+            return;
         }
         transport.deliver(emission);
+    }
+
+    /** Like {@link #send}, but ahead of the live events held back during a join. */
+    private synchronized void sendNow(Emission emission) {
+        if (!ended) {
+            transport.deliver(emission);
+        }
     }
 
     private static String shorten(String text) {

@@ -1,6 +1,9 @@
 package io.sessionpresence.realtime;
 
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
@@ -18,14 +21,44 @@ public final class Gateway {
     /**
      * What a connecting client presents.
      *
-     * @param adminToken   {@code /ws?token=} or Socket.IO {@code auth.token}
-     * @param sessionToken {@code /ws?session=}, Socket.IO {@code auth.session_token}, or the
-     *                     {@code X-Session-Token} header of the upgrade / handshake request
+     * @param adminToken   {@code auth.token} (Socket.IO's {@code auth}, or the first {@code /ws}
+     *                     frame), or {@code /ws?token=} where query credentials are allowed
+     * @param sessionToken {@code auth.session_token}, the {@code X-Session-Token} header of the
+     *                     upgrade / handshake request, or {@code /ws?session=} where allowed
      * @param ip           client address
      * @param userAgent    User-Agent of the handshake request
      */
     public record Credentials(Optional<String> adminToken, Optional<String> sessionToken, String ip,
                               String userAgent) {
+        private static final int MAX_TOKEN = 4096;
+
+        /**
+         * The credentials of an {@code auth} object ({@code token}, {@code session_token}; the
+         * same names in Socket.IO's handshake and the first {@code /ws} frame), the session token
+         * falling back to {@code headerSessionToken}.
+         *
+         * @throws IllegalArgumentException when a field is not a string of at most 4096 characters
+         */
+        public static Credentials fromAuth(JsonNode auth, Optional<String> headerSessionToken, String ip,
+                                           String userAgent) {
+            Optional<String> sessionToken = authString(auth, "session_token").or(() -> headerSessionToken);
+            return new Credentials(authString(auth, "token"), sessionToken.filter(s -> !s.isBlank()), ip, userAgent);
+        }
+
+        private static Optional<String> authString(JsonNode auth, String field) {
+            JsonNode value = auth.get(field);
+            if (value == null || value.isNull()) {
+                return Optional.empty();
+            }
+            if (!value.isTextual() || value.textValue().length() > MAX_TOKEN) {
+                throw new IllegalArgumentException("auth." + field + " must be a string");
+            }
+            return Optional.of(value.textValue()).filter(s -> !s.isBlank());
+        }
+
+        public boolean any() {
+            return adminToken.isPresent() || sessionToken.isPresent();
+        }
     }
 
     /** A connection refused at connect time; the message is safe to show the client. */
@@ -40,16 +73,21 @@ public final class Gateway {
     final SessionTerminator terminator;
     final AdminAuth adminAuth;
     final AdminRoom room;
+    final SessionSockets sockets;
+    final ScheduledExecutorService timers;
     final AdminSnapshot snapshot;
     final int queueSize;
 
     Gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator, AdminAuth adminAuth,
-            AdminRoom room, AdminSnapshot snapshot, int queueSize) {
+            AdminRoom room, SessionSockets sockets, ScheduledExecutorService timers, AdminSnapshot snapshot,
+            int queueSize) {
         this.sessions = sessions;
         this.presence = presence;
         this.terminator = terminator;
         this.adminAuth = adminAuth;
         this.room = room;
+        this.sockets = sockets;
+        this.timers = timers;
         this.snapshot = snapshot;
         this.queueSize = queueSize;
     }
@@ -73,7 +111,11 @@ public final class Gateway {
             }
             adminToken = true;
         }
-        return new ConnectedClient(this, session, adminToken,
+        ConnectedClient client = new ConnectedClient(this, session, adminToken,
                 credentials.ip(), credentials.userAgent(), transport);
+        if (!client.open()) {
+            throw new Refused("Invalid or expired session token");
+        }
+        return client;
     }
 }

@@ -16,9 +16,10 @@ import io.sessionpresence.session.SessionService;
 
 /**
  * The protocol-independent core of the realtime side, created before the services because they
- * need the admin events and the sockets need the services: this instance's admin room (which
- * {@link #deliver} feeds with every admin event that reaches the instance), the {@link Gateway}
- * every connection enters through, and the timers. The endpoints ({@code socketio}, {@code ws})
+ * need the admin events and the sockets need the services: this instance's admin room and its
+ * sockets by session (which {@link #deliver} feeds with every admin event that reaches the
+ * instance: the room relays them, the index ends the sockets of sessions that ended), the
+ * {@link Gateway} every connection enters through, and the timers. The endpoints ({@code socketio}, {@code ws})
  * are built on it by {@code Main.sockets}. One timer thread drives every heartbeat, connect
  * timeout and coalescing flush; its tasks only enqueue or flag, never block.
  */
@@ -28,6 +29,7 @@ public final class Realtime implements AutoCloseable {
     private final RealtimeSettings settings;
     private final ScheduledThreadPoolExecutor timers;
     private final AdminRoom room;
+    private final SessionSockets sockets = new SessionSockets();
     private final List<AutoCloseable> endpoints = new CopyOnWriteArrayList<>();
 
     private Realtime(RealtimeSettings settings) {
@@ -44,15 +46,19 @@ public final class Realtime implements AutoCloseable {
         return new Realtime(RealtimeSettings.from(config));
     }
 
-    /** Delivers an admin event that reached this instance to its admin room. */
+    /**
+     * Delivers an admin event that reached this instance to its admin room, and ends the sockets
+     * of a session it reports ended. Called on the thread that received the event: never blocks.
+     */
     public void deliver(AdminEvent event) {
+        sockets.onEvent(event);
         room.deliver(event);
     }
 
     /** The entry point of every realtime connection, whatever its protocol. */
     public Gateway gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator,
                            AdminAuth adminAuth) {
-        return new Gateway(sessions, presence, terminator, adminAuth, room,
+        return new Gateway(sessions, presence, terminator, adminAuth, room, sockets, timers,
                 new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize());
     }
 

@@ -15,9 +15,11 @@ import io.sessionpresence.realtime.transport.Overflow;
  * @param overflow         what a full queue does
  * @param coalesceMs       batch presence events into diffs every this many ms; 0 = per event
  * @param snapshotLimit    most presence entries and sessions an admin snapshot lists
+ * @param queryCredentials accept {@code /ws?token=} and {@code ?session=} (compatibility; dev only)
  */
 public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxPayload, long connectTimeoutMs,
-                               int queueSize, Overflow overflow, long coalesceMs, int snapshotLimit) {
+                               int queueSize, Overflow overflow, long coalesceMs, int snapshotLimit,
+                               boolean queryCredentials) {
 
     public static RealtimeSettings from(Config root) {
         return new RealtimeSettings(
@@ -29,6 +31,7 @@ public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxP
                 Overflow.valueOf(Settings.oneOf(root, "realtime.overflow", "drop-oldest", "disconnect")
                         .replace('-', '_').toUpperCase(java.util.Locale.ROOT)),
                 Settings.longValue(root, "realtime.coalesce-ms", 0),
-                Settings.intValue(root, "realtime.snapshot-limit", 1));
+                Settings.intValue(root, "realtime.snapshot-limit", 1),
+                Settings.bool(root, "realtime.query-credentials"));
     }
 }

@@ -4,4 +4,13 @@ package io.sessionpresence.realtime;
 public interface Transport {
     /** Queues an event for the client. */
     void deliver(Emission emission);
+
+    /**
+     * Ends the connection from the server side because its session ended: {@code farewell} (the
+     * {@code session_ended} event) goes out after what is already queued, and nothing after it;
+     * then the protocol's own close follows ({@code /ws}: close code 4001 with {@code reason};
+     * Socket.IO: a DISCONNECT packet, which the client reports as "io server disconnect" and does
+     * not reconnect from, then the Engine.IO session closes).
+     */
+    void disconnect(Emission farewell, String reason);
 }

@@ -43,6 +43,11 @@ public final class SessionService {
         return store.page(offset, limit);
     }
 
+    /** The live session with this public id (a socket re-reading its own session). */
+    public Optional<Session> find(String sessionId) {
+        return store.findById(sessionId);
+    }
+
     /** The live sessions of a user, oldest first. */
     public List<Session> listForUser(String userId) {
         return store.listForUser(userId);
@@ -100,6 +105,11 @@ public final class SessionService {
         return session.expiresAt() <= clock.millis();
     }
 
+    /** How long {@code session} has until its deadline, by this service's clock (0 when past it). */
+    public long millisLeft(Session session) {
+        return Math.max(0, session.expiresAt() - clock.millis());
+    }
+
     /** Extends a session by its full lifetime again (never shortening it, never past the cap). */
     public Session refresh(String token, Session current) {
         long now = clock.millis();
@@ -108,6 +118,8 @@ public final class SessionService {
         if (!store.update(Tokens.hash(token), refreshed)) {
             throw ApiException.unauthorized("Session expired");
         }
+        // Open sockets of this session, on every instance, watch its deadline: they re-read it.
+        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_refreshed", refreshed)));
         return refreshed;
     }
 

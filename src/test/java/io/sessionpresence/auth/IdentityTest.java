@@ -58,9 +58,12 @@ class IdentityTest {
     private final HttpTestClient jwksMode;
     private final HttpTestClient hs256Mode;
 
-    IdentityTest(URI jwks, @Socket("hs256") URI hs256) {
+    private final HttpTestClient audienceMode;
+
+    IdentityTest(URI jwks, @Socket("hs256") URI hs256, @Socket("audience") URI audience) {
         jwksMode = new HttpTestClient(jwks);
         hs256Mode = new HttpTestClient(hs256);
+        audienceMode = new HttpTestClient(audience);
     }
 
     private static <K> K generated(Callable<K> generator) {
@@ -97,6 +100,12 @@ class IdentityTest {
     static void hs256Routing(HttpRouting.Builder routing) {
         TestRouting.mount(routing, Map.of("identity.mode", "hs256", "identity.hs256-secret", HS256_SECRET,
                 "identity.issuer", ""), new ManualClock());
+    }
+
+    @SetUpRoute("audience")
+    static void audienceRouting(HttpRouting.Builder routing) {
+        TestRouting.mount(routing, Map.of("identity.mode", "hs256", "identity.hs256-secret", HS256_SECRET,
+                "identity.issuer", "", "identity.audience", "session-presence"), new ManualClock());
     }
 
     @AfterAll
@@ -161,5 +170,21 @@ class IdentityTest {
         assertEquals(401, create(hs256Mode, jwt(new MACSigner(HS256_SECRET), JWSAlgorithm.HS256, null,
                 new JWTClaimsSet.Builder().subject("no-exp").build())).status(), "exp is required");
         assertEquals(401, hs256Mode.post("/api/session/create", "{}").status(), "no Authorization");
+    }
+
+    @Test
+    void anAudienceWhenConfiguredMustBeInTheToken() throws Exception {
+        MACSigner signer = new MACSigner(HS256_SECRET);
+        assertEquals(200, create(audienceMode, jwt(signer, JWSAlgorithm.HS256, null,
+                claims("ours").audience("session-presence").build())).status(), "the configured audience");
+        assertEquals(200, create(audienceMode, jwt(signer, JWSAlgorithm.HS256, null,
+                claims("among").audience(List.of("other-app", "session-presence")).build())).status(),
+                "one of several audiences");
+        assertEquals(401, create(audienceMode, jwt(signer, JWSAlgorithm.HS256, null,
+                claims("theirs").audience("other-app").build())).status(), "issued for another application");
+        assertEquals(401, create(audienceMode, jwt(signer, JWSAlgorithm.HS256, null, claims("none").build())).status(),
+                "no aud at all");
+        assertEquals(200, create(hs256Mode, jwt(signer, JWSAlgorithm.HS256, null,
+                claims("unchecked").audience("other-app").build())).status(), "no audience configured: not checked");
     }
 }

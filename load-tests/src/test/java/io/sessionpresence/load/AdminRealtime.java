@@ -105,8 +105,13 @@ public class AdminRealtime extends PhasedSimulation {
 
     private PopulationBuilder plainAdmins(int count) {
         String join = "{\"event\":\"join-room\",\"data\":{\"room\":\"admin\"}}";
+        // The credential in the first frame, as the dashboard sends it (not in the URL).
+        String auth = "{\"event\":\"auth\",\"data\":{\"token\":\"" + LoadConfig.adminToken() + "\"}}";
         return scenario("ws admins")
-                .exec(ws("ws connect", "admin").connect("/ws?token=" + LoadConfig.adminToken()))
+                .exec(ws("ws connect", "admin").connect("/ws"))
+                .exec(ws("ws auth", "admin").sendText(auth)
+                        .await(Duration.ofSeconds(10)).on(ws.checkTextMessage("ws authenticated").check(
+                                io.gatling.javaapi.core.CoreDsl.regex("\"event\":\"authenticated\""))))
                 .exec(ws("ws join", "admin").sendText(join).await(Duration.ofSeconds(30)).on(snapshot("ws snapshot")))
                 .exec(joined())
                 .exec(listen("admin"))

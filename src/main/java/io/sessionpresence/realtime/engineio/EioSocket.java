@@ -27,7 +27,7 @@ import io.sessionpresence.realtime.transport.WsChannel;
  * period), so that an upgrade packet racing it ends it with "transport upgraded" instead. And
  * when the client closes a polling session, the session's id stays known, for one GET, until
  * the heartbeat period has passed, so that a GET the client sent alongside its close packet gets
- * the noop rather than a 400.
+ * the noop rather than a 400 (and likewise for the close packet of {@link #closeAfterFlush}).
  */
 public final class EioSocket {
     private static final Logger LOG = Logger.getLogger(EioSocket.class.getName());
@@ -61,6 +61,8 @@ public final class EioSocket {
     private String closePacket = "1";
     /** Set once a GET has taken the close packet of a closed polling session: its id is then unknown. */
     private boolean closePacketTaken;
+    /** Set by {@link #closeAfterFlush}: when polling, the close packet comes in a GET of its own. */
+    private boolean closePacketAlone;
     private EioHandler handler;
 
     EioSocket(String sid, EngineIo engine, Handshake handshake, WsChannel ws) {
@@ -102,6 +104,20 @@ public final class EioSocket {
 
     /** Closes the session from the server side (the client sees a close packet or a closed socket). */
     public void close(String reason) {
+        close(reason, "1", Ending.GRACEFUL);
+    }
+
+    /**
+     * Closes the session once the packets already queued have reached the client: on a WebSocket
+     * they go before the close frame; when polling, a GET takes them and the next GET the close
+     * packet, as the reference server does (its polling transport sends the close packet only
+     * after its buffer has drained). In one payload, socket.io-client handles the close packet
+     * before the messages ahead of it (it decodes those on the next tick) and loses them.
+     */
+    public void closeAfterFlush(String reason) {
+        synchronized (lock) {
+            closePacketAlone = true;
+        }
         close(reason, "1", Ending.GRACEFUL);
     }
 
@@ -234,7 +250,7 @@ public final class EioSocket {
         try {
             List<String> packets = new ArrayList<>(outbox.drain(TimeUnit.MILLISECONDS.toNanos(pollWaitMs())));
             synchronized (lock) {
-                if (state == State.CLOSED) {
+                if (state == State.CLOSED && !(closePacketAlone && !packets.isEmpty())) {
                     if (closePacketTaken) {
                         throw unknown();
                     }
@@ -321,8 +337,11 @@ public final class EioSocket {
             probe = null;
         }
         heartbeat.stop();
-        boolean clientClosedPolling = active == null && NOOP.equals(finalPacket);
-        if (clientClosedPolling) {
+        boolean lastGetToCome;
+        synchronized (lock) {
+            lastGetToCome = active == null && (NOOP.equals(finalPacket) || closePacketAlone);
+        }
+        if (lastGetToCome) {
             EioSettings settings = engine.settings();
             engine.timers().schedule(() -> engine.remove(this),
                     settings.pingIntervalMs() + settings.pingTimeoutMs(), TimeUnit.MILLISECONDS);

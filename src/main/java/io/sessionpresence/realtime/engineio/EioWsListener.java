@@ -18,7 +18,9 @@ import io.sessionpresence.realtime.transport.WsChannel;
  * {@code sid} refuse the upgrade, so the request falls through to the HTTP handler, which
  * answers 400 as the reference server does. A known session that cannot take this WebSocket
  * (already upgraded, upgrading through another one, or closed) gets it opened and then closed,
- * also as the reference does: the protocol keeps 400 for unknown sessions.
+ * also as the reference does: the protocol keeps 400 for unknown sessions. An upgrade from an
+ * origin that {@link io.sessionpresence.http.Origins} refuses is not taken either, and the HTTP
+ * side answers it 403.
  */
 final class EioWsListener implements WsListener {
     private final EngineIo engine;
@@ -34,6 +36,9 @@ final class EioWsListener implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (!engine.origins().allows(headers)) {
+            throw new WsUpgradeException("origin not allowed");
+        }
         UriQuery query = prologue.query();
         if (!"4".equals(query.first("EIO").orElse("")) || !"websocket".equals(query.first("transport").orElse(""))) {
             throw new WsUpgradeException("not an Engine.IO v4 WebSocket request");

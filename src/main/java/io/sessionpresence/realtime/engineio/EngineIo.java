@@ -19,6 +19,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.http.Origins;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.transport.WsChannel;
 
@@ -33,15 +34,22 @@ public final class EngineIo {
     private final EioSettings settings;
     private final ScheduledExecutorService timers;
     private final ClientInfo clients;
+    private final Origins origins;
     private final Function<EioSocket, EioHandler> handlers;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
 
-    public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients,
+    /** @param origins who may open a WebSocket here (long-polling requests are checked by its HTTP filter) */
+    public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
                     Function<EioSocket, EioHandler> handlers) {
         this.settings = settings;
         this.timers = timers;
         this.clients = clients;
+        this.origins = origins;
         this.handlers = handlers;
+    }
+
+    Origins origins() {
+        return origins;
     }
 
     EioSettings settings() {

@@ -1,7 +1,6 @@
 package io.sessionpresence.realtime.socketio;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,18 +28,21 @@ import io.sessionpresence.session.SessionAuth;
  * events with acknowledgements. Other namespaces get CONNECT_ERROR "Invalid namespace"; a bad
  * credential gets CONNECT_ERROR with the reason (the client sees {@code connect_error}); a
  * malformed packet closes the connection, as the protocol requires; a client that has not
- * joined the namespace within the connect timeout is closed.
+ * joined the namespace within the connect timeout is closed. When the session ends the client
+ * gets a last {@code session_ended {reason, session_id}} event and a DISCONNECT, and the
+ * Engine.IO session closes.
  */
 public final class SioConnection implements EioHandler, Transport {
     /** The Engine.IO message carrying a Socket.IO EVENT of an emission, shared by every socket. */
     private static final Function<Emission, String> FRAME =
             e -> EioPacket.encodeMessage(SioPacket.encodeEvent(e.eventJson(), e.dataJson()));
-    private static final int MAX_TOKEN = 4096;
 
     private final EioSocket socket;
     private final Gateway gateway;
     private final ScheduledFuture<?> connectTimeout;
     private volatile ConnectedClient client;
+    /** Guarded by this: the session ended and the farewell went out; nothing more is sent. */
+    private boolean ended;
     private SioPacket awaitingAttachments;
     private int attachmentsLeft;
 
@@ -105,6 +107,15 @@ public final class SioConnection implements EioHandler, Transport {
         socket.send(emission.framed(FRAME));
     }
 
+    @Override
+    public synchronized void disconnect(Emission farewell, String reason) {
+        ended = true;
+        client = null;
+        socket.send(farewell.framed(FRAME));
+        send(SioPacket.of(SioPacket.Type.DISCONNECT, SioPacket.MAIN_NAMESPACE, -1, null));
+        socket.closeAfterFlush("session ended: " + reason);
+    }
+
     // ---- packets
 
     private void connect(SioPacket packet) throws EioProtocolException {
@@ -115,10 +126,14 @@ public final class SioConnection implements EioHandler, Transport {
         }
         if (client == null) {
             JsonNode auth = packet.data() == null ? Json.MAPPER.createObjectNode() : packet.data();
-            Optional<String> sessionToken = authString(auth, "session_token")
-                    .or(() -> socket.handshake().headers().first(SessionAuth.SESSION_TOKEN).filter(s -> !s.isBlank()));
-            Gateway.Credentials credentials = new Gateway.Credentials(authString(auth, "token"), sessionToken,
-                    socket.handshake().ip(), ClientInfo.userAgent(socket.handshake().headers()));
+            Gateway.Credentials credentials;
+            try {
+                credentials = Gateway.Credentials.fromAuth(auth,
+                        socket.handshake().headers().first(SessionAuth.SESSION_TOKEN).filter(s -> !s.isBlank()),
+                        socket.handshake().ip(), ClientInfo.userAgent(socket.handshake().headers()));
+            } catch (IllegalArgumentException e) {
+                throw new EioProtocolException(e.getMessage());
+            }
             try {
                 client = gateway.connect(credentials, this);
             } catch (Gateway.Refused refused) {
@@ -130,17 +145,6 @@ public final class SioConnection implements EioHandler, Transport {
         }
         send(SioPacket.of(SioPacket.Type.CONNECT, SioPacket.MAIN_NAMESPACE, -1,
                 Json.MAPPER.valueToTree(Json.fields("sid", EngineIo.randomId()))));
-    }
-
-    private static Optional<String> authString(JsonNode auth, String field) throws EioProtocolException {
-        JsonNode value = auth.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual() || value.textValue().length() > MAX_TOKEN) {
-            throw new EioProtocolException("auth." + field + " must be a string");
-        }
-        return Optional.of(value.textValue()).filter(s -> !s.isBlank());
     }
 
     private void disconnect(SioPacket packet) {
@@ -172,8 +176,9 @@ public final class SioConnection implements EioHandler, Transport {
         }
     }
 
-    private void acknowledge(SioPacket packet, Map<String, Object> result) {
-        if (packet.hasId()) {
+    /** Under the lock of {@link #disconnect}: an acknowledgement never follows the farewell. */
+    private synchronized void acknowledge(SioPacket packet, Map<String, Object> result) {
+        if (packet.hasId() && !ended) {
             ArrayNode args = Json.MAPPER.createArrayNode().add(Json.MAPPER.valueToTree(result));
             send(SioPacket.of(SioPacket.Type.ACK, packet.nsp(), packet.id(), args));
         }

@@ -3,6 +3,7 @@ package io.sessionpresence.realtime.socketio;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.http.Origins;
 import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.realtime.RealtimeSettings;
@@ -23,11 +24,11 @@ public final class SocketIoEndpoint implements AutoCloseable {
         this.engine = engine;
     }
 
-    public static SocketIoEndpoint create(Realtime realtime, Gateway gateway, ClientInfo clients) {
+    public static SocketIoEndpoint create(Realtime realtime, Gateway gateway, ClientInfo clients, Origins origins) {
         RealtimeSettings settings = realtime.settings();
         EioSettings engineIo = new EioSettings(settings.pingIntervalMs(), settings.pingTimeoutMs(), settings.maxPayload(),
                 settings.queueSize(), settings.overflow());
-        return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients,
+        return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
                 socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs())));
     }
 

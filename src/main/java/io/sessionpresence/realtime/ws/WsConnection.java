@@ -12,7 +12,9 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
 import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.http.Origins;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.ConnectedClient;
 import io.sessionpresence.realtime.Emission;
@@ -26,67 +28,140 @@ import io.sessionpresence.session.SessionAuth;
 
 /**
  * The server side of one plain WebSocket connection on {@code /ws}: JSON text frames {@code {"event": name, "data": {...}}}
- * both ways. Credentials come with the upgrade: {@code ?token=<admin token>},
- * {@code ?session=<session token>} or an {@code X-Session-Token} header; a bad one gets an
- * {@code error} event and a 1008 close. A malformed frame gets an {@code error} event and the
- * connection stays open. WebSocket pings every {@code ping-interval-ms}; no pong within
- * {@code ping-timeout-ms} drops the connection.
+ * both ways. Credentials come in the first frame, {@code {"event":"auth","data":{"token":
+ * <admin token>}}} or {@code {"session_token": ...}} (answered by {@code authenticated}), or as
+ * an {@code X-Session-Token} header of the upgrade; {@code ?token=} and {@code ?session=} in the
+ * URL only while {@code realtime.query-credentials} allows them (URLs end up in access logs).
+ * A bad credential gets an {@code error} event and a 1008 close. Without credentials the
+ * connection is anonymous. A malformed frame gets an {@code error} event and the connection stays
+ * open. The connection closes with {@link #SESSION_ENDED} after a {@code session_ended} event when
+ * its session ends. An upgrade from an origin {@link Origins} refuses is not taken (403).
+ * WebSocket pings every {@code ping-interval-ms}; no pong within {@code ping-timeout-ms} drops the
+ * connection.
  */
 final class WsConnection implements WsListener, Transport {
     /** The {@code /ws} text frame of an emission: {@code {"event": name, "data": {...}}}. */
     static final Function<Emission, String> FRAME =
             e -> "{\"event\":" + e.eventJson() + ",\"data\":" + e.dataJson() + "}";
+    /** The close code after {@code session_ended} (4000-4999 are for applications, RFC 6455 7.4.2). */
+    static final int SESSION_ENDED = 4001;
+    /** The first frame's event that carries credentials. */
+    static final String AUTH = "auth";
     private static final String EXPECTED = "expected {\"event\": name, \"data\": {...}}";
+    private static final String NO_QUERY_CREDENTIALS = "Credentials in the URL are refused (realtime.query-credentials); "
+            + "send {\"event\":\"auth\",\"data\":{...}} as the first frame";
 
     private final Gateway gateway;
     private final RealtimeSettings settings;
     private final ScheduledExecutorService timers;
     private final ClientInfo clientInfo;
+    private final Origins origins;
     private final StringBuilder fragments = new StringBuilder();
     private boolean oversized;
     private Headers headers;
-    private Optional<String> adminToken;
-    private Optional<String> sessionToken;
+    private Optional<String> queryToken;
+    private Optional<String> querySession;
+    private Optional<String> headerSession;
+    private String ip;
+    /** Whether the next complete frame is the connection's first (the only one that may be {@code auth}). */
+    private boolean firstFrame = true;
+    private boolean credentialsOnUpgrade;
     private WsChannel channel;
     private Outbox outbox;
     private Heartbeat heartbeat;
     private volatile ConnectedClient client;
 
-    WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo) {
+    WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo,
+                 Origins origins) {
         this.gateway = gateway;
         this.settings = settings;
         this.timers = timers;
         this.clientInfo = clientInfo;
+        this.origins = origins;
     }
 
     @Override
-    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (!origins.allows(headers)) {
+            // Served as plain HTTP instead, where Origins answers 403.
+            throw new WsUpgradeException("origin not allowed");
+        }
         UriQuery query = prologue.query();
         this.headers = headers;
-        this.adminToken = query.first("token").asOptional().filter(s -> !s.isBlank());
-        this.sessionToken = query.first("session").asOptional()
-                .or(() -> headers.first(SessionAuth.SESSION_TOKEN))
-                .filter(s -> !s.isBlank());
+        this.queryToken = query.first("token").asOptional().filter(s -> !s.isBlank());
+        this.querySession = query.first("session").asOptional().filter(s -> !s.isBlank());
+        this.headerSession = headers.first(SessionAuth.SESSION_TOKEN).filter(s -> !s.isBlank());
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession session) {
-        String ip = clientInfo.ip(session.socketContext().remotePeer().address(), headers);
+        ip = clientInfo.ip(session.socketContext().remotePeer().address(), headers);
         channel = new WsChannel(session, "websocket client");
         outbox = new Outbox(settings.queueSize(), settings.overflow(), "websocket client");
         channel.startWriter(outbox, e -> drop());
-        try {
-            client = gateway.connect(new Gateway.Credentials(adminToken, sessionToken, ip, ClientInfo.userAgent(headers)),
-                    this);
-        } catch (Gateway.Refused refused) {
-            outbox.offer(new Emission("error", Json.fields("message", refused.getMessage())).framed(FRAME));
-            channel.closeAfter(outbox, WsCloseCodes.VIOLATED_POLICY, refused.getMessage());
-            return;
-        }
+        // Created before the client, so that a session ending at once stops it for good.
         heartbeat = new Heartbeat(timers, settings.pingIntervalMs(), settings.pingTimeoutMs(),
                 () -> Thread.ofVirtual().start(channel::ping), this::drop);
-        heartbeat.start();
+        if (!settings.queryCredentials() && (queryToken.isPresent() || querySession.isPresent())) {
+            refuse(NO_QUERY_CREDENTIALS);
+            return;
+        }
+        Gateway.Credentials credentials = new Gateway.Credentials(queryToken, querySession.or(() -> headerSession), ip,
+                ClientInfo.userAgent(headers));
+        credentialsOnUpgrade = credentials.any();
+        if (admit(credentials)) {
+            heartbeat.start();
+        }
+    }
+
+    /** Connects with these credentials; refuses the connection (error, 1008) when they are bad. */
+    private boolean admit(Gateway.Credentials credentials) {
+        try {
+            client = gateway.connect(credentials, this);
+            return true;
+        } catch (Gateway.Refused refused) {
+            refuse(refused.getMessage());
+            return false;
+        }
+    }
+
+    private void refuse(String message) {
+        heartbeat.stop();
+        ConnectedClient connected = client;
+        client = null;
+        if (connected != null) {
+            connected.closed();
+        }
+        outbox.offer(new Emission("error", Json.fields("message", message)).framed(FRAME));
+        channel.closeAfter(outbox, WsCloseCodes.VIOLATED_POLICY, message);
+    }
+
+    /**
+     * The first frame's {@code auth}: the connection, anonymous until now, takes the credentials
+     * it carries, or is refused.
+     */
+    private void authenticate(ConnectedClient anonymous, JsonNode data) {
+        Gateway.Credentials credentials;
+        try {
+            if (data == null || !data.isObject()) {
+                throw new IllegalArgumentException("auth data must be an object {\"token\"|\"session_token\": ...}");
+            }
+            credentials = Gateway.Credentials.fromAuth(data, headerSession, ip, ClientInfo.userAgent(headers));
+        } catch (IllegalArgumentException e) {
+            refuse(e.getMessage());
+            return;
+        }
+        if (!credentials.any()) {
+            refuse("auth carries no token or session_token");
+            return;
+        }
+        client = null;
+        anonymous.closed();
+        if (admit(credentials)) {
+            deliver(new Emission("authenticated", client.sessionUser().map(u -> Json.fields("user", u))
+                    .orElseGet(() -> Json.fields("admin", true))));
+        }
     }
 
     @Override
@@ -122,6 +197,16 @@ final class WsConnection implements WsListener, Transport {
         JsonNode event = frame.get("event");
         if (!frame.isObject() || event == null || !event.isTextual() || event.textValue().isBlank()) {
             connected.error("Malformed frame: " + EXPECTED);
+            return;
+        }
+        boolean first = firstFrame;
+        firstFrame = false;
+        if (AUTH.equals(event.textValue())) {
+            if (first && !credentialsOnUpgrade) {
+                authenticate(connected, frame.get("data"));
+            } else {
+                connected.error("auth must be the first frame, on a connection opened without credentials");
+            }
             return;
         }
         connected.handle(event.textValue(), frame.get("data"));
@@ -166,6 +251,14 @@ final class WsConnection implements WsListener, Transport {
         if (!outbox.offer(emission.framed(FRAME))) {
             drop();
         }
+    }
+
+    @Override
+    public void disconnect(Emission farewell, String reason) {
+        heartbeat.stop();
+        client = null;
+        outbox.offer(farewell.framed(FRAME));
+        channel.closeAfter(outbox, SESSION_ENDED, reason);
     }
 
     /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
