@@ -18,9 +18,9 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 /**
- * The sending side of one WebSocket. Helidon's {@link WsSession#send} blocks until the
- * frame is written, one socket write per frame, so every frame goes out under one lock of ours,
- * normally from this channel's own writer thread draining an {@link Outbox}: publishers only
+ * The sending side of one WebSocket. Helidon's {@link WsSession#send} (4.3.1, the version
+ * pinned) blocks until the frame is written and is not safe for concurrent use, so every frame
+ * goes out under one lock, normally from this channel's own writer thread draining an {@link Outbox}: publishers only
  * enqueue, and a client that stops reading stalls its writer alone.
  *
  * <p>Text frames are written straight to the connection's socket, and whatever the writer finds
