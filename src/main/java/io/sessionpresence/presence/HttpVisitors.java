@@ -4,25 +4,33 @@ import java.util.Optional;
 
 import io.helidon.webserver.http.ServerRequest;
 import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.session.SessionAuth;
 
 /**
  * Who an HTTP request reports presence for: the session its token names (a token that is sent
  * must be valid: a stale one gets 401 rather than silently downgrading to an unverified claim),
- * else the user the body claims, under {@link PresenceService#visitor}'s rule.
+ * else the user the body claims, under {@link PresenceService#visitor}'s rule. A request without a
+ * token counts against its address's limit of anonymous requests.
  */
 final class HttpVisitors {
     private final PresenceService presence;
     private final SessionAuth auth;
     private final ClientInfo clients;
+    private final Limits limits;
 
-    HttpVisitors(PresenceService presence, SessionAuth auth, ClientInfo clients) {
+    HttpVisitors(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits) {
         this.presence = presence;
         this.auth = auth;
         this.clients = clients;
+        this.limits = limits;
     }
 
     Visitor of(ServerRequest req, Optional<String> token, Optional<String> claimedUser) {
-        return presence.visitor(token.map(auth::require), claimedUser, clients.ip(req), ClientInfo.userAgent(req));
+        String ip = clients.ip(req);
+        if (token.isEmpty()) {
+            limits.anonymous(ip);
+        }
+        return presence.visitor(token.map(t -> auth.require(req, t)), claimedUser, ip, ClientInfo.userAgent(req));
     }
 }
