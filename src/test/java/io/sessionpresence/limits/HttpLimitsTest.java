@@ -29,17 +29,18 @@ class HttpLimitsTest {
         Map<String, String> config = new HashMap<>();
         config.put("presence.trusted-proxies", "127.0.0.0/8,::1");
         config.put("limits.exempt", "");
-        config.put("limits.session-create-per-user.requests", "3");
-        config.put("limits.session-create-per-user.per-seconds", "60");
-        config.put("limits.session-create-per-ip.requests", "5");
-        config.put("limits.session-create-per-ip.per-seconds", "60");
-        config.put("limits.anonymous-per-ip.requests", "5");
-        config.put("limits.anonymous-per-ip.per-seconds", "60");
-        config.put("limits.admin-failures-per-ip.requests", "3");
-        config.put("limits.admin-failures-per-ip.per-seconds", "60");
-        config.put("limits.session-failures-per-ip.requests", "4");
-        config.put("limits.session-failures-per-ip.per-seconds", "60");
+        rate(config, "session-create-per-user", 3, 60);
+        rate(config, "session-create-per-ip", 5, 60);
+        rate(config, "anonymous-per-ip", 5, 60);
+        rate(config, "admin-failures-per-ip", 3, 60);
+        rate(config, "session-failures-per-ip", 4, 60);
         service = TestService.start(StoreKind.MEMORY, config);
+    }
+
+    /** Sets limit {@code name} to {@code requests} per {@code perSeconds}. */
+    static void rate(Map<String, String> config, String name, int requests, int perSeconds) {
+        config.put("limits." + name + ".requests", Integer.toString(requests));
+        config.put("limits." + name + ".per-seconds", Integer.toString(perSeconds));
     }
 
     @AfterAll
