@@ -24,11 +24,13 @@ import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
 import io.sessionpresence.config.StartupRules;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.http.AddressRanges;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.SecurityHeaders;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.presence.ActivityRoutes;
 import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
@@ -78,7 +80,7 @@ public final class Main {
     public record Services(String storeName, SessionService sessions, SessionAuth sessionAuth,
                            PresenceService presence, SessionTerminator terminator, UserCacheService userCache,
                            StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth, ClientInfo clients,
-                           List<String> corsOrigins, List<String> trackedPaths, long maxBodyBytes) {
+                           Limits limits, List<String> corsOrigins, List<String> trackedPaths, long maxBodyBytes) {
 
         /** @param events where the services announce what admins should see live */
         public static Services create(Config config, Backend backend, AdminEvents events) {
@@ -98,11 +100,12 @@ public final class Main {
                     sessionSettings, events, backend.clock());
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
                     backend.activityEntries(events), presenceSettings, events, backend.clock());
-            return new Services(backend.name(), sessions, new SessionAuth(sessions), presence,
+            ClientInfo clients = new ClientInfo(AddressRanges.setting(config, "presence.trusted-proxies"));
+            Limits limits = Limits.from(config);
+            return new Services(backend.name(), sessions, new SessionAuth(sessions, limits, clients), presence,
                     new SessionTerminator(sessions, presence),
                     new UserCacheService(backend.userCache(), Settings.seconds(config, "cache.ttl", 1)), backend.stats(),
-                    identity, adminAuth,
-                    new ClientInfo(Settings.list(config, "presence.trusted-proxies")),
+                    identity, adminAuth, clients, limits,
                     Settings.list(config, "cors.allowed-origins"), presenceSettings.trackedPaths(),
                     Settings.longValue(config, "server.max-payload-size", 1));
         }
@@ -168,16 +171,17 @@ public final class Main {
     /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */
     public static void routing(HttpRouting.Builder routing, Services services) {
         routing.register("/api", Cors.support(services.corsOrigins()))
-                .register("/api/session", new SessionRoutes(services.sessions(), services.identity(), services.clients(),
-                        services.storeName(), services.maxBodyBytes()))
+                .register("/api/session", new SessionRoutes(services.sessions(), services.sessionAuth(), services.identity(),
+                        services.clients(), services.limits(), services.storeName(), services.maxBodyBytes()))
                 .register("/api/cache", new CacheRoutes(services.userCache(), services.sessionAuth(),
                         services.maxBodyBytes()))
                 .register("/api", new PresenceRoutes(services.presence(), services.sessionAuth(), services.clients(),
-                        services.maxBodyBytes()))
+                        services.limits(), services.maxBodyBytes()))
                 .register("/api/session", new ActivityRoutes(services.presence(), services.sessionAuth(),
-                        services.clients(), services.maxBodyBytes()))
+                        services.clients(), services.limits(), services.maxBodyBytes()))
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
-                        services.terminator(), services.stats(), services.storeName()))
+                        services.terminator(), services.stats(), services.storeName(), services.limits(),
+                        services.clients()))
                 .addFilter(new SecurityHeaders())
                 .addFilter(new PresenceFilter(services.trackedPaths(), services.sessions(), services.presence(),
                         services.clients()))
@@ -199,7 +203,7 @@ public final class Main {
      */
     public static WsRouting.Builder sockets(HttpRouting.Builder routing, Services services, Realtime realtime) {
         Gateway gateway = realtime.gateway(services.sessions(), services.presence(), services.terminator(),
-                services.adminAuth());
+                services.adminAuth(), services.limits());
         Origins origins = socketOrigins(services);
         SocketIoEndpoint socketIo = SocketIoEndpoint.create(realtime, gateway, services.clients(), origins);
         realtime.closeWith(socketIo);

@@ -12,9 +12,11 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.http.RawPath;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
@@ -27,15 +29,14 @@ import io.sessionpresence.store.StoreStats;
 /**
  * The admin API under {@code /admin}: presence and sessions (paged, newest first), terminating
  * sessions, store statistics and a redacted debug view. Every route needs
- * {@code Authorization: Bearer <ADMIN_TOKEN>}; no response carries a token or token hash.
+ * {@code Authorization: Bearer <ADMIN_TOKEN>}; no response carries a token or token hash. Wrong
+ * tokens count against the caller's address, which past its limit gets 429 for any token.
  * The presence tracker's paths ({@code /admin/presence/redis}, ...) answer too, whatever the store;
  * {@code /admin/sessions/redis} in the presence tracker's shape, where {@code items} is tracked activity.
  */
 public final class AdminRoutes implements HttpService {
     /** Where {@code Main} mounts these routes; ids are read from the raw path below it. */
     public static final String ROOT = "/admin";
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
 
     private final AdminAuth auth;
     private final PresenceService presence;
@@ -43,9 +44,14 @@ public final class AdminRoutes implements HttpService {
     private final SessionTerminator terminator;
     private final StoreStats stats;
     private final String source;
+    private final Limits limits;
+    private final ClientInfo clients;
 
     public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions,
-                       SessionTerminator terminator, StoreStats stats, String source) {
+                       SessionTerminator terminator, StoreStats stats, String source, Limits limits,
+                       ClientInfo clients) {
+        this.limits = limits;
+        this.clients = clients;
         this.auth = auth;
         this.presence = presence;
         this.sessions = sessions;
@@ -71,8 +77,14 @@ public final class AdminRoutes implements HttpService {
 
     private Handler admin(Handler handler) {
         return (req, res) -> {
+            String ip = clients.ip(req);
+            limits.adminAttempt(ip);
             String bearer = SessionAuth.bearer(req).orElse(null);
             if (!auth.isAdminToken(bearer)) {
+                // A request with no token at all is no guess; only wrong tokens count.
+                if (bearer != null) {
+                    limits.adminFailed(ip);
+                }
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"admin\"");
                 throw ApiException.unauthorized(auth.enabled()
                         ? "Admin credential required (Authorization: Bearer <ADMIN_TOKEN>)"
@@ -83,8 +95,8 @@ public final class AdminRoutes implements HttpService {
     }
 
     private void presence(ServerRequest req, ServerResponse res) {
-        int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
-        int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int cursor = HttpJson.pageCursor(req);
+        int limit = HttpJson.pageLimit(req);
         Optional<String> page = req.query().first("page").asOptional().filter(p -> !p.isEmpty());
         Page<Presence> result = presence.presencePage(cursor, limit, page);
         HttpJson.ok(res, listing(result.items(), result));
@@ -95,8 +107,8 @@ public final class AdminRoutes implements HttpService {
     }
 
     private SessionPages sessionPages(ServerRequest req) {
-        int cursor = intParam(req, "cursor", 0, 0, Integer.MAX_VALUE);
-        int limit = intParam(req, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int cursor = HttpJson.pageCursor(req);
+        int limit = HttpJson.pageLimit(req);
         List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(cursor, limit));
         return new SessionPages(Page.of(live, sessions.countSessions(), cursor),
                 presence.activityPage(cursor, limit));
@@ -169,21 +181,5 @@ public final class AdminRoutes implements HttpService {
                 "sample_live_sessions", live,
                 "redacted", "tokens and token hashes are never shown");
         HttpJson.ok(res, Json.fields("status", "success", "debug", debug));
-    }
-
-    private static int intParam(ServerRequest req, String name, int fallback, int min, int max) {
-        Optional<String> raw = req.query().first(name).asOptional();
-        if (raw.isEmpty() || raw.get().isEmpty()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(raw.get());
-            if (value < min || value > max) {
-                throw ApiException.badRequest("Query parameter '" + name + "' must be between " + min + " and " + max);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number");
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.sessionpresence.http;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.helidon.http.HeaderNames;
@@ -12,7 +11,7 @@ import io.helidon.webserver.http.ServerRequest;
 
 /**
  * Who is on the other end of a request: client IP and user agent. {@code X-Forwarded-For} is
- * believed only when the direct peer is a configured trusted proxy; then the right-most address
+ * believed only when the direct peer is a configured trusted proxy (an address or a CIDR range); then the right-most address
  * that is not itself a trusted proxy is the client.
  */
 public final class ClientInfo {
@@ -23,10 +22,15 @@ public final class ClientInfo {
      * whatever the user holds, and never anything a log or an admin page could mistake.
      */
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,64}");
-    private final Set<String> trustedProxies;
+    private final AddressRanges trustedProxies;
 
+    /** @param trustedProxies exact addresses or CIDR ranges, IPv4 or IPv6 */
     public ClientInfo(List<String> trustedProxies) {
-        this.trustedProxies = Set.copyOf(trustedProxies);
+        this(AddressRanges.of(trustedProxies));
+    }
+
+    public ClientInfo(AddressRanges trustedProxies) {
+        this.trustedProxies = trustedProxies;
     }
 
     public String ip(ServerRequest req) {

@@ -1,5 +1,6 @@
 package io.sessionpresence.http;
 
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,7 +27,7 @@ public final class ErrorHandlers {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.getMessage()))
+        routing.error(ApiException.class, ErrorHandlers::apiException)
                 .error(HttpException.class, ErrorHandlers::httpException)
                 .error(RedisException.class, ErrorHandlers::storeDown)
                 .error(Exception.class, ErrorHandlers::unexpected);
@@ -50,6 +51,17 @@ public final class ErrorHandlers {
             builder.addHandler(type, json);
         }
         return builder.build();
+    }
+
+    private static void apiException(ServerRequest req, ServerResponse res, ApiException e) {
+        if (e instanceof TooManyRequests limited && !res.isSent()) {
+            res.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
+            Map<String, Object> body = HttpJson.error(429, e.getMessage());
+            body.put("retry_after", limited.retryAfterSeconds());
+            HttpJson.send(res, 429, body);
+            return;
+        }
+        send(res, e.status(), e.getMessage());
     }
 
     private static void httpException(ServerRequest req, ServerResponse res, HttpException e) {

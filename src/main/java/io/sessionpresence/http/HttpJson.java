@@ -180,4 +180,31 @@ public final class HttpJson {
         }
         return value.booleanValue();
     }
+
+    /** A listing's {@code cursor} query parameter: where the page starts, 0 when absent. */
+    public static int pageCursor(ServerRequest req) {
+        return intQuery(req, "cursor", 0, 0, Integer.MAX_VALUE);
+    }
+
+    /** A listing's {@code limit} query parameter: 1 to 1000 entries, 100 when absent. */
+    public static int pageLimit(ServerRequest req) {
+        return intQuery(req, "limit", 100, 1, 1000);
+    }
+
+    /** An optional whole-number query parameter within [min, max]; 400 otherwise. */
+    public static int intQuery(ServerRequest req, String name, int fallback, int min, int max) {
+        Optional<String> raw = req.query().first(name).asOptional();
+        if (raw.isEmpty() || raw.get().isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value < min || value > max) {
+                throw ApiException.badRequest("Query parameter '" + name + "' must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number");
+        }
+    }
 }

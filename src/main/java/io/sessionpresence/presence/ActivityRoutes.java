@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.session.SessionAuth;
 
 /**
@@ -19,9 +20,10 @@ public final class ActivityRoutes implements HttpService {
     private final HttpVisitors visitors;
     private final long maxBodyBytes;
 
-    public ActivityRoutes(PresenceService presence, SessionAuth auth, ClientInfo clients, long maxBodyBytes) {
+    public ActivityRoutes(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits,
+                          long maxBodyBytes) {
         this.presence = presence;
-        this.visitors = new HttpVisitors(presence, auth, clients);
+        this.visitors = new HttpVisitors(presence, auth, clients, limits);
         this.maxBodyBytes = maxBodyBytes;
     }
 

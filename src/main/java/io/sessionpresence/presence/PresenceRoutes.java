@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.session.SessionAuth;
 
@@ -25,9 +26,10 @@ public final class PresenceRoutes implements HttpService {
     private final HttpVisitors visitors;
     private final long maxBodyBytes;
 
-    public PresenceRoutes(PresenceService presence, SessionAuth auth, ClientInfo clients, long maxBodyBytes) {
+    public PresenceRoutes(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits,
+                          long maxBodyBytes) {
         this.presence = presence;
-        this.visitors = new HttpVisitors(presence, auth, clients);
+        this.visitors = new HttpVisitors(presence, auth, clients, limits);
         this.maxBodyBytes = maxBodyBytes;
     }
 

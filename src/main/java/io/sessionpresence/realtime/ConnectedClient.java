@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.limits.MessageLimit;
 import io.sessionpresence.presence.HeartbeatBody;
 import io.sessionpresence.presence.SessionUpdateBody;
 import io.sessionpresence.presence.Visitor;
@@ -51,6 +52,8 @@ public final class ConnectedClient implements AdminRoom.Member {
     private final String ip;
     private final String userAgent;
     private final Transport transport;
+    /** Read by the connection's reading thread only. */
+    private final MessageLimit messages;
     /** Held while an event is handled, so that the end of the session waits for it. */
     private final ReentrantLock handling = new ReentrantLock();
     /** Live events that arrive while a join's snapshot is being read; null when not joining. Guarded by this. */
@@ -68,6 +71,7 @@ public final class ConnectedClient implements AdminRoom.Member {
         this.ip = ip;
         this.userAgent = userAgent;
         this.transport = transport;
+        this.messages = gateway.limits.socketMessages();
     }
 
     /**
@@ -125,6 +129,27 @@ public final class ConnectedClient implements AdminRoom.Member {
             LOG.log(Level.SEVERE, "Unexpected error handling realtime event " + shorten(event), e);
             return failed("Internal error");
         }
+    }
+
+    /**
+     * Counts one message from the client against its connection's limit, before it is read.
+     * Refused: an {@code error {"message", "retry_after"}} event, and the returned message for an
+     * acknowledgement; a client that keeps sending while refused is expelled.
+     */
+    public Optional<String> admitMessage() {
+        MessageLimit.Outcome outcome = messages.take();
+        if (outcome == MessageLimit.Outcome.ACCEPTED) {
+            return Optional.empty();
+        }
+        String message = "Too many messages on this connection; retry in " + messages.retryAfterSeconds() + " s";
+        Emission error = new Emission("error", Json.fields("message", message,
+                "retry_after", messages.retryAfterSeconds()));
+        if (outcome == MessageLimit.Outcome.DISCONNECT) {
+            transport.expel(error, "message limit");
+        } else {
+            send(error);
+        }
+        return Optional.of(message);
     }
 
     /** Sends the presence tracker's {@code error} event; also for frames that never became an event. */

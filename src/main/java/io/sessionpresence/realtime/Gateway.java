@@ -1,5 +1,6 @@
 package io.sessionpresence.realtime;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -7,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
+import io.sessionpresence.http.TooManyRequests;
+import io.sessionpresence.json.Json;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
@@ -63,8 +67,28 @@ public final class Gateway {
 
     /** A connection refused at connect time; the message is safe to show the client. */
     public static final class Refused extends Exception {
+        private final long retryAfterSeconds;
+
         public Refused(String message) {
+            this(message, 0);
+        }
+
+        private Refused(TooManyRequests limited) {
+            this(limited.getMessage(), limited.retryAfterSeconds());
+        }
+
+        private Refused(String message, long retryAfterSeconds) {
             super(message, null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        /** What the client is told: the message, and {@code retry_after} (seconds) when a limit refused it. */
+        public Map<String, Object> payload() {
+            Map<String, Object> payload = Json.fields("message", getMessage());
+            if (retryAfterSeconds > 0) {
+                payload.put("retry_after", retryAfterSeconds);
+            }
+            return payload;
         }
     }
 
@@ -72,6 +96,7 @@ public final class Gateway {
     final PresenceService presence;
     final SessionTerminator terminator;
     final AdminAuth adminAuth;
+    final Limits limits;
     final AdminRoom room;
     final SessionSockets sockets;
     final ScheduledExecutorService timers;
@@ -79,12 +104,13 @@ public final class Gateway {
     final int queueSize;
 
     Gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator, AdminAuth adminAuth,
-            AdminRoom room, SessionSockets sockets, ScheduledExecutorService timers, AdminSnapshot snapshot,
+            Limits limits, AdminRoom room, SessionSockets sockets, ScheduledExecutorService timers, AdminSnapshot snapshot,
             int queueSize) {
         this.sessions = sessions;
         this.presence = presence;
         this.terminator = terminator;
         this.adminAuth = adminAuth;
+        this.limits = limits;
         this.room = room;
         this.sockets = sockets;
         this.timers = timers;
@@ -92,7 +118,28 @@ public final class Gateway {
         this.queueSize = queueSize;
     }
 
+    /** A socket connection from {@code ip} opens: refused past the address's connection limit. */
+    public void admitConnection(String ip) throws Refused {
+        try {
+            limits.socketConnection(ip);
+        } catch (TooManyRequests limited) {
+            throw new Refused(limited);
+        }
+    }
+
+    /**
+     * Checks the credentials and gives the connection its client. Failed credentials count against
+     * the address as on HTTP, and past the limit are refused with {@code retry_after}.
+     */
     public ConnectedClient connect(Credentials credentials, Transport transport) throws Refused {
+        try {
+            return admit(credentials, transport);
+        } catch (TooManyRequests limited) {
+            throw new Refused(limited);
+        }
+    }
+
+    private ConnectedClient admit(Credentials credentials, Transport transport) throws Refused {
         Optional<Session> session = Optional.empty();
         if (credentials.sessionToken().isPresent()) {
             try {
@@ -101,12 +148,15 @@ public final class Gateway {
                 throw new Refused(ConnectedClient.STORE_DOWN);
             }
             if (session.isEmpty()) {
+                limits.sessionFailed(credentials.ip());
                 throw new Refused("Invalid or expired session token");
             }
         }
         boolean adminToken = false;
         if (credentials.adminToken().isPresent()) {
+            limits.adminAttempt(credentials.ip());
             if (!adminAuth.isAdminToken(credentials.adminToken().get())) {
+                limits.adminFailed(credentials.ip());
                 throw new Refused(adminAuth.enabled() ? "Invalid admin token" : "Admin access is disabled on this server");
             }
             adminToken = true;

@@ -11,6 +11,7 @@ import io.helidon.config.Config;
 import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.limits.Limits;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.SessionService;
 
@@ -57,8 +58,8 @@ public final class Realtime implements AutoCloseable {
 
     /** The entry point of every realtime connection, whatever its protocol. */
     public Gateway gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator,
-                           AdminAuth adminAuth) {
-        return new Gateway(sessions, presence, terminator, adminAuth, room, sockets, timers,
+                           AdminAuth adminAuth, Limits limits) {
+        return new Gateway(sessions, presence, terminator, adminAuth, limits, room, sockets, timers,
                 new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize());
     }
 

@@ -13,4 +13,12 @@ public interface Transport {
      * not reconnect from, then the Engine.IO session closes).
      */
     void disconnect(Emission farewell, String reason);
+
+    /**
+     * Ends the connection from the server side because the client broke a rule (it kept sending
+     * over its message limit): {@code error} goes out after what is queued, then the protocol's
+     * close ({@code /ws}: 1008 with {@code reason}; Socket.IO: DISCONNECT, then the Engine.IO
+     * session closes).
+     */
+    void expel(Emission error, String reason);
 }

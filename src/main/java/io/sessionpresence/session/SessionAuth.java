@@ -6,18 +6,26 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.http.ClientInfo;
+import io.sessionpresence.limits.Limits;
 
 /**
  * Finds the caller's session: {@code X-Session-Token: <token>} (the session store's header), or
- * {@code Authorization: Bearer <token>} when the bearer is a session token.
+ * {@code Authorization: Bearer <token>} when the bearer is a session token. A token that is sent
+ * and fails counts against the caller's address ({@link Limits#sessionFailed}); a valid one costs
+ * nothing more than its validation.
  */
 public final class SessionAuth {
     public static final HeaderName SESSION_TOKEN = HeaderNames.create("X-Session-Token");
 
     private final SessionService sessions;
+    private final Limits limits;
+    private final ClientInfo clients;
 
-    public SessionAuth(SessionService sessions) {
+    public SessionAuth(SessionService sessions, Limits limits, ClientInfo clients) {
         this.sessions = sessions;
+        this.limits = limits;
+        this.clients = clients;
     }
 
     public static Optional<String> token(ServerRequest req) {
@@ -38,16 +46,24 @@ public final class SessionAuth {
     /** The caller's live session, or 401. */
     public Session require(ServerRequest req) {
         String token = token(req).orElseThrow(() -> ApiException.unauthorized("Missing session token (X-Session-Token)"));
-        return require(token);
+        return require(req, token);
     }
 
-    /** The live session for a token the caller got some other way (e.g. a beacon's body), or 401. */
-    public Session require(String token) {
-        return sessions.validate(token).orElseThrow(() -> ApiException.unauthorized("Invalid or expired session"));
+    /**
+     * The live session for a token of this request, which may come some other way than its
+     * headers (e.g. a beacon's body), or 401 (429 past the address's failures).
+     */
+    public Session require(ServerRequest req, String token) {
+        Optional<Session> session = sessions.validate(token);
+        if (session.isEmpty()) {
+            failed(req);
+            throw ApiException.unauthorized("Invalid or expired session");
+        }
+        return session.get();
     }
 
-    /** The caller's session if the request carries a valid one. */
-    public Optional<Session> optional(ServerRequest req) {
-        return token(req).flatMap(sessions::validate);
+    /** A session token of this request failed: counted, and 429 once the address has none left. */
+    public void failed(ServerRequest req) {
+        limits.sessionFailed(clients.ip(req));
     }
 }

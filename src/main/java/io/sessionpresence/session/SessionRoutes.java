@@ -3,6 +3,7 @@ package io.sessionpresence.session;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,8 @@ import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.limits.Limits;
+import io.sessionpresence.store.Page;
 
 /**
  * {@code /api/session/*}: the session API of the Chrome-extension session store (create, validate, refresh, logout,
@@ -28,10 +31,13 @@ public final class SessionRoutes implements HttpService {
     private final String storeName;
     private final long maxBodyBytes;
 
-    public SessionRoutes(SessionService sessions, IdentityVerifier identity, ClientInfo clients, String storeName,
-                         long maxBodyBytes) {
+    private final Limits limits;
+
+    public SessionRoutes(SessionService sessions, SessionAuth auth, IdentityVerifier identity, ClientInfo clients,
+                         Limits limits, String storeName, long maxBodyBytes) {
         this.sessions = sessions;
-        this.auth = new SessionAuth(sessions);
+        this.auth = auth;
+        this.limits = limits;
         this.identity = identity;
         this.clients = clients;
         this.storeName = storeName;
@@ -51,13 +57,17 @@ public final class SessionRoutes implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
+        String ip = clients.ip(req);
+        // The address first: it is checked before an identity token costs a verification.
+        limits.sessionCreateFrom(ip);
         String bearer = SessionAuth.bearer(req)
                 .orElseThrow(() -> ApiException.unauthorized("Missing identity token (Authorization: Bearer ...)"));
         String userId = identity.verify(bearer)
                 .orElseThrow(() -> ApiException.unauthorized("Invalid identity token"));
+        limits.sessionCreateFor(userId);
         ObjectNode body = HttpJson.readObject(req, maxBodyBytes, true);
         boolean rememberMe = HttpJson.optBoolean(body, "remember_me", false);
-        SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), clients.ip(req));
+        SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), ip);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
         out.put("session_token", created.token());
@@ -69,9 +79,13 @@ public final class SessionRoutes implements HttpService {
     }
 
     private void validate(ServerRequest req, ServerResponse res) {
-        var session = SessionAuth.token(req).flatMap(sessions::validate);
+        Optional<String> token = SessionAuth.token(req);
+        var session = token.flatMap(sessions::validate);
         if (session.isEmpty()) {
-            Map<String, Object> out = HttpJson.error(401, SessionAuth.token(req).isEmpty()
+            if (token.isPresent()) {
+                auth.failed(req);
+            }
+            Map<String, Object> out = HttpJson.error(401, token.isEmpty()
                     ? "Missing session token (X-Session-Token)" : "Invalid or expired session");
             out.put("valid", false);
             HttpJson.send(res, 401, out);
@@ -119,12 +133,21 @@ public final class SessionRoutes implements HttpService {
         HttpJson.ok(res, Json.fields("success", true, "stats", stats));
     }
 
+    /**
+     * The caller's sessions, a page at a time ({@code cursor}, {@code limit} 1-1000, default 100,
+     * {@code next_cursor} while more follow), in the store's order; {@code count} is all of them.
+     */
     private void list(ServerRequest req, ServerResponse res) {
         Session current = auth.require(req);
-        List<SessionViews.Owner> items = sessions.listForUser(current.userId()).stream()
+        int cursor = HttpJson.pageCursor(req);
+        int limit = HttpJson.pageLimit(req);
+        List<Session> all = sessions.listForUser(current.userId());
+        List<SessionViews.Owner> items = all.stream().skip(cursor).limit(limit)
                 .map(s -> SessionViews.Owner.of(s, s.sessionId().equals(current.sessionId())))
                 .toList();
-        HttpJson.ok(res, Json.fields("success", true, "sessions", items, "count", items.size()));
+        Page<SessionViews.Owner> page = Page.of(items, all.size(), cursor);
+        HttpJson.ok(res, Json.fields("success", true, "sessions", items, "count", page.count(),
+                "next_cursor", page.nextCursor()));
     }
 
     private void revokeOne(ServerRequest req, ServerResponse res) {

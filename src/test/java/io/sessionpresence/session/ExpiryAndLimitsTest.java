@@ -101,6 +101,24 @@ class ExpiryAndLimitsTest extends PerStoreServiceTest {
     }
 
     @Test
+    void byDefaultAUserKeepsHisFiftyNewestSessions() {
+        try (TestService service = TestService.start(store, Map.of())) {
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < 52; i++) {
+                Response created = service.login("many-devices", false);
+                assertEquals(200, created.status(), "evict-oldest: a new login always gets in");
+                tokens.add(created.text("session_token"));
+            }
+            assertEquals(401, validate(service, tokens.get(0)), "the oldest went");
+            assertEquals(401, validate(service, tokens.get(1)));
+            assertEquals(200, validate(service, tokens.get(2)));
+            assertEquals(200, validate(service, tokens.get(51)));
+            assertEquals(50, service.get("/api/session/list", "X-Session-Token", tokens.get(51)).json()
+                    .get("count").asInt());
+        }
+    }
+
+    @Test
     void rejectNewHoldsTheLimitUnderARace() throws Exception {
         List<Response> results = race(service, "race-reject", 20);
         long ok = results.stream().filter(r -> r.status() == 200).count();

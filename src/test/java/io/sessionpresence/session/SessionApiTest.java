@@ -160,6 +160,38 @@ class SessionApiTest extends PerStoreServiceTest {
     }
 
     @Test
+    void listIsPagedWithCountTheUsersTotal() {
+        String current = service.token("paged-user");
+        for (int i = 0; i < 4; i++) {
+            service.token("paged-user");
+        }
+        Set<String> seen = new HashSet<>();
+        String cursor = "0";
+        int pages = 0;
+        while (cursor != null) {
+            Response page = service.get("/api/session/list?limit=2&cursor=" + cursor, "X-Session-Token", current);
+            assertEquals(200, page.status(), page.body());
+            assertEquals(5, page.json().get("count").asInt(), "count is the user's total, not the page's");
+            JsonNode sessions = page.json().get("sessions");
+            assertTrue(sessions.size() <= 2 && !sessions.isEmpty());
+            sessions.forEach(s -> assertTrue(seen.add(s.get("session_id").asText()), "no session on two pages"));
+            JsonNode next = page.json().get("next_cursor");
+            cursor = next.isNull() ? null : next.asText();
+            pages++;
+        }
+        assertEquals(3, pages);
+        assertEquals(5, seen.size());
+        Response whole = service.get("/api/session/list", "X-Session-Token", current);
+        assertEquals(5, whole.json().get("sessions").size(), "the default page (100) holds them all");
+        assertTrue(whole.json().get("next_cursor").isNull());
+        for (String bad : List.of("limit=0", "limit=1001", "limit=x", "cursor=-1")) {
+            Response refused = service.get("/api/session/list?" + bad, "X-Session-Token", current);
+            assertEquals(400, refused.status(), bad);
+            assertEquals(400, refused.json().get("code").asInt());
+        }
+    }
+
+    @Test
     void statsCountLiveSessionsAndUsers() {
         String token = service.token("stats-user");
         service.token("stats-user");

@@ -1,6 +1,7 @@
 package io.sessionpresence.realtime.socketio;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,19 @@ public final class SioConnection implements EioHandler, Transport {
         socket.closeAfterFlush("session ended: " + reason);
     }
 
+    @Override
+    public synchronized void expel(Emission error, String reason) {
+        ended = true;
+        ConnectedClient connected = client;
+        client = null;
+        if (connected != null) {
+            connected.closed();
+        }
+        socket.send(error.framed(FRAME));
+        send(SioPacket.of(SioPacket.Type.DISCONNECT, SioPacket.MAIN_NAMESPACE, -1, null));
+        socket.closeAfterFlush(reason);
+    }
+
     // ---- packets
 
     private void connect(SioPacket packet) throws EioProtocolException {
@@ -125,6 +139,12 @@ public final class SioConnection implements EioHandler, Transport {
             return;
         }
         if (client == null) {
+            try {
+                gateway.admitConnection(socket.handshake().ip());
+            } catch (Gateway.Refused refused) {
+                connectError(refused);
+                return;
+            }
             JsonNode auth = packet.data() == null ? Json.MAPPER.createObjectNode() : packet.data();
             Gateway.Credentials credentials;
             try {
@@ -137,14 +157,18 @@ public final class SioConnection implements EioHandler, Transport {
             try {
                 client = gateway.connect(credentials, this);
             } catch (Gateway.Refused refused) {
-                send(SioPacket.of(SioPacket.Type.CONNECT_ERROR, SioPacket.MAIN_NAMESPACE, -1,
-                        Json.MAPPER.valueToTree(Json.fields("message", refused.getMessage()))));
+                connectError(refused);
                 return;
             }
             connectTimeout.cancel(false);
         }
         send(SioPacket.of(SioPacket.Type.CONNECT, SioPacket.MAIN_NAMESPACE, -1,
                 Json.MAPPER.valueToTree(Json.fields("sid", EngineIo.randomId()))));
+    }
+
+    private void connectError(Gateway.Refused refused) {
+        send(SioPacket.of(SioPacket.Type.CONNECT_ERROR, SioPacket.MAIN_NAMESPACE, -1,
+                Json.MAPPER.valueToTree(refused.payload())));
     }
 
     private void disconnect(SioPacket packet) {
@@ -158,6 +182,11 @@ public final class SioConnection implements EioHandler, Transport {
     private void event(SioPacket packet) {
         ConnectedClient connected = client;
         if (connected == null || !SioPacket.MAIN_NAMESPACE.equals(packet.nsp())) {
+            return;
+        }
+        Optional<String> refused = connected.admitMessage();
+        if (refused.isPresent()) {
+            acknowledge(packet, Json.fields("ok", false, "message", refused.get()));
             return;
         }
         JsonNode args = packet.data();

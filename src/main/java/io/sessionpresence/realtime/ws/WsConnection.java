@@ -104,7 +104,13 @@ final class WsConnection implements WsListener, Transport {
         heartbeat = new Heartbeat(timers, settings.pingIntervalMs(), settings.pingTimeoutMs(),
                 () -> Thread.ofVirtual().start(channel::ping), this::drop);
         if (!settings.queryCredentials() && (queryToken.isPresent() || querySession.isPresent())) {
-            refuse(NO_QUERY_CREDENTIALS);
+            refuse(new Gateway.Refused(NO_QUERY_CREDENTIALS));
+            return;
+        }
+        try {
+            gateway.admitConnection(ip);
+        } catch (Gateway.Refused refused) {
+            refuse(refused);
             return;
         }
         Gateway.Credentials credentials = new Gateway.Credentials(queryToken, querySession.or(() -> headerSession), ip,
@@ -121,20 +127,13 @@ final class WsConnection implements WsListener, Transport {
             client = gateway.connect(credentials, this);
             return true;
         } catch (Gateway.Refused refused) {
-            refuse(refused.getMessage());
+            refuse(refused);
             return false;
         }
     }
 
-    private void refuse(String message) {
-        heartbeat.stop();
-        ConnectedClient connected = client;
-        client = null;
-        if (connected != null) {
-            connected.closed();
-        }
-        outbox.offer(new Emission("error", Json.fields("message", message)).framed(FRAME));
-        channel.closeAfter(outbox, WsCloseCodes.VIOLATED_POLICY, message);
+    private void refuse(Gateway.Refused refused) {
+        expel(new Emission("error", refused.payload()), refused.getMessage());
     }
 
     /**
@@ -149,11 +148,11 @@ final class WsConnection implements WsListener, Transport {
             }
             credentials = Gateway.Credentials.fromAuth(data, headerSession, ip, ClientInfo.userAgent(headers));
         } catch (IllegalArgumentException e) {
-            refuse(e.getMessage());
+            refuse(new Gateway.Refused(e.getMessage()));
             return;
         }
         if (!credentials.any()) {
-            refuse("auth carries no token or session_token");
+            refuse(new Gateway.Refused("auth carries no token or session_token"));
             return;
         }
         client = null;
@@ -177,7 +176,7 @@ final class WsConnection implements WsListener, Transport {
         if (!oversized) {
             fragments.append(text);
         }
-        if (!last) {
+        if (!last || connected.admitMessage().isPresent()) {
             return;
         }
         if (oversized) {
@@ -259,6 +258,18 @@ final class WsConnection implements WsListener, Transport {
         client = null;
         outbox.offer(farewell.framed(FRAME));
         channel.closeAfter(outbox, SESSION_ENDED, reason);
+    }
+
+    @Override
+    public void expel(Emission error, String reason) {
+        heartbeat.stop();
+        ConnectedClient connected = client;
+        client = null;
+        if (connected != null) {
+            connected.closed();
+        }
+        outbox.offer(error.framed(FRAME));
+        channel.closeAfter(outbox, WsCloseCodes.VIOLATED_POLICY, reason);
     }
 
     /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
