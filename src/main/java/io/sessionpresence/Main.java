@@ -32,6 +32,7 @@ import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.limits.Limits;
 import io.sessionpresence.presence.ActivityRoutes;
+import io.sessionpresence.presence.HttpVisitors;
 import io.sessionpresence.presence.PresenceFilter;
 import io.sessionpresence.presence.PresenceRoutes;
 import io.sessionpresence.presence.PresenceService;
@@ -170,15 +171,15 @@ public final class Main {
 
     /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */
     public static void routing(HttpRouting.Builder routing, Services services) {
+        HttpVisitors visitors = new HttpVisitors(services.presence(), services.sessionAuth(), services.clients(),
+                services.limits());
         routing.register("/api", Cors.support(services.corsOrigins()))
                 .register("/api/session", new SessionRoutes(services.sessions(), services.sessionAuth(), services.identity(),
                         services.clients(), services.limits(), services.storeName(), services.maxBodyBytes()))
                 .register("/api/cache", new CacheRoutes(services.userCache(), services.sessionAuth(),
                         services.maxBodyBytes()))
-                .register("/api", new PresenceRoutes(services.presence(), services.sessionAuth(), services.clients(),
-                        services.limits(), services.maxBodyBytes()))
-                .register("/api/session", new ActivityRoutes(services.presence(), services.sessionAuth(),
-                        services.clients(), services.limits(), services.maxBodyBytes()))
+                .register("/api", new PresenceRoutes(visitors, services.maxBodyBytes()))
+                .register("/api/session", new ActivityRoutes(visitors, services.maxBodyBytes()))
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
                         services.terminator(), services.stats(), services.storeName(), services.limits(),
                         services.clients()))

@@ -5,9 +5,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.http.ApiException;
-import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
-import io.sessionpresence.limits.Limits;
 import io.sessionpresence.session.SessionAuth;
 
 /**
@@ -15,17 +13,7 @@ import io.sessionpresence.session.SessionAuth;
  * entry per {@code sid}, listed by {@code GET /admin/sessions/redis}), which are not login sessions
  * although the path says so.
  */
-public final class ActivityRoutes implements HttpService {
-    private final PresenceService presence;
-    private final HttpVisitors visitors;
-    private final long maxBodyBytes;
-
-    public ActivityRoutes(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits,
-                          long maxBodyBytes) {
-        this.presence = presence;
-        this.visitors = new HttpVisitors(presence, auth, clients, limits);
-        this.maxBodyBytes = maxBodyBytes;
-    }
+public record ActivityRoutes(HttpVisitors visitors, long maxBodyBytes) implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
@@ -41,7 +29,7 @@ public final class ActivityRoutes implements HttpService {
             throw ApiException.badRequest("With a session token, 'sid' must be that session's id ("
                     + "the 'session_id' that /api/session/create returned), or send no token");
         }
-        presence.recordActivity(visitor, body.sid());
+        visitors.presence().recordActivity(visitor, body.sid());
         HttpJson.ok(res, PresenceRoutes.SUCCESS);
     }
 }

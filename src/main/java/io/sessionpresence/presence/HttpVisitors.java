@@ -11,9 +11,9 @@ import io.sessionpresence.session.SessionAuth;
  * Who an HTTP request reports presence for: the session its token names (a token that is sent
  * must be valid: a stale one gets 401 rather than silently downgrading to an unverified claim),
  * else the user the body claims, under {@link PresenceService#visitor}'s rule. A request without a
- * token counts against its address's limit of anonymous requests.
+ * token counts against its address's limit of anonymous requests. Shared by the presence routes.
  */
-record HttpVisitors(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits) {
+public record HttpVisitors(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits) {
     Visitor of(ServerRequest req, Optional<String> token, Optional<String> claimedUser) {
         String ip = clients.ip(req);
         if (token.isEmpty()) {

@@ -4,9 +4,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
-import io.sessionpresence.limits.Limits;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.session.SessionAuth;
 
@@ -19,19 +17,8 @@ import io.sessionpresence.session.SessionAuth;
  * token may come in the body as {@code "session_token"} (the body is JSON whatever the
  * {@code Content-Type}, so the beacon's {@code text/plain} needs no CORS preflight).
  */
-public final class PresenceRoutes implements HttpService {
+public record PresenceRoutes(HttpVisitors visitors, long maxBodyBytes) implements HttpService {
     static final Object SUCCESS = Json.fields("status", "success");
-
-    private final PresenceService presence;
-    private final HttpVisitors visitors;
-    private final long maxBodyBytes;
-
-    public PresenceRoutes(PresenceService presence, SessionAuth auth, ClientInfo clients, Limits limits,
-                          long maxBodyBytes) {
-        this.presence = presence;
-        this.visitors = new HttpVisitors(presence, auth, clients, limits);
-        this.maxBodyBytes = maxBodyBytes;
-    }
 
     @Override
     public void routing(HttpRules rules) {
@@ -42,9 +29,9 @@ public final class PresenceRoutes implements HttpService {
         HeartbeatBody body = HeartbeatBody.from(HttpJson.readObject(req, maxBodyBytes, true));
         Visitor visitor = visitors.of(req, SessionAuth.token(req).or(body::sessionToken), body.user());
         if (body.leaving()) {
-            presence.logout(visitor);
+            visitors.presence().logout(visitor);
         } else {
-            presence.heartbeat(visitor, body.page());
+            visitors.presence().heartbeat(visitor, body.page());
         }
         HttpJson.ok(res, SUCCESS);
     }

@@ -1,16 +1,13 @@
 package io.sessionpresence.config;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.helidon.config.Config;
 import io.sessionpresence.Main;
+import io.sessionpresence.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -118,34 +115,14 @@ class ProductionModeTest {
 
     @Test
     void devModeStartsWithLaptopSettingsAndWarnsOfAShortAdminToken() {
-        List<LogRecord> warnings = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(StartupRules.class.getName());
-        logger.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of(StartupRules.class.getName())) {
             StartupRules.check(ConfigLoader.load(Map.of(), Map.of("admin.token", "abc")));
-            assertTrue(warnings.stream().anyMatch(r -> r.getMessage().contains("admin.token")
+            assertTrue(log.atLeast(Level.WARNING).stream().anyMatch(r -> r.getMessage().contains("admin.token")
                     && r.getMessage().contains("3 bytes")), "a WARN names the key and the length");
-            warnings.clear();
+            log.records().clear();
             StartupRules.check(ConfigLoader.load(Map.of(), Map.of("admin.token", STRONG_TOKEN)));
-            assertFalse(warnings.stream().anyMatch(r -> r.getMessage().contains("admin.token")), "no WARN for 32 bytes");
-        } finally {
-            logger.removeHandler(capture);
+            assertFalse(log.atLeast(Level.WARNING).stream().anyMatch(r -> r.getMessage().contains("admin.token")),
+                    "no WARN for 32 bytes");
         }
     }
 }

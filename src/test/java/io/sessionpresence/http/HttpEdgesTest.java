@@ -4,15 +4,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.sessionpresence.testing.HttpTestClient.Response;
+import io.sessionpresence.testing.LogCapture;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -61,24 +57,7 @@ class HttpEdgesTest {
 
     @Test
     void malformedBodyFramingIs400JsonAndNoStackTrace() throws Exception {
-        List<LogRecord> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger errors = Logger.getLogger(ErrorHandlers.class.getName());
-        errors.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of(ErrorHandlers.class.getName())) {
             String chunked = "POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
             Map<String, String> cases = Map.of(
                     "chunk size not hex", chunked + "zz\r\n{\"user\":\"a\"}\r\n0\r\n\r\n",
@@ -93,11 +72,9 @@ class HttpEdgesTest {
                 assertTrue(answer.contains("application/json") && answer.contains("Malformed request body"),
                         c.getKey() + ": " + answer);
             }
-        } finally {
-            errors.removeHandler(capture);
+            assertTrue(log.atLeast(Level.WARNING).isEmpty(),
+                    "malformed framing is the client's error, not logged as ours: " + log.records());
         }
-        assertTrue(logged.stream().noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue()),
-                "malformed framing is the client's error, not logged as ours: " + logged);
     }
 
     @Test

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -21,6 +19,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.sessionpresence.session.Tokens;
 import io.sessionpresence.testing.HttpTestClient.Response;
+import io.sessionpresence.testing.LogCapture;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * No secret ever reaches a log line: every record written while the whole API is used (identity
@@ -46,15 +44,13 @@ class LogHygieneTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void noSecretIsLoggedWhileTheWholeApiIsUsed(StoreKind store) throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = capture(logged);
-        Logger root = Logger.getLogger("");
         Logger ours = Logger.getLogger("io.sessionpresence");
         Level oursBefore = ours.getLevel();
-        root.addHandler(capture);
         ours.setLevel(Level.FINE);
         List<String> secrets = new ArrayList<>(List.of(HS256_SECRET, ADMIN_TOKEN));
-        try (TestService service = TestService.start(store, Map.of("identity.mode", "hs256",
+        List<String> logged;
+        try (LogCapture log = LogCapture.of("");
+             TestService service = TestService.start(store, Map.of("identity.mode", "hs256",
                 "identity.hs256-secret", HS256_SECRET, "admin.token", ADMIN_TOKEN))) {
             for (String user : List.of("hygiene-a", "hygiene-b")) {
                 String jwt = jwt(user);
@@ -76,8 +72,8 @@ class LogHygieneTest {
             String badJwt = jwt("hygiene-c").substring(0, 60) + "tampered";
             secrets.add(badJwt);
             assertEquals(401, service.post("/api/session/create", "{}", "Authorization", "Bearer " + badJwt).status());
+            logged = log.records().stream().map(LogHygieneTest::format).toList();
         } finally {
-            root.removeHandler(capture);
             ours.setLevel(oursBefore);
         }
         assertFalse(logged.isEmpty(), "the capture saw the service's log");
@@ -127,29 +123,12 @@ class LogHygieneTest {
         return jwt.serialize();
     }
 
-    /** Each record as a line: formatted message with its parameters, logger, level and stack trace. */
-    private static Handler capture(List<String> into) {
-        SimpleFormatter formatter = new SimpleFormatter();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                StringWriter text = new StringWriter().append(formatter.format(record));
-                if (record.getThrown() != null) {
-                    record.getThrown().printStackTrace(new PrintWriter(text));
-                }
-                into.add(text.toString());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        handler.setLevel(Level.ALL);
-        assertTrue(handler.isLoggable(new LogRecord(Level.FINE, "")));
-        return handler;
+    /** A record as the log shows it: formatted message with its parameters, logger, level, stack trace. */
+    private static String format(LogRecord record) {
+        StringWriter text = new StringWriter().append(new SimpleFormatter().format(record));
+        if (record.getThrown() != null) {
+            record.getThrown().printStackTrace(new PrintWriter(text));
+        }
+        return text.toString();
     }
 }
