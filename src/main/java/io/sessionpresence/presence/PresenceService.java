@@ -46,10 +46,6 @@ public final class PresenceService {
         });
     }
 
-    public PresenceSettings settings() {
-        return settings;
-    }
-
     /**
      * Applies the identity rule: a valid session names the user and wins over the client's claim;
      * without one, the claim is accepted (unverified) only while anonymous presence is allowed.

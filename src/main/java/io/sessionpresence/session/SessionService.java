@@ -34,10 +34,6 @@ public final class SessionService {
                 new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_expired", session))));
     }
 
-    public SessionSettings settings() {
-        return settings;
-    }
-
     /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
     public List<Session> page(int offset, int limit) {
         return store.page(offset, limit);
