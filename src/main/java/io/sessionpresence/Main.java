@@ -102,7 +102,7 @@ public final class Main {
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
                     backend.activityEntries(events), presenceSettings, events, backend.clock());
             ClientInfo clients = new ClientInfo(AddressRanges.setting(config, "presence.trusted-proxies"));
-            Limits limits = Limits.from(config);
+            Limits limits = Limits.from(config, backend.sharedLimiters());
             return new Services(backend.name(), sessions, new SessionAuth(sessions, limits, clients), presence,
                     new SessionTerminator(sessions, presence),
                     new UserCacheService(backend.userCache(), Settings.seconds(config, "cache.ttl", 1)), backend.stats(),

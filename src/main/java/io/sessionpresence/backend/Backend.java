@@ -8,6 +8,7 @@ import io.helidon.health.HealthCheck;
 import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
@@ -42,6 +43,9 @@ public interface Backend extends AutoCloseable {
     ExpiringEntries activityEntries(AdminEvents events);
 
     StoreStats stats();
+
+    /** The limits every instance must count together (in Redis on Redis; in this process on memory). */
+    SharedLimiters sharedLimiters();
 
     /** Whether the store answers right now (one round trip on Redis). */
     boolean answers();

@@ -8,6 +8,7 @@ import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.events.LocalAdminEvents;
+import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.MemorySessionStore;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
@@ -51,6 +52,11 @@ public final class MemoryBackend implements Backend {
     @Override
     public AdminEvents adminEvents(Consumer<AdminEvent> room) {
         return new LocalAdminEvents(room);
+    }
+
+    @Override
+    public SharedLimiters sharedLimiters() {
+        return SharedLimiters.LOCAL;
     }
 
     @Override

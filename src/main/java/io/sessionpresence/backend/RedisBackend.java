@@ -10,6 +10,7 @@ import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.events.RedisAdminEvents;
+import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.RedisSessionStore;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
@@ -96,6 +97,11 @@ public final class RedisBackend implements Backend {
     @Override
     public StoreStats stats() {
         return new RedisStoreStats(client);
+    }
+
+    @Override
+    public SharedLimiters sharedLimiters() {
+        return SharedLimiters.inRedis(batcher, keys);
     }
 
     @Override

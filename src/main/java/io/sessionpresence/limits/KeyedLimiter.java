@@ -1,45 +1,10 @@
 package io.sessionpresence.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.EstimationProbe;
-
-/**
- * One {@link Rate} per key (an address, a user): a bucket per key, kept while the key is active.
- * A bucket untouched for its refill time is full again, so it is then dropped without changing
- * any answer; the bound on keys only matters under a flood of distinct keys, where the least
- * recently used are forgotten (they start again with a full bucket).
- */
-final class KeyedLimiter {
-    private static final long MAX_KEYS = 100_000;
-
-    private final Rate rate;
-    private final Cache<String, Bucket> buckets;
-
-    KeyedLimiter(Rate rate) {
-        this.rate = rate;
-        this.buckets = Caffeine.newBuilder().expireAfterAccess(rate.refillTime()).maximumSize(MAX_KEYS).build();
-    }
-
-    /** Takes one request from {@code key}'s bucket. */
-    Verdict take(String key) {
-        ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
-        return probe.isConsumed() ? Verdict.ALLOWED : Verdict.refusedFor(probe.getNanosToWaitForRefill());
-    }
+/** One {@link Rate} per key (an address, a user): in this process ({@link LocalLimiter}) or in Redis ({@link RedisLimiter}). */
+public interface KeyedLimiter {
+    /** Takes one request from {@code key}'s allowance. */
+    Verdict take(String key);
 
     /** Whether {@code key} has a request left, without taking it. */
-    Verdict peek(String key) {
-        Bucket bucket = buckets.getIfPresent(key);
-        if (bucket == null) {
-            return Verdict.ALLOWED;
-        }
-        EstimationProbe probe = bucket.estimateAbilityToConsume(1);
-        return probe.canBeConsumed() ? Verdict.ALLOWED : Verdict.refusedFor(probe.getNanosToWaitForRefill());
-    }
-
-    private Bucket bucket(String key) {
-        return buckets.get(key, k -> rate.newBucket());
-    }
+    Verdict peek(String key);
 }

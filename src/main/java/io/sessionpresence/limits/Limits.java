@@ -4,9 +4,12 @@ import io.helidon.config.Config;
 import io.sessionpresence.http.TooManyRequests;
 
 /**
- * Every rate limit of the service, local to this instance: each instance counts what reaches it
- * (behind a load balancer spreading one client over n instances, a client gets up to n times a
- * limit). A refusal is a {@link TooManyRequests} (429 with {@code Retry-After} on HTTP; sockets
+ * Every rate limit of the service. The tight ones, which must hold however many instances a
+ * client spreads its requests over (logins per user, wrong admin tokens, invalid session and
+ * identity tokens), are {@link SharedLimiters shared}: counted in Redis when the store is Redis.
+ * The volume limits (per address, per socket) protect the instance that serves them, so each
+ * instance counts what reaches it: behind a load balancer spreading one client over n
+ * instances, that client gets up to n times those. A refusal is a {@link TooManyRequests} (429 with {@code Retry-After} on HTTP; sockets
  * turn it into their own refusal). The volume limits per address skip the {@code limits.exempt}
  * addresses (same-machine benchmarks, sidecars); the credential-failure limits never do: an
  * exemption is for traffic, not for guessing tokens. With {@code limits.enabled: false} nothing
@@ -27,18 +30,19 @@ public final class Limits {
     private final KeyedLimiter sessionFailures;
     private final KeyedLimiter socketConnections;
 
-    public Limits(LimitSettings settings) {
+    /** @param shared makes the limits that must hold across instances: logins per user, credential failures */
+    public Limits(LimitSettings settings, SharedLimiters shared) {
         this.settings = settings;
-        this.createPerUser = new KeyedLimiter(settings.createPerUser());
-        this.createPerIp = new KeyedLimiter(settings.createPerIp());
-        this.anonymousPerIp = new KeyedLimiter(settings.anonymousPerIp());
-        this.adminFailures = new KeyedLimiter(settings.adminFailuresPerIp());
-        this.sessionFailures = new KeyedLimiter(settings.sessionFailuresPerIp());
-        this.socketConnections = new KeyedLimiter(settings.socketConnectionsPerIp());
+        this.createPerUser = shared.create("session-create-per-user", settings.createPerUser());
+        this.createPerIp = new LocalLimiter(settings.createPerIp());
+        this.anonymousPerIp = new LocalLimiter(settings.anonymousPerIp());
+        this.adminFailures = shared.create("admin-failures-per-ip", settings.adminFailuresPerIp());
+        this.sessionFailures = shared.create("session-failures-per-ip", settings.sessionFailuresPerIp());
+        this.socketConnections = new LocalLimiter(settings.socketConnectionsPerIp());
     }
 
-    public static Limits from(Config root) {
-        return new Limits(LimitSettings.from(root));
+    public static Limits from(Config root, SharedLimiters shared) {
+        return new Limits(LimitSettings.from(root), shared);
     }
 
     /** Before verifying an identity token for a new session: the address's creations. */
@@ -70,7 +74,10 @@ public final class Limits {
         everyAddress(adminFailures, ip, ADMIN_LOCKED);
     }
 
-    /** An invalid or expired session token; refused (instead of the 401) past the address's failures. */
+    /**
+     * An invalid or expired session token, or an identity token that failed verification; refused
+     * (instead of the 401) past the address's failures.
+     */
     public void sessionFailed(String ip) {
         everyAddress(sessionFailures, ip, "Too many invalid session tokens from this address");
     }

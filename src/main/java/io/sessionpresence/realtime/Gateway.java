@@ -128,6 +128,16 @@ public final class Gateway {
     }
 
     /**
+     * A transport-level handshake from {@code ip} (an Engine.IO session, before any Socket.IO
+     * connection inside it): counted as a connection too.
+     *
+     * @throws TooManyRequests past the address's connection limit
+     */
+    public void countHandshake(String ip) {
+        limits.socketConnection(ip);
+    }
+
+    /**
      * Checks the credentials and gives the connection its client. Failed credentials count against
      * the address as on HTTP, and past the limit are refused with {@code retry_after}.
      */

@@ -62,8 +62,11 @@ public final class SessionRoutes implements HttpService {
         limits.sessionCreateFrom(ip);
         String bearer = SessionAuth.bearer(req)
                 .orElseThrow(() -> ApiException.unauthorized("Missing identity token (Authorization: Bearer ...)"));
-        String userId = identity.verify(bearer)
-                .orElseThrow(() -> ApiException.unauthorized("Invalid identity token"));
+        String userId = identity.verify(bearer).orElse(null);
+        if (userId == null) {
+            limits.sessionFailed(ip);
+            throw ApiException.unauthorized("Invalid identity token");
+        }
         limits.sessionCreateFor(userId);
         ObjectNode body = HttpJson.readObject(req, maxBodyBytes, true);
         boolean rememberMe = HttpJson.optBoolean(body, "remember_me", false);

@@ -26,6 +26,11 @@ package io.sessionpresence.store;
  *     {@code presence.ttl}.</td></tr>
  * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; session activity JSON, TTL
  *     {@code presence.activity-ttl}.</td></tr>
+ * <tr><td><code>P limit:&lt;limit&gt;:&lt;address or user&gt;</code></td><td>string</td><td>the shared
+ *     rate limits ({@code session-create-per-user}, {@code admin-failures-per-ip},
+ *     {@code session-failures-per-ip}): the next request's theoretical arrival time in µs of
+ *     Redis's clock; expires once the allowance is full again. Only failures and logins write
+ *     one.</td></tr>
  * <tr><td>{@code P events}</td><td>pub/sub channel</td><td>admin events, fanned out to every
  *     instance's admin room (expiry events are not re-published: every instance hears Redisson's
  *     own expiry notifications).</td></tr>
@@ -46,13 +51,18 @@ package io.sessionpresence.store;
  * <tr><td>validate</td><td>1</td><td>EVALSHA of our read script ({@code RedisSessionStore}): HGET,
  *     ZSCORE of the expiry; with {@code session.idle-timeout} also ZSCORE and ZADD of the idle
  *     deadline. Redisson's own get also reads the map's options each time.</td></tr>
- * <tr><td>create</td><td>2</td><td>EVAL create-script (ZREMRANGEBYSCORE x2, ZCARD, ZADD x2, PEXPIREAT);
+ * <tr><td>create</td><td>3</td><td>EVAL of the per-user login limit (GET, SET);
+ *     EVAL create-script (ZREMRANGEBYSCORE x2, ZCARD, ZADD x2, PEXPIREAT);
  *     one pipelined batch of 2 EVALSHA (session put, id put). +2 when the limit evicts.</td></tr>
  * <tr><td>refresh</td><td>2</td><td>EVALSHA (exists check); batch of 2 EVALSHA + EVAL reindex</td></tr>
  * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA remove id; EVALSHA remove session; EVAL reindex</td></tr>
  * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; a batch removing ids; a batch removing sessions</td></tr>
  * <tr><td>list own sessions</td><td>3</td><td>ZRANGEBYSCORE; EVALSHA getAll ids; EVALSHA getAll sessions</td></tr>
  * <tr><td>stats</td><td>3 + validate</td><td>ZCOUNT x3</td></tr>
+ * <tr><td>a failed session or identity token (401)</td><td>+1</td><td>EVAL of the per-address
+ *     failure limit (GET, SET)</td></tr>
+ * <tr><td>any admin call</td><td>+1</td><td>EVAL of the admin lock-out check (GET); a wrong admin
+ *     token +1 more (GET, SET)</td></tr>
  * <tr><td>cache get / put</td><td>1</td><td>EVALSHA</td></tr>
  * <tr><td>admin presence / activity page</td><td>1</td><td>EVALSHA_RO page script (ZCOUNT,
  *     ZREVRANGEBYSCORE ... LIMIT on the expiry ZSET, HMGET of just those entries)</td></tr>
@@ -101,6 +111,11 @@ public final class RedisKeys {
 
     public String events() {
         return prefix + "events";
+    }
+
+    /** The start of limit {@code name}'s keys: one per limited address or user, e.g. {@code sp:limit:admin-failures-per-ip:203.0.113.7}. */
+    public String limit(String name) {
+        return prefix + "limit:" + name + ":";
     }
 
     /** Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms). */

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.RealtimeTestSocket;
 import io.sessionpresence.testing.RealtimeTestSocket.Protocol;
 import io.sessionpresence.testing.StoreKind;
@@ -14,6 +15,7 @@ import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The socket limits on both protocols: messages per connection (over it an {@code error} event
  * with {@code retry_after}, and a client that keeps sending is closed), connections per address
- * (the socket's refusal: {@code /ws} an error event and close 1008, Socket.IO a CONNECT_ERROR),
+ * (the socket's refusal: {@code /ws} an error event and close 1008, Socket.IO a CONNECT_ERROR,
+ * an Engine.IO handshake 429 or close 1013),
  * and wrong admin tokens in socket auth counting as on HTTP.
  */
 class SocketLimitsTest {
@@ -114,30 +117,54 @@ class SocketLimitsTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Protocol.class)
-    void connectionsPerAddressAreLimited(Protocol protocol) throws Exception {
-        String ip = address(protocol, 2);
-        try (WsTestClient first = open(fewConnections, protocol, ip);
-             WsTestClient second = open(fewConnections, protocol, ip);
-             WsTestClient third = WsTestClient.connect(fewConnections.port(), path(protocol), "X-Forwarded-For", ip)) {
-            JsonNode refused;
-            if (protocol == Protocol.WS) {
-                refused = errorData(protocol, third.next(m -> isError(protocol, m), WAIT));
-                assertEquals(1008, third.closed().get(5, TimeUnit.SECONDS));
-            } else {
-                assertTrue(third.next(WAIT).startsWith("0"));
-                third.send("40{}");
-                refused = Json.read(third.next(m -> m.startsWith("44"), WAIT).substring(2), JsonNode.class);
-            }
-            assertTrue(refused.path("message").asText().startsWith("Too many socket connections"), refused.toString());
-            assertTrue(refused.path("retry_after").asLong() >= 1, refused.toString());
+    @Test
+    void webSocketConnectionsPerAddressAreLimited() throws Exception {
+        String ip = address(Protocol.WS, 2);
+        try (WsTestClient first = open(fewConnections, Protocol.WS, ip);
+             WsTestClient second = open(fewConnections, Protocol.WS, ip);
+             WsTestClient third = WsTestClient.connect(fewConnections.port(), "/ws", "X-Forwarded-For", ip)) {
+            JsonNode refused = errorData(Protocol.WS, third.next(m -> isError(Protocol.WS, m), WAIT));
+            assertEquals(1008, third.closed().get(5, TimeUnit.SECONDS));
+            assertRefusedForConnections(refused.path("message").asText(), refused.path("retry_after").asLong());
         }
         // The test's own address (127.0.0.1, sent no X-Forwarded-For) still connects.
-        try (RealtimeTestSocket elsewhere = RealtimeTestSocket.connect(protocol, fewConnections.port(),
+        try (RealtimeTestSocket elsewhere = RealtimeTestSocket.connect(Protocol.WS, fewConnections.port(),
                 "{\"token\":\"test-admin-token\"}")) {
             elsewhere.joinAdmin();
         }
+    }
+
+    /**
+     * An Engine.IO handshake costs a session before any Socket.IO packet, so it counts as a
+     * connection (polling: 429 with Retry-After; WebSocket: closed 1013), and so does the
+     * namespace join inside it (CONNECT_ERROR).
+     */
+    @Test
+    void socketIoHandshakesAndJoinsAreCountedPerAddress() throws Exception {
+        String ip = address(Protocol.SOCKET_IO, 2);
+        try (WsTestClient ws = WsTestClient.connect(fewConnections.port(), PATHS[1], "X-Forwarded-For", ip)) {
+            assertTrue(ws.next(WAIT).startsWith("0"), "handshake 1 of 2");
+            Response polling = fewConnections.get("/socket.io/?EIO=4&transport=polling", "X-Forwarded-For", ip);
+            assertEquals(200, polling.status(), "handshake 2 of 2");
+            ws.send("40{}");
+            JsonNode joinRefused = Json.read(ws.next(m -> m.startsWith("44"), WAIT).substring(2), JsonNode.class);
+            assertRefusedForConnections(joinRefused.path("message").asText(), joinRefused.path("retry_after").asLong());
+
+            Response refused = fewConnections.get("/socket.io/?EIO=4&transport=polling", "X-Forwarded-For", ip);
+            assertEquals(429, refused.status(), refused.body());
+            assertRefusedForConnections(refused.text("error"),
+                    Long.parseLong(refused.headers().get("retry-after").getFirst()));
+            try (WsTestClient third = WsTestClient.connect(fewConnections.port(), PATHS[1], "X-Forwarded-For", ip)) {
+                assertEquals(1013, third.closed().get(5, TimeUnit.SECONDS));
+            }
+        }
+        assertEquals(200, fewConnections.get("/socket.io/?EIO=4&transport=polling",
+                "X-Forwarded-For", address(Protocol.SOCKET_IO, 4)).status(), "another address is not limited");
+    }
+
+    private static void assertRefusedForConnections(String message, long retryAfter) {
+        assertTrue(message.startsWith("Too many socket connections"), message);
+        assertTrue(retryAfter >= 1, "retry_after " + retryAfter);
     }
 
     @ParameterizedTest

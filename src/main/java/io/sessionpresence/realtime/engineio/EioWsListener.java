@@ -10,6 +10,7 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
+import io.sessionpresence.http.TooManyRequests;
 import io.sessionpresence.realtime.transport.WsChannel;
 
 /**
@@ -56,7 +57,11 @@ final class EioWsListener implements WsListener {
         String ip = engine.clients().ip(session.socketContext().remotePeer().address(), headers);
         if (sid == null) {
             channel = new WsChannel(session, "engine.io websocket");
-            socket = engine.open(new Handshake(ip, headers), channel);
+            try {
+                socket = engine.open(new Handshake(ip, headers), channel);
+            } catch (TooManyRequests limited) {
+                channel.closeNow(WsCloseCodes.TRY_AGAIN_LATER, limited.getMessage());
+            }
             return;
         }
         channel = new WsChannel(session, "engine.io upgrade " + sid);

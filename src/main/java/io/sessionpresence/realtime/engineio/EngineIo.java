@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.helidon.http.HeaderNames;
@@ -20,6 +21,7 @@ import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.http.TooManyRequests;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.transport.WsChannel;
 
@@ -36,16 +38,22 @@ public final class EngineIo {
     private final ClientInfo clients;
     private final Origins origins;
     private final Function<EioSocket, EioHandler> handlers;
+    private final Consumer<String> admission;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
 
-    /** @param origins who may open a WebSocket here (long-polling requests are checked by its HTTP filter) */
+    /**
+     * @param origins   who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
+     * @param admission counts each handshake against its client address; throws {@link TooManyRequests}
+     *                  to refuse it (a session costs memory and timers before any packet is read)
+     */
     public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
-                    Function<EioSocket, EioHandler> handlers) {
+                    Function<EioSocket, EioHandler> handlers, Consumer<String> admission) {
         this.settings = settings;
         this.timers = timers;
         this.clients = clients;
         this.origins = origins;
         this.handlers = handlers;
+        this.admission = admission;
     }
 
     Origins origins() {
@@ -69,8 +77,13 @@ public final class EngineIo {
         return new EioWsListener(this);
     }
 
-    /** Opens a session: long-polling when {@code ws} is null, else WebSocket-only. */
+    /**
+     * Opens a session: long-polling when {@code ws} is null, else WebSocket-only.
+     *
+     * @throws TooManyRequests when the client's address has opened too many
+     */
     EioSocket open(Handshake handshake, WsChannel ws) {
+        admission.accept(handshake.ip());
         String sid = randomId();
         EioSocket socket = new EioSocket(sid, this, handshake, ws);
         sockets.put(sid, socket);

@@ -29,7 +29,8 @@ public final class SocketIoEndpoint implements AutoCloseable {
         EioSettings engineIo = new EioSettings(settings.pingIntervalMs(), settings.pingTimeoutMs(), settings.maxPayload(),
                 settings.queueSize(), settings.overflow());
         return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
-                socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs())));
+                socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
+                gateway::countHandshake));
     }
 
     public void route(HttpRouting.Builder routing) {
