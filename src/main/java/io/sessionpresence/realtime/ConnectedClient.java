@@ -60,7 +60,7 @@ public final class ConnectedClient implements AdminRoom.Member {
     private ArrayDeque<Emission> heldBack;
     /** Guarded by this: once set, nothing more is sent. */
     private boolean ended;
-    /** Guarded by this: the check at the session's deadline. */
+    /** Guarded by this: the next check of the session, at its deadline or the periodic recheck. */
     private ScheduledFuture<?> deadline;
 
     ConnectedClient(Gateway gateway, Optional<Session> session, boolean adminToken, String ip,
@@ -224,8 +224,8 @@ public final class ConnectedClient implements AdminRoom.Member {
     /**
      * Reads the session again: a later deadline (a refresh) is kept and watched; a session that is
      * gone or past its deadline ends the client. {@code atDeadline}: the known deadline has passed,
-     * so a store that cannot answer ends the client too; otherwise (a refresh event) that waits for
-     * the deadline. Blocks on the store: never on the timer or event threads.
+     * so a store that cannot answer ends the client too; otherwise (a refresh event, a periodic
+     * recheck) that waits for the next check. Blocks on the store: never on the timer or event threads.
      */
     void recheck(boolean atDeadline) {
         Optional<Session> known = session;
@@ -238,6 +238,8 @@ public final class ConnectedClient implements AdminRoom.Member {
         } catch (RuntimeException e) {
             if (atDeadline) {
                 end(SessionSockets.EXPIRED);
+            } else {
+                armDeadline(known.get());
             }
             return;
         }
@@ -249,14 +251,19 @@ public final class ConnectedClient implements AdminRoom.Member {
         armDeadline(current.get());
     }
 
+    /**
+     * Schedules the next check of the session: at its deadline, or sooner at the periodic recheck,
+     * which catches an end whose event never came (pub/sub delivers at most once) and an idle
+     * timeout; that read of the session counts as use of it, as a validate does.
+     */
     private synchronized void armDeadline(Session current) {
         if (ended) {
             return;
         }
         cancelDeadline();
-        long delay = gateway.sessions.millisLeft(current);
-        deadline = gateway.timers.schedule(() -> Thread.ofVirtual().name("session-deadline").start(() -> recheck(true)),
-                delay, TimeUnit.MILLISECONDS);
+        long delay = Math.min(gateway.sessions.millisLeft(current), gateway.sessionRecheckMs);
+        deadline = gateway.timers.schedule(() -> Thread.ofVirtual().name("session-recheck").start(
+                () -> recheck(gateway.sessions.hasExpired(current))), delay, TimeUnit.MILLISECONDS);
     }
 
     private void cancelDeadline() {

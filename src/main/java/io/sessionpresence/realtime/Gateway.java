@@ -102,10 +102,11 @@ public final class Gateway {
     final ScheduledExecutorService timers;
     final AdminSnapshot snapshot;
     final int queueSize;
+    final long sessionRecheckMs;
 
     Gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator, AdminAuth adminAuth,
             Limits limits, AdminRoom room, SessionSockets sockets, ScheduledExecutorService timers, AdminSnapshot snapshot,
-            int queueSize) {
+            int queueSize, long sessionRecheckMs) {
         this.sessions = sessions;
         this.presence = presence;
         this.terminator = terminator;
@@ -116,6 +117,7 @@ public final class Gateway {
         this.timers = timers;
         this.snapshot = snapshot;
         this.queueSize = queueSize;
+        this.sessionRecheckMs = sessionRecheckMs;
     }
 
     /** A socket connection from {@code ip} opens: refused past the address's connection limit. */

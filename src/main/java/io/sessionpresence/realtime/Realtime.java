@@ -60,7 +60,8 @@ public final class Realtime implements AutoCloseable {
     public Gateway gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator,
                            AdminAuth adminAuth, Limits limits) {
         return new Gateway(sessions, presence, terminator, adminAuth, limits, room, sockets, timers,
-                new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize());
+                new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize(),
+                settings.sessionRecheckMs());
     }
 
     public RealtimeSettings settings() {

@@ -152,13 +152,16 @@ public final class MemorySessionStore implements SessionStore {
         return Optional.ofNullable(byToken.getIfPresent(tokenHash));
     }
 
+    /** A read like a validate's: it counts as use of the session, as on Redis. */
     @Override
     public Optional<Session> findById(String sessionId) {
-        IdEntry entry = byId.getIfPresent(sessionId);
-        if (entry == null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(byToken.policy().getIfPresentQuietly(entry.tokenHash()));
+        return Optional.ofNullable(byId.getIfPresent(sessionId)).map(entry -> byToken.getIfPresent(entry.tokenHash()));
+    }
+
+    /** A look that is not use: listing a user's sessions does not keep them from idling out. */
+    private Optional<Session> peekById(String sessionId) {
+        return Optional.ofNullable(byId.getIfPresent(sessionId))
+                .map(entry -> byToken.policy().getIfPresentQuietly(entry.tokenHash()));
     }
 
     @Override
@@ -218,7 +221,7 @@ public final class MemorySessionStore implements SessionStore {
             return List.of();
         }
         return index.live(time.millis()).keySet().stream()
-                .map(this::findById)
+                .map(this::peekById)
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparingLong(Session::createdAt))
                 .toList();

@@ -30,7 +30,7 @@ public interface SessionStore {
     /** The session for a token hash, if live. The hot path: one Redis round trip. */
     Optional<Session> findByTokenHash(String tokenHash);
 
-    /** The session with this public id, if live. */
+    /** The session with this public id, if live; counts as use of it ({@code session.idle-timeout}), as a validate does. */
     Optional<Session> findById(String sessionId);
 
     /** Replaces a live session (same id and token), re-arming its TTL to its new expiry. */
