@@ -17,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionpresence.store.Expiries;
+import io.sessionpresence.store.Page;
 import io.sessionpresence.store.TimeSource;
 
 /**
@@ -215,16 +216,17 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> listForUser(String userId) {
+    public Page<Session> listForUser(String userId, int cursor, int limit) {
         UserIndex index = byUser.getIfPresent(userId);
         if (index == null) {
-            return List.of();
+            return Page.of(List.of(), 0, cursor);
         }
-        return index.live(time.millis()).keySet().stream()
-                .map(this::peekById)
-                .flatMap(Optional::stream)
-                .sorted(Comparator.comparingLong(Session::createdAt))
-                .toList();
+        Map<String, Long> live = index.live(time.millis());
+        List<String> ids = live.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .skip(cursor).limit(limit).map(Map.Entry::getKey).toList();
+        return Page.of(ids.stream().map(this::peekById).flatMap(Optional::stream).toList(), live.size(), cursor,
+                ids.size());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.sessionpresence.session;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +14,14 @@ import java.util.function.Consumer;
 
 import io.sessionpresence.json.Json;
 import io.sessionpresence.store.RedisBatcher;
+import io.sessionpresence.store.Page;
 import io.sessionpresence.store.RedisKeys;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RMapCache;
 import org.redisson.api.RMapCacheAsync;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.map.event.EntryExpiredListener;
@@ -274,11 +275,16 @@ public final class RedisSessionStore implements SessionStore {
         return future.toCompletableFuture().join();
     }
 
+    /** The page's ids and the user's count in one round trip (ZCOUNT, ZRANGEBYSCORE ... LIMIT), then the page's sessions. */
     @Override
-    public List<Session> listForUser(String userId) {
-        Collection<String> ids = redis.<String>getScoredSortedSet(keys.userSessions(userId), StringCodec.INSTANCE)
-                .valueRange(clock.millis(), false, Double.POSITIVE_INFINITY, true);
-        return byIds(ids).stream().sorted(Comparator.comparingLong(Session::createdAt)).toList();
+    public Page<Session> listForUser(String userId, int cursor, int limit) {
+        double now = clock.millis();
+        RBatch batch = redis.createBatch(BatchOptions.defaults());
+        RScoredSortedSetAsync<String> index = batch.getScoredSortedSet(keys.userSessions(userId), StringCodec.INSTANCE);
+        RFuture<Integer> count = index.countAsync(now, false, Double.POSITIVE_INFINITY, true);
+        RFuture<Collection<String>> ids = index.valueRangeAsync(now, false, Double.POSITIVE_INFINITY, true, cursor, limit);
+        batch.execute();
+        return Page.of(byIds(completed(ids)), completed(count), cursor, completed(ids).size());
     }
 
     private List<Session> byIds(Collection<String> ids) {

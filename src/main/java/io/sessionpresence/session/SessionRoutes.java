@@ -144,11 +144,10 @@ public final class SessionRoutes implements HttpService {
         Session current = auth.require(req);
         int cursor = HttpJson.pageCursor(req);
         int limit = HttpJson.pageLimit(req);
-        List<Session> all = sessions.listForUser(current.userId());
-        List<SessionViews.Owner> items = all.stream().skip(cursor).limit(limit)
+        Page<Session> page = sessions.listForUser(current.userId(), cursor, limit);
+        List<SessionViews.Owner> items = page.items().stream()
                 .map(s -> SessionViews.Owner.of(s, s.sessionId().equals(current.sessionId())))
                 .toList();
-        Page<SessionViews.Owner> page = Page.of(items, all.size(), cursor);
         HttpJson.ok(res, Json.fields("success", true, "sessions", items, "count", page.count(),
                 "next_cursor", page.nextCursor()));
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.store.Page;
 
 /**
  * Session lifecycle: create, validate, refresh, revoke. Owns the rules (lifetimes, caps,
@@ -44,9 +45,9 @@ public final class SessionService {
         return store.findById(sessionId);
     }
 
-    /** The live sessions of a user, oldest first. */
-    public List<Session> listForUser(String userId) {
-        return store.listForUser(userId);
+    /** One page of a user's live sessions, soonest expiry first. */
+    public Page<Session> listForUser(String userId, int cursor, int limit) {
+        return store.listForUser(userId, cursor, limit);
     }
 
     /** Live sessions in the store. */

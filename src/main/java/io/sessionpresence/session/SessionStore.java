@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.sessionpresence.store.Page;
+
 /**
  * Where sessions live. Keys are token hashes ({@link Tokens#hash}); a raw token never reaches a
  * store. Implementations: {@link RedisSessionStore} and {@link MemorySessionStore}, with the same
@@ -42,8 +44,12 @@ public interface SessionStore {
     /** Ends every session of a user; returns the ones ended. */
     List<Session> deleteAllForUser(String userId);
 
-    /** The live sessions of a user, oldest first. */
-    List<Session> listForUser(String userId);
+    /**
+     * One page of a user's live sessions, soonest expiry first (the order of the per-user index),
+     * read page by page: however many a user has, a page costs what its own entries cost.
+     * {@code count} is the user's live session ids.
+     */
+    Page<Session> listForUser(String userId, int cursor, int limit);
 
     /** Live sessions of one user (no expired ones). */
     long countForUser(String userId);

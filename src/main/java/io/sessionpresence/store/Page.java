@@ -11,7 +11,15 @@ import java.util.List;
  */
 public record Page<T>(List<T> items, long count, Integer nextCursor) {
     public static <T> Page<T> of(List<T> items, long count, int cursor) {
-        int next = cursor + items.size();
-        return new Page<>(items, count, !items.isEmpty() && next < count ? next : null);
+        return of(items, count, cursor, items.size());
+    }
+
+    /**
+     * @param positions how many places of the listing this page took: more than {@code items}
+     *                  when an entry of the index had ended by the time its value was read
+     */
+    public static <T> Page<T> of(List<T> items, long count, int cursor, int positions) {
+        int next = cursor + positions;
+        return new Page<>(items, count, positions > 0 && next < count ? next : null);
     }
 }

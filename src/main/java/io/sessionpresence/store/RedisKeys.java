@@ -57,7 +57,7 @@ package io.sessionpresence.store;
  * <tr><td>refresh</td><td>2</td><td>EVALSHA (exists check); batch of 2 EVALSHA + EVAL reindex</td></tr>
  * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA remove id; EVALSHA remove session; EVAL reindex</td></tr>
  * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; a batch removing ids; a batch removing sessions</td></tr>
- * <tr><td>list own sessions</td><td>3</td><td>ZRANGEBYSCORE; EVALSHA getAll ids; EVALSHA getAll sessions</td></tr>
+ * <tr><td>list own sessions (a page)</td><td>3</td><td>one batch: ZCOUNT, ZRANGEBYSCORE ... LIMIT of the page; EVALSHA getAll of those ids; EVALSHA getAll of their sessions</td></tr>
  * <tr><td>stats</td><td>3 + validate</td><td>ZCOUNT x3</td></tr>
  * <tr><td>a failed session or identity token (401)</td><td>+1</td><td>EVAL of the per-address
  *     failure limit (GET, SET)</td></tr>

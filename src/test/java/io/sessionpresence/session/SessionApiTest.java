@@ -166,6 +166,7 @@ class SessionApiTest extends PerStoreServiceTest {
             service.token("paged-user");
         }
         Set<String> seen = new HashSet<>();
+        List<Long> expiries = new ArrayList<>();
         String cursor = "0";
         int pages = 0;
         while (cursor != null) {
@@ -175,12 +176,14 @@ class SessionApiTest extends PerStoreServiceTest {
             JsonNode sessions = page.json().get("sessions");
             assertTrue(sessions.size() <= 2 && !sessions.isEmpty());
             sessions.forEach(s -> assertTrue(seen.add(s.get("session_id").asText()), "no session on two pages"));
+            sessions.forEach(s -> expiries.add(s.get("expires_at").asLong()));
             JsonNode next = page.json().get("next_cursor");
             cursor = next.isNull() ? null : next.asText();
             pages++;
         }
         assertEquals(3, pages);
         assertEquals(5, seen.size());
+        assertEquals(expiries.stream().sorted().toList(), expiries, "soonest expiry first, across pages");
         Response whole = service.get("/api/session/list", "X-Session-Token", current);
         assertEquals(5, whole.json().get("sessions").size(), "the default page (100) holds them all");
         assertTrue(whole.json().get("next_cursor").isNull());

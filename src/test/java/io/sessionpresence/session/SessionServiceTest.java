@@ -202,7 +202,7 @@ class SessionServiceTest {
 
         assertFalse(live(sessions, oldest));
         assertTrue(live(sessions, middle) && live(sessions, newest));
-        assertEquals(List.of(middle.session(), newest.session()), sessions.listForUser("evicting"));
+        assertEquals(List.of(middle.session(), newest.session()), sessions.listForUser("evicting", 0, 100).items());
         List<Published> published = events.all();
         assertEquals(List.of("session_terminated", "session_created"),
                 published.stream().map(p -> p.get("type")).toList());
