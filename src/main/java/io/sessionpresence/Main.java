@@ -45,6 +45,7 @@ import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionRoutes;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionSettings;
+import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreStats;
 import io.sessionpresence.store.TimeSource;
@@ -139,7 +140,7 @@ public final class Main {
      */
     public static Running start(Config config, TimeSource time) {
         StartupRules.check(config);
-        Backend backend = Backend.select(RedisSettings.from(config), time);
+        Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time);
         try {
             Realtime realtime = Realtime.create(config);
             Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver));

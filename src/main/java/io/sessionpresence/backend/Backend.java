@@ -11,6 +11,7 @@ import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
+import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreStats;
 import io.sessionpresence.store.TimeSource;
@@ -62,12 +63,12 @@ public interface Backend extends AutoCloseable {
      * answers, else memory, with one WARN line saying which and why. {@code redis}: Redis or a
      * startup failure. {@code memory}: never touches Redis.
      */
-    static Backend select(RedisSettings settings, TimeSource time) {
+    static Backend select(RedisSettings settings, MemoryLimits memory, TimeSource time) {
         Logger log = Logger.getLogger(Backend.class.getName());
         return switch (settings.storeType()) {
             case "memory" -> {
                 log.info("Store: memory (store.type=memory)");
-                yield new MemoryBackend(time);
+                yield new MemoryBackend(time, memory);
             }
             case "redis" -> {
                 try {
@@ -81,7 +82,7 @@ public interface Backend extends AutoCloseable {
                 if (settings.url().isEmpty()) {
                     log.warning("Store: memory, because REDIS_URL is not set (store.type=auto). Sessions and "
                             + "presence live in this process only and are lost on restart.");
-                    yield new MemoryBackend(time);
+                    yield new MemoryBackend(time, memory);
                 }
                 try {
                     yield RedisBackend.connect(settings, time.clock());
@@ -89,7 +90,7 @@ public interface Backend extends AutoCloseable {
                     log.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at "
                             + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "
                             + "fail instead.");
-                    yield new MemoryBackend(time);
+                    yield new MemoryBackend(time, memory);
                 }
             }
         };

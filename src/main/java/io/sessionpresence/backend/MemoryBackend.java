@@ -12,7 +12,9 @@ import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.MemorySessionStore;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
+import io.sessionpresence.store.MemoryBudget;
 import io.sessionpresence.store.MemoryExpiringEntries;
+import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.MemoryStoreStats;
 import io.sessionpresence.store.StoreStats;
 import io.sessionpresence.store.TimeSource;
@@ -24,9 +26,11 @@ import io.sessionpresence.store.TimeSource;
  */
 public final class MemoryBackend implements Backend {
     private final TimeSource time;
+    private final MemoryBudget budget;
 
-    public MemoryBackend(TimeSource time) {
+    public MemoryBackend(TimeSource time, MemoryLimits limits) {
         this.time = time;
+        this.budget = new MemoryBudget(limits);
     }
 
     @Override
@@ -41,12 +45,12 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public SessionStore sessionStore(long idleTimeoutMillis) {
-        return new MemorySessionStore(idleTimeoutMillis, time);
+        return new MemorySessionStore(idleTimeoutMillis, time, budget);
     }
 
     @Override
     public UserCacheStore userCache() {
-        return new MemoryUserCacheStore(time);
+        return new MemoryUserCacheStore(time, budget);
     }
 
     @Override
@@ -61,12 +65,12 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public ExpiringEntries presenceEntries(AdminEvents events) {
-        return new MemoryExpiringEntries(events, time);
+        return new MemoryExpiringEntries(events, time, budget);
     }
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new MemoryExpiringEntries(events, time);
+        return new MemoryExpiringEntries(events, time, budget);
     }
 
     @Override

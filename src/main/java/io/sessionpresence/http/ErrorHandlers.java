@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.store.StoreFull;
 import io.sessionpresence.store.StoreOutage;
 import org.redisson.client.RedisException;
 
@@ -30,6 +31,7 @@ public final class ErrorHandlers {
         routing.error(ApiException.class, ErrorHandlers::apiException)
                 .error(HttpException.class, ErrorHandlers::httpException)
                 .error(RedisException.class, ErrorHandlers::storeDown)
+                .error(StoreFull.class, ErrorHandlers::storeFull)
                 .error(Exception.class, ErrorHandlers::unexpected);
     }
 
@@ -78,6 +80,12 @@ public final class ErrorHandlers {
                 + ": " + e.getClass().getSimpleName());
         res.header("Retry-After", "1");
         send(res, 503, "Session store unavailable, retry shortly");
+    }
+
+    /** Not logged per request: a full store refuses every new entry alike until entries expire. */
+    private static void storeFull(ServerRequest req, ServerResponse res, StoreFull e) {
+        res.header("Retry-After", "30");
+        send(res, 503, e.getMessage());
     }
 
     private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {

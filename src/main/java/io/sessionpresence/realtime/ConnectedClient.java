@@ -18,6 +18,7 @@ import io.sessionpresence.presence.HeartbeatBody;
 import io.sessionpresence.presence.SessionUpdateBody;
 import io.sessionpresence.presence.Visitor;
 import io.sessionpresence.session.Session;
+import io.sessionpresence.store.StoreFull;
 import io.sessionpresence.store.StoreOutage;
 
 /**
@@ -125,6 +126,9 @@ public final class ConnectedClient implements AdminRoom.Member {
         } catch (RuntimeException e) {
             if (StoreOutage.is(e)) {
                 return failed(STORE_DOWN);
+            }
+            if (e instanceof StoreFull full) {
+                return failed(full.getMessage());
             }
             LOG.log(Level.SEVERE, "Unexpected error handling realtime event " + shorten(event), e);
             return failed("Internal error");

@@ -17,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionpresence.store.Expiries;
+import io.sessionpresence.store.MemoryBudget;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.store.TimeSource;
 
@@ -56,10 +57,13 @@ public final class MemorySessionStore implements SessionStore {
     private final Cache<String, IdEntry> byId;
     private final Cache<String, UserIndex> byUser;
     private final TimeSource time;
+    private final MemoryBudget budget;
 
-    public MemorySessionStore(long idleTimeoutMillis, TimeSource time) {
+    /** @param budget the memory store's bound, shared with its other caches; {@code store.memory.max-sessions} bounds these */
+    public MemorySessionStore(long idleTimeoutMillis, TimeSource time, MemoryBudget budget) {
         this.time = time;
-        this.byToken = Caffeine.newBuilder()
+        this.budget = budget;
+        this.byToken = budget.track(MemoryBudget.<String, Session>weighed(MemorySessionStore::weigh)
                 .ticker(time.ticker())
                 .expireAfter(sessionExpiry(idleTimeoutMillis, time))
                 .scheduler(time.scheduler())
@@ -68,7 +72,7 @@ public final class MemorySessionStore implements SessionStore {
                         expired(session);
                     }
                 })
-                .build();
+                .build());
         this.byId = Caffeine.newBuilder()
                 .ticker(time.ticker())
                 .expireAfter(Expiries.<String, IdEntry>atEpochMillis(IdEntry::expiresAt, time.clock()))
@@ -103,9 +107,20 @@ public final class MemorySessionStore implements SessionStore {
         };
     }
 
+    /**
+     * A session with its token hash, and what it also costs in the id cache and the user's index
+     * (weighed here, so that one figure bounds all three).
+     */
+    private static int weigh(String tokenHash, Session session) {
+        return MemoryBudget.charsBytes(tokenHash, tokenHash, session.sessionId(), session.sessionId(),
+                session.sessionId(), session.userId(), session.userAgent(), session.ip()) + 700;
+    }
+
     /** Stored first, admitted second: a concurrent create that evicts it always finds it to remove. */
     @Override
     public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
+        MemoryBudget.admitCount(byToken.estimatedSize(), budget.limits().maxSessions(), "max-sessions");
+        budget.admit(weigh(tokenHash, session));
         long now = time.millis();
         byToken.put(tokenHash, session);
         byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));

@@ -12,7 +12,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
@@ -36,11 +35,14 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     private final Cache<String, Entry> cache;
     private final AdminEvents events;
     private final TimeSource time;
+    private final MemoryBudget budget;
 
-    public MemoryExpiringEntries(AdminEvents events, TimeSource time) {
+    /** @param budget the memory store's bound, shared with its other caches; {@code store.memory.max-presence} bounds these entries */
+    public MemoryExpiringEntries(AdminEvents events, TimeSource time, MemoryBudget budget) {
         this.events = events;
         this.time = time;
-        this.cache = Caffeine.newBuilder()
+        this.budget = budget;
+        this.cache = budget.track(MemoryBudget.<String, Entry>weighed(MemoryExpiringEntries::weigh)
                 .ticker(time.ticker())
                 .expireAfter(Expiries.<String, Entry>atEpochMillis(Entry::expiresAt, time.clock()))
                 .scheduler(time.scheduler())
@@ -52,12 +54,21 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
                         }
                     }
                 })
-                .build();
+                .build());
+    }
+
+    /** The entry, its key and their node in the cache and in the expiry skip list. */
+    private static int weigh(String key, Entry entry) {
+        return MemoryBudget.charsBytes(key, entry.json()) + 250;
     }
 
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
         Entry entry = new Entry(json, expiresAt);
+        if (cache.getIfPresent(key) == null) {
+            MemoryBudget.admitCount(cache.estimatedSize(), budget.limits().maxPresence(), "max-presence");
+            budget.admit(weigh(key, entry));
+        }
         cache.asMap().compute(key, (k, old) -> {
             if (old != null) {
                 byExpiry.remove(new Slot(old.expiresAt(), k));

@@ -2,6 +2,7 @@ package io.sessionpresence.config;
 
 import java.util.Map;
 
+import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.Main;
 import io.sessionpresence.backend.Backend;
 import io.sessionpresence.store.RedisSettings;
@@ -25,7 +26,7 @@ class ConfigTest {
 
     /** The backend {@link Main#start} picks for this configuration: the store choice, without a server. */
     private static Backend select(Map<String, String> config) {
-        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), TimeSource.system());
+        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), MemoryLimits.heapShare(), TimeSource.system());
     }
 
     @Test

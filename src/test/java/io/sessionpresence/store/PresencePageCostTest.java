@@ -37,7 +37,7 @@ class PresencePageCostTest {
             ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128),
                     keys.presence(), keys.events(), InstantSource.system());
             PresenceService presence = new PresenceService(entries,
-                    new MemoryExpiringEntries(AdminEvents.NONE, TimeSource.system()),
+                    new MemoryExpiringEntries(AdminEvents.NONE, TimeSource.system(), new MemoryBudget(MemoryLimits.heapShare())),
                     new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE, InstantSource.system());
             for (int i = 0; i < 10_000; i++) {
                 presence.heartbeat(new Visitor("user-" + i, null, false, "10.0.0." + (i % 250), "ua"), "/p");

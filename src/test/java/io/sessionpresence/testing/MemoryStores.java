@@ -1,5 +1,6 @@
 package io.sessionpresence.testing;
 
+import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.backend.MemoryBackend;
 
 /**
@@ -9,6 +10,6 @@ import io.sessionpresence.backend.MemoryBackend;
 public record MemoryStores(ManualClock clock, MemoryBackend backend, RecordingAdminEvents events) {
     public static MemoryStores onManualClock() {
         ManualClock clock = new ManualClock();
-        return new MemoryStores(clock, new MemoryBackend(clock.timeSource()), new RecordingAdminEvents());
+        return new MemoryStores(clock, new MemoryBackend(clock.timeSource(), MemoryLimits.heapShare()), new RecordingAdminEvents());
     }
 }

@@ -3,6 +3,7 @@ package io.sessionpresence.testing;
 import java.util.Map;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.Main;
 import io.sessionpresence.backend.MemoryBackend;
 import io.sessionpresence.config.ConfigLoader;
@@ -19,7 +20,7 @@ public final class TestRouting {
 
     /** Registers every route of {@link Main#routing} on {@code routing}, built as {@link Main#start} builds them. */
     public static void mount(HttpRouting.Builder routing, Map<String, String> overrides, ManualClock clock) {
-        MemoryBackend backend = new MemoryBackend(clock.timeSource());
+        MemoryBackend backend = new MemoryBackend(clock.timeSource(), MemoryLimits.heapShare());
         // No admin sockets here: events go nowhere, as on a server no admin has joined.
         Main.routing(routing, Main.Services.create(ConfigLoader.load(Map.of(),
                 TestService.config(StoreKind.MEMORY, overrides)), backend, backend.adminEvents(event -> { })));
