@@ -8,6 +8,7 @@ import io.helidon.health.HealthCheck;
 import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.RedisSettings;
@@ -56,9 +57,10 @@ public interface Backend extends AutoCloseable {
     /**
      * Picks the backend for {@code store.type}. {@code auto}: Redis when a URL is set and Redis
      * answers, else memory, with one WARN line saying which and why. {@code redis}: Redis or a
-     * startup failure. {@code memory}: never touches Redis.
+     * startup failure. {@code memory}: never touches Redis. {@code metrics} gets the size of
+     * each Redis batch.
      */
-    static Backend select(RedisSettings settings, TimeSource time) {
+    static Backend select(RedisSettings settings, TimeSource time, ServiceMetrics metrics) {
         Logger log = Logger.getLogger(Backend.class.getName());
         return switch (settings.storeType()) {
             case "memory" -> {
@@ -67,7 +69,7 @@ public interface Backend extends AutoCloseable {
             }
             case "redis" -> {
                 try {
-                    yield RedisBackend.connect(settings, time.clock());
+                    yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("store.type=redis but Redis at " + settings.redactedUrl()
                             + " does not answer: " + e.getMessage(), e);
@@ -80,7 +82,7 @@ public interface Backend extends AutoCloseable {
                     yield new MemoryBackend(time);
                 }
                 try {
-                    yield RedisBackend.connect(settings, time.clock());
+                    yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
                 } catch (RuntimeException e) {
                     log.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at "
                             + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "

@@ -11,6 +11,8 @@ import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.TooManyRequests;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.metrics.Channel;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
@@ -102,10 +104,11 @@ public final class Gateway {
     final ScheduledExecutorService timers;
     final AdminSnapshot snapshot;
     final int queueSize;
+    final ServiceMetrics metrics;
 
     Gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator, AdminAuth adminAuth,
             Limits limits, AdminRoom room, SessionSockets sockets, ScheduledExecutorService timers, AdminSnapshot snapshot,
-            int queueSize) {
+            int queueSize, ServiceMetrics metrics) {
         this.sessions = sessions;
         this.presence = presence;
         this.terminator = terminator;
@@ -116,6 +119,7 @@ public final class Gateway {
         this.timers = timers;
         this.snapshot = snapshot;
         this.queueSize = queueSize;
+        this.metrics = metrics;
     }
 
     /** A socket connection from {@code ip} opens: refused past the address's connection limit. */
@@ -145,6 +149,7 @@ public final class Gateway {
             try {
                 session = sessions.validate(credentials.sessionToken().get());
             } catch (RuntimeException e) {
+                metrics.storeErrors(transport.channel()).increment();
                 throw new Refused(ConnectedClient.STORE_DOWN);
             }
             if (session.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.sessionpresence.Main;
 import io.sessionpresence.backend.Backend;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.TimeSource;
 import io.sessionpresence.testing.StoreKind;
@@ -25,7 +26,8 @@ class ConfigTest {
 
     /** The backend {@link Main#start} picks for this configuration: the store choice, without a server. */
     private static Backend select(Map<String, String> config) {
-        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), TimeSource.system());
+        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), TimeSource.system(),
+                ServiceMetrics.global());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
@@ -36,16 +37,21 @@ public final class EngineIo {
     private final ClientInfo clients;
     private final Origins origins;
     private final Function<EioSocket, EioHandler> handlers;
+    private final Counter dropped;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
 
-    /** @param origins who may open a WebSocket here (long-polling requests are checked by its HTTP filter) */
+    /**
+     * @param origins who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
+     * @param dropped counts the packets dropped for sessions whose client falls behind
+     */
     public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
-                    Function<EioSocket, EioHandler> handlers) {
+                    Function<EioSocket, EioHandler> handlers, Counter dropped) {
         this.settings = settings;
         this.timers = timers;
         this.clients = clients;
         this.origins = origins;
         this.handlers = handlers;
+        this.dropped = dropped;
     }
 
     Origins origins() {
@@ -58,6 +64,10 @@ public final class EngineIo {
 
     ScheduledExecutorService timers() {
         return timers;
+    }
+
+    Counter dropped() {
+        return dropped;
     }
 
     ClientInfo clients() {

@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.realtime.RealtimeSettings;
@@ -29,7 +30,8 @@ public final class SocketIoEndpoint implements AutoCloseable {
         EioSettings engineIo = new EioSettings(settings.pingIntervalMs(), settings.pingTimeoutMs(), settings.maxPayload(),
                 settings.queueSize(), settings.overflow());
         return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
-                socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs())));
+                socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
+                realtime.metrics().droppedMessages(Channel.SOCKETIO)));
     }
 
     public void route(HttpRouting.Builder routing) {
