@@ -84,7 +84,8 @@ public final class ServiceMetrics implements AutoCloseable {
                 AtomicInteger open = new AtomicInteger();
                 connections.put(channel, open);
                 gauge(Gauge.builder(PREFIX + "socket.connections", open, AtomicInteger::get)
-                        .description("Socket clients connected to this instance")
+                        .description("Socket clients connected to this instance (one that vanishes without a close "
+                                + "frame counts until its missed pongs drop it)")
                         .addTag(Metrics.tag(TRANSPORT, channel.label())));
             }
         }
