@@ -29,8 +29,11 @@ import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.http.RequestTimer;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.metrics.Channel;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.ActivityRoutes;
 import io.sessionpresence.presence.HttpVisitors;
 import io.sessionpresence.presence.PresenceFilter;
@@ -62,7 +65,8 @@ public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     /** A started service: its server and what to close with it. */
-    public record Running(WebServer server, Backend backend, Realtime realtime) implements AutoCloseable {
+    public record Running(WebServer server, Backend backend, Realtime realtime, ServiceMetrics metrics)
+            implements AutoCloseable {
         public int port() {
             return server.port();
         }
@@ -72,6 +76,7 @@ public final class Main {
             server.stop();
             realtime.close();
             backend.close();
+            metrics.close();
         }
     }
 
@@ -82,10 +87,14 @@ public final class Main {
     public record Services(String storeName, SessionService sessions, SessionAuth sessionAuth,
                            PresenceService presence, SessionTerminator terminator, UserCacheService userCache,
                            StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth, ClientInfo clients,
-                           Limits limits, List<String> corsOrigins, List<String> trackedPaths, long maxBodyBytes) {
+                           Limits limits, ServiceMetrics metrics, List<String> corsOrigins, List<String> trackedPaths,
+                           long maxBodyBytes) {
 
-        /** @param events where the services announce what admins should see live */
-        public static Services create(Config config, Backend backend, AdminEvents events) {
+        /**
+         * @param events  where the services announce what admins should see live
+         * @param metrics where they count what happens; it watches the store's figures from now on
+         */
+        public static Services create(Config config, Backend backend, AdminEvents events, ServiceMetrics metrics) {
             SessionSettings sessionSettings = SessionSettings.from(config);
             PresenceSettings presenceSettings = PresenceSettings.from(config);
             IdentityVerifier identity = IdentitySettings.from(config).verifier();
@@ -99,15 +108,16 @@ public final class Main {
                 LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
             }
             SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis()),
-                    sessionSettings, events, backend.clock());
+                    sessionSettings, events, backend.clock(), metrics);
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
                     backend.activityEntries(events), presenceSettings, events, backend.clock());
+            metrics.watchStore(sessions::countSessions, presence::presentCount);
             ClientInfo clients = new ClientInfo(AddressRanges.setting(config, "presence.trusted-proxies"));
             Limits limits = Limits.from(config, backend.sharedLimiters());
             return new Services(backend.name(), sessions, new SessionAuth(sessions, limits, clients), presence,
                     new SessionTerminator(sessions, presence),
                     new UserCacheService(backend.userCache(), Settings.seconds(config, "cache.ttl", 1)), backend.stats(),
-                    identity, adminAuth, clients, limits,
+                    identity, adminAuth, clients, limits, metrics,
                     Settings.list(config, "cors.allowed-origins"), presenceSettings.trackedPaths(),
                     Settings.longValue(config, "server.max-payload-size", 1));
         }
@@ -140,10 +150,11 @@ public final class Main {
      */
     public static Running start(Config config, TimeSource time) {
         StartupRules.check(config);
-        Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time);
+        ServiceMetrics metrics = ServiceMetrics.global();
+        Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time, metrics);
         try {
-            Realtime realtime = Realtime.create(config);
-            Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver));
+            Realtime realtime = Realtime.create(config, metrics);
+            Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
             HttpRouting.Builder routing = HttpRouting.builder();
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
@@ -163,9 +174,10 @@ public final class Main {
                     .start();
             LOG.info("session-presence listening on port " + server.port() + " (store: " + backend.name()
                     + ", identity: " + services.identity().mode() + ")");
-            return new Running(server, backend, realtime);
+            return new Running(server, backend, realtime, metrics);
         } catch (RuntimeException e) {
             backend.close();
+            metrics.close();
             throw e;
         }
     }
@@ -179,11 +191,13 @@ public final class Main {
                         services.clients(), services.limits(), services.storeName(), services.maxBodyBytes()))
                 .register("/api/cache", new CacheRoutes(services.userCache(), services.sessionAuth(),
                         services.maxBodyBytes()))
-                .register("/api", new PresenceRoutes(visitors, services.maxBodyBytes()))
+                .register("/api", new PresenceRoutes(visitors, services.maxBodyBytes(),
+                        services.metrics().heartbeats(Channel.HTTP)))
                 .register("/api/session", new ActivityRoutes(visitors, services.maxBodyBytes()))
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
                         services.terminator(), services.stats(), services.storeName(), services.limits(),
                         services.clients()))
+                .addFilter(new RequestTimer(services.metrics()))
                 .addFilter(new SecurityHeaders())
                 .addFilter(new PresenceFilter(services.trackedPaths(), services.sessions(), services.presence(),
                         services.clients()))
@@ -191,7 +205,7 @@ public final class Main {
                 .register("/socket.io", Cors.support(services.corsOrigins()));
         // Browser side: /static/*.js modules and the /admin/ dashboard (after the admin API).
         WebContent.register(routing, services.corsOrigins());
-        ErrorHandlers.register(routing);
+        ErrorHandlers.register(routing, services.metrics().storeErrors(Channel.HTTP));
     }
 
     /** Who may open a socket: the HTTP filter (polling, refused upgrades) and the WebSocket listeners. */

@@ -9,6 +9,7 @@ import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryLimits;
@@ -61,9 +62,10 @@ public interface Backend extends AutoCloseable {
     /**
      * Picks the backend for {@code store.type}. {@code auto}: Redis when a URL is set and Redis
      * answers, else memory, with one WARN line saying which and why. {@code redis}: Redis or a
-     * startup failure. {@code memory}: never touches Redis.
+     * startup failure. {@code memory}: never touches Redis. {@code metrics} gets the size of
+     * each Redis batch.
      */
-    static Backend select(RedisSettings settings, MemoryLimits memory, TimeSource time) {
+    static Backend select(RedisSettings settings, MemoryLimits memory, TimeSource time, ServiceMetrics metrics) {
         Logger log = Logger.getLogger(Backend.class.getName());
         return switch (settings.storeType()) {
             case "memory" -> {
@@ -72,7 +74,7 @@ public interface Backend extends AutoCloseable {
             }
             case "redis" -> {
                 try {
-                    yield RedisBackend.connect(settings, time.clock());
+                    yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("store.type=redis but Redis at " + settings.redactedUrl()
                             + " does not answer: " + e.getMessage(), e);
@@ -85,7 +87,7 @@ public interface Backend extends AutoCloseable {
                     yield new MemoryBackend(time, memory);
                 }
                 try {
-                    yield RedisBackend.connect(settings, time.clock());
+                    yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
                 } catch (RuntimeException e) {
                     log.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at "
                             + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "

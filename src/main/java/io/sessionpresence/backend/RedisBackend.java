@@ -4,6 +4,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import io.sessionpresence.cache.RedisUserCacheStore;
 import io.sessionpresence.cache.UserCacheStore;
@@ -49,11 +50,12 @@ public final class RedisBackend implements Backend {
      * @param clock the system clock in production: Redis ends keys by its own clock and Redisson's
      *              map caches compare deadlines with the system clock, so only real time is
      *              consistent with them; the stores' own reads and stamps take it from here
+     * @param batchSizes told the size of each batch the {@link RedisBatcher} sends
      */
-    public static RedisBackend connect(RedisSettings settings, InstantSource clock) {
+    public static RedisBackend connect(RedisSettings settings, InstantSource clock, IntConsumer batchSizes) {
         RedissonClient client = RedisConnection.connect(settings);
         return new RedisBackend(client, new RedisKeys(settings.keyPrefix()),
-                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128), clock);
+                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128, batchSizes), clock);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
+import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -27,12 +28,13 @@ public final class ErrorHandlers {
     private ErrorHandlers() {
     }
 
-    public static void register(HttpRouting.Builder routing) {
+    /** @param unavailable counts the 503s (the store did not answer) */
+    public static void register(HttpRouting.Builder routing, Counter unavailable) {
         routing.error(ApiException.class, ErrorHandlers::apiException)
-                .error(HttpException.class, ErrorHandlers::httpException)
-                .error(RedisException.class, ErrorHandlers::storeDown)
-                .error(StoreFull.class, ErrorHandlers::storeFull)
-                .error(Exception.class, ErrorHandlers::unexpected);
+                .error(HttpException.class, (req, res, e) -> httpException(req, res, e, unavailable))
+                .error(RedisException.class, (req, res, e) -> storeDown(req, res, e, unavailable))
+                .error(StoreFull.class, (req, res, e) -> storeFull(res, e, unavailable))
+                .error(Exception.class, (req, res, e) -> unexpected(req, res, e, unavailable));
     }
 
     /**
@@ -66,16 +68,17 @@ public final class ErrorHandlers {
         send(res, e.status(), e.getMessage());
     }
 
-    private static void httpException(ServerRequest req, ServerResponse res, HttpException e) {
+    private static void httpException(ServerRequest req, ServerResponse res, HttpException e, Counter unavailable) {
         int code = e.status().code();
         if (code >= 500) {
-            unexpected(req, res, e);
+            unexpected(req, res, e, unavailable);
             return;
         }
         send(res, code, code == 404 ? "Not found: " + req.path().absolute().path() : e.status().reasonPhrase());
     }
 
-    private static void storeDown(ServerRequest req, ServerResponse res, Exception e) {
+    private static void storeDown(ServerRequest req, ServerResponse res, Exception e, Counter unavailable) {
+        unavailable.increment();
         LOG.warning(() -> "Store unavailable on " + req.prologue().method().text() + " " + req.path().absolute().path()
                 + ": " + e.getClass().getSimpleName());
         res.header("Retry-After", "1");
@@ -83,14 +86,15 @@ public final class ErrorHandlers {
     }
 
     /** Not logged per request: a full store refuses every new entry alike until entries expire. */
-    private static void storeFull(ServerRequest req, ServerResponse res, StoreFull e) {
+    private static void storeFull(ServerResponse res, StoreFull e, Counter unavailable) {
+        unavailable.increment();
         res.header("Retry-After", "30");
         send(res, 503, e.getMessage());
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, Exception e) {
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e, Counter unavailable) {
         if (StoreOutage.is(e)) {
-            storeDown(req, res, e);
+            storeDown(req, res, e, unavailable);
             return;
         }
         LOG.log(Level.SEVERE, "Unexpected error on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);

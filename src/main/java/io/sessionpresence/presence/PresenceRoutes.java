@@ -1,5 +1,6 @@
 package io.sessionpresence.presence;
 
+import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -16,8 +17,10 @@ import io.sessionpresence.session.SessionAuth;
  * {@code navigator.sendBeacon} when a page goes away; a beacon cannot set headers, so its session
  * token may come in the body as {@code "session_token"} (the body is JSON whatever the
  * {@code Content-Type}, so the beacon's {@code text/plain} needs no CORS preflight).
+ *
+ * @param heartbeats counts the heartbeats recorded (goodbyes are not heartbeats)
  */
-public record PresenceRoutes(HttpVisitors visitors, long maxBodyBytes) implements HttpService {
+public record PresenceRoutes(HttpVisitors visitors, long maxBodyBytes, Counter heartbeats) implements HttpService {
     static final Object SUCCESS = Json.fields("status", "success");
 
     @Override
@@ -32,6 +35,7 @@ public record PresenceRoutes(HttpVisitors visitors, long maxBodyBytes) implement
             visitors.presence().logout(visitor);
         } else {
             visitors.presence().heartbeat(visitor, body.page());
+            heartbeats.increment();
         }
         HttpJson.ok(res, SUCCESS);
     }

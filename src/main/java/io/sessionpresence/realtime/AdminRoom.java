@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.metrics.ServiceMetrics;
 
 /**
  * This instance's {@code admin} room: the admin sockets connected here. Every admin event that
@@ -22,13 +23,16 @@ public final class AdminRoom {
 
     private final Set<Member> members = ConcurrentHashMap.newKeySet();
     private final PresenceDiff diff;
+    private final ServiceMetrics metrics;
 
     /** @param coalesce fold presence events into diffs sent by {@link #flush}, instead of one message each */
-    AdminRoom(boolean coalesce) {
+    AdminRoom(boolean coalesce, ServiceMetrics metrics) {
         this.diff = coalesce ? new PresenceDiff(this::broadcast) : null;
+        this.metrics = metrics;
     }
 
     public void deliver(AdminEvent event) {
+        metrics.adminEventsReceived().increment();
         if (members.isEmpty()) {
             return;
         }
@@ -47,9 +51,12 @@ public final class AdminRoom {
     }
 
     private void broadcast(Emission emission) {
+        int delivered = 0;
         for (Member member : members) {
             member.deliver(emission);
+            delivered++;
         }
+        metrics.adminEventsDelivered().increment(delivered);
     }
 
     void join(Member member) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,6 +64,8 @@ public final class ConnectedClient implements AdminRoom.Member {
     private boolean ended;
     /** Guarded by this: the next check of the session, at its deadline or the periodic recheck. */
     private ScheduledFuture<?> deadline;
+    /** Whether this client is still counted among the connected ones (it leaves by close or by its session's end). */
+    private final AtomicBoolean counted = new AtomicBoolean();
 
     ConnectedClient(Gateway gateway, Optional<Session> session, boolean adminToken, String ip,
                   String userAgent, Transport transport) {
@@ -81,14 +84,22 @@ public final class ConnectedClient implements AdminRoom.Member {
      */
     boolean open() {
         Optional<Session> current = session;
-        if (current.isEmpty()) {
-            return true;
+        if (current.isPresent()) {
+            if (!gateway.sockets.add(current.get().sessionId(), this)) {
+                return false;
+            }
+            armDeadline(current.get());
         }
-        if (!gateway.sockets.add(current.get().sessionId(), this)) {
-            return false;
-        }
-        armDeadline(current.get());
+        counted.set(true);
+        gateway.metrics.connections(transport.channel()).incrementAndGet();
         return true;
+    }
+
+    /** No longer connected: counted once, however many of close and the session's end happen. */
+    private void uncount() {
+        if (counted.compareAndSet(true, false)) {
+            gateway.metrics.connections(transport.channel()).decrementAndGet();
+        }
     }
 
     /**
@@ -125,6 +136,7 @@ public final class ConnectedClient implements AdminRoom.Member {
             return failed(e.getMessage());
         } catch (RuntimeException e) {
             if (StoreOutage.is(e)) {
+                gateway.metrics.storeErrors(transport.channel()).increment();
                 return failed(STORE_DOWN);
             }
             if (e instanceof StoreFull full) {
@@ -163,6 +175,7 @@ public final class ConnectedClient implements AdminRoom.Member {
 
     /** The connection is gone: leave the room and the index, stop watching the deadline. */
     public void closed() {
+        uncount();
         gateway.room.leave(this);
         session.ifPresent(s -> gateway.sockets.remove(s.sessionId(), this));
         synchronized (this) {
@@ -195,6 +208,7 @@ public final class ConnectedClient implements AdminRoom.Member {
             heldBack = null;
             cancelDeadline();
         }
+        uncount();
         gateway.room.leave(this);
         // Ended by its deadline, the client is still indexed; its connection's close will not say so.
         session.ifPresent(s -> gateway.sockets.remove(s.sessionId(), this));
@@ -317,6 +331,7 @@ public final class ConnectedClient implements AdminRoom.Member {
         HeartbeatBody body = HeartbeatBody.from(data);
         Visitor visitor = visitor(body);
         gateway.presence.heartbeat(visitor, body.page());
+        gateway.metrics.heartbeats(transport.channel()).increment();
         return recorded(visitor);
     }
 

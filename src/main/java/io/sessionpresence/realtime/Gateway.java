@@ -11,6 +11,8 @@ import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.http.TooManyRequests;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.metrics.Channel;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
@@ -103,10 +105,11 @@ public final class Gateway {
     final AdminSnapshot snapshot;
     final int queueSize;
     final long sessionRecheckMs;
+    final ServiceMetrics metrics;
 
     Gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator, AdminAuth adminAuth,
             Limits limits, AdminRoom room, SessionSockets sockets, ScheduledExecutorService timers, AdminSnapshot snapshot,
-            int queueSize, long sessionRecheckMs) {
+            int queueSize, long sessionRecheckMs, ServiceMetrics metrics) {
         this.sessions = sessions;
         this.presence = presence;
         this.terminator = terminator;
@@ -118,6 +121,7 @@ public final class Gateway {
         this.snapshot = snapshot;
         this.queueSize = queueSize;
         this.sessionRecheckMs = sessionRecheckMs;
+        this.metrics = metrics;
     }
 
     /** A socket connection from {@code ip} opens: refused past the address's connection limit. */
@@ -157,6 +161,7 @@ public final class Gateway {
             try {
                 session = sessions.validate(credentials.sessionToken().get());
             } catch (RuntimeException e) {
+                metrics.storeErrors(transport.channel()).increment();
                 throw new Refused(ConnectedClient.STORE_DOWN);
             }
             if (session.isEmpty()) {

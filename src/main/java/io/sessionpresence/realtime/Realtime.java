@@ -12,6 +12,7 @@ import io.sessionpresence.admin.SessionTerminator;
 import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.SessionService;
 
@@ -32,19 +33,21 @@ public final class Realtime implements AutoCloseable {
     private final AdminRoom room;
     private final SessionSockets sockets = new SessionSockets();
     private final List<AutoCloseable> endpoints = new CopyOnWriteArrayList<>();
+    private final ServiceMetrics metrics;
 
-    private Realtime(RealtimeSettings settings) {
+    private Realtime(RealtimeSettings settings, ServiceMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
-        this.room = new AdminRoom(settings.coalesceMs() > 0);
+        this.room = new AdminRoom(settings.coalesceMs() > 0, metrics);
         if (settings.coalesceMs() > 0) {
             timers.scheduleAtFixedRate(room::flush, settings.coalesceMs(), settings.coalesceMs(), TimeUnit.MILLISECONDS);
         }
     }
 
-    public static Realtime create(Config config) {
-        return new Realtime(RealtimeSettings.from(config));
+    public static Realtime create(Config config, ServiceMetrics metrics) {
+        return new Realtime(RealtimeSettings.from(config), metrics);
     }
 
     /**
@@ -61,11 +64,16 @@ public final class Realtime implements AutoCloseable {
                            AdminAuth adminAuth, Limits limits) {
         return new Gateway(sessions, presence, terminator, adminAuth, limits, room, sockets, timers,
                 new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize(),
-                settings.sessionRecheckMs());
+                settings.sessionRecheckMs(), metrics);
     }
 
     public RealtimeSettings settings() {
         return settings;
+    }
+
+    /** The meters the endpoints count their connections' dropped messages in. */
+    public ServiceMetrics metrics() {
+        return metrics;
     }
 
     /** The one timer thread of every socket's heartbeat and timeouts; its tasks never block. */

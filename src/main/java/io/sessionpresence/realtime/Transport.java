@@ -1,7 +1,12 @@
 package io.sessionpresence.realtime;
 
+import io.sessionpresence.metrics.Channel;
+
 /** How a {@link ConnectedClient} reaches its client, whatever the protocol. Never blocks. */
 public interface Transport {
+    /** The protocol, as the meters split by it name it. */
+    Channel channel();
+
     /** Queues an event for the client. */
     void deliver(Emission emission);
 

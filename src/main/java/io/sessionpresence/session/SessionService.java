@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.store.Page;
 
 /**
@@ -24,15 +26,20 @@ public final class SessionService {
     private final SessionSettings settings;
     private final AdminEvents events;
     private final InstantSource clock;
+    private final ServiceMetrics metrics;
 
     /** @param clock what sessions are stamped with and expire by: the clock of {@code store} */
-    public SessionService(SessionStore store, SessionSettings settings, AdminEvents events, InstantSource clock) {
+    public SessionService(SessionStore store, SessionSettings settings, AdminEvents events, InstantSource clock,
+                          ServiceMetrics metrics) {
         this.store = store;
         this.settings = settings;
         this.events = events;
         this.clock = clock;
-        store.onExpired(session -> events.publishLocal(
-                new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_expired", session))));
+        this.metrics = metrics;
+        store.onExpired(session -> {
+            metrics.sessionsExpired().increment();
+            events.publishLocal(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_expired", session)));
+        });
     }
 
     /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
@@ -84,6 +91,8 @@ public final class SessionService {
             throw ApiException.conflict("Session limit reached: at most " + settings.maxPerUser()
                     + " sessions per user; log out elsewhere first");
         }
+        metrics.sessionsCreated().increment();
+        metrics.sessionsRevoked().increment(result.evictedSessionIds().size());
         result.evictedSessionIds().forEach(id -> publish("session_terminated", id, userId, "limit"));
         events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_created", session)));
         return new Created(token, session);
@@ -94,7 +103,12 @@ public final class SessionService {
         if (!Tokens.looksLikeToken(token)) {
             return Optional.empty();
         }
-        return store.findByTokenHash(Tokens.hash(token));
+        long start = System.nanoTime();
+        try {
+            return store.findByTokenHash(Tokens.hash(token));
+        } finally {
+            metrics.validate().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Whether a session read earlier (a connection holds the one it connected with) has ended since. */
@@ -115,6 +129,7 @@ public final class SessionService {
         if (!store.update(Tokens.hash(token), refreshed)) {
             throw ApiException.unauthorized("Session expired");
         }
+        metrics.sessionsRefreshed().increment();
         // Open sockets of this session, on every instance, watch its deadline: they re-read it.
         events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_refreshed", refreshed)));
         return refreshed;
@@ -123,7 +138,10 @@ public final class SessionService {
     /** Ends a live session and announces it; the session that was ended, if there was one. */
     public Optional<Session> revoke(String sessionId, String reason) {
         Optional<Session> removed = store.delete(sessionId);
-        removed.ifPresent(s -> announceTerminated(s.sessionId(), s.userId(), reason));
+        removed.ifPresent(s -> {
+            metrics.sessionsRevoked().increment();
+            announceTerminated(s.sessionId(), s.userId(), reason);
+        });
         return removed;
     }
 
@@ -137,6 +155,7 @@ public final class SessionService {
 
     public int revokeAll(String userId, String reason) {
         List<Session> removed = store.deleteAllForUser(userId);
+        metrics.sessionsRevoked().increment(removed.size());
         if (!removed.isEmpty()) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("type", "sessions_revoked");

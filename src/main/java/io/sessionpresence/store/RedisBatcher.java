@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -38,6 +39,7 @@ public final class RedisBatcher {
     private final long timeoutMillis;
     private final int depth;
     private final int maxBatch;
+    private final IntConsumer batchSizes;
     private final ConcurrentLinkedQueue<Call<?>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -57,11 +59,13 @@ public final class RedisBatcher {
         }
     }
 
-    public RedisBatcher(RedissonClient redis, long timeoutMillis, int depth, int maxBatch) {
+    /** @param batchSizes told the number of calls in each batch sent */
+    public RedisBatcher(RedissonClient redis, long timeoutMillis, int depth, int maxBatch, IntConsumer batchSizes) {
         this.redis = redis;
         this.timeoutMillis = timeoutMillis;
         this.depth = depth;
         this.maxBatch = maxBatch;
+        this.batchSizes = batchSizes;
         this.options = BatchOptions.defaults()
                 .responseTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .retryAttempts(0);
@@ -114,6 +118,7 @@ public final class RedisBatcher {
     }
 
     private void send(List<Call<?>> calls) {
+        batchSizes.accept(calls.size());
         RBatch batch = redis.createBatch(options);
         calls.forEach(call -> call.add(batch));
         RFuture<?> sent;

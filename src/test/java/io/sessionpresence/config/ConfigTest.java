@@ -5,6 +5,7 @@ import java.util.Map;
 import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.Main;
 import io.sessionpresence.backend.Backend;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.TimeSource;
 import io.sessionpresence.testing.StoreKind;
@@ -26,7 +27,8 @@ class ConfigTest {
 
     /** The backend {@link Main#start} picks for this configuration: the store choice, without a server. */
     private static Backend select(Map<String, String> config) {
-        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), MemoryLimits.heapShare(), TimeSource.system());
+        return Backend.select(RedisSettings.from(ConfigLoader.load(Map.of(), config)), MemoryLimits.heapShare(),
+                TimeSource.system(), ServiceMetrics.global());
     }
 
     @Test

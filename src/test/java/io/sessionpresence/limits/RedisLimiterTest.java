@@ -33,7 +33,7 @@ class RedisLimiterTest {
         RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "lim" + System.nanoTime() + ":",
                 1, 5, 500, 64, 2, 1);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
-        batcher = new RedisBatcher(client, 5000, 2, 128);
+        batcher = new RedisBatcher(client, 5000, 2, 128, size -> { });
         keys = new RedisKeys(settings.keyPrefix());
     }
 

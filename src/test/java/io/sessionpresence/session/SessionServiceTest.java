@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.testing.ManualClock;
 import io.sessionpresence.testing.MemoryStores;
 import io.sessionpresence.testing.RecordingAdminEvents;
@@ -45,7 +46,7 @@ class SessionServiceTest {
     }
 
     private SessionService service(SessionStore store, SessionSettings settings) {
-        return new SessionService(store, settings, events, stores.backend().clock());
+        return new SessionService(store, settings, events, stores.backend().clock(), ServiceMetrics.global());
     }
 
     private static SessionService.Created create(SessionService sessions, String user) {

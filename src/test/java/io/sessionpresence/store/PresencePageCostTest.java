@@ -34,7 +34,7 @@ class PresencePageCostTest {
         RedissonClient client = Redisson.create(RedisConnection.redissonConfig(settings));
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
-            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128),
+            ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }),
                     keys.presence(), keys.events(), InstantSource.system());
             PresenceService presence = new PresenceService(entries,
                     new MemoryExpiringEntries(AdminEvents.NONE, TimeSource.system(), new MemoryBudget(MemoryLimits.heapShare())),

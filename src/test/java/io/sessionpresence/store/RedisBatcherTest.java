@@ -38,7 +38,7 @@ class RedisBatcherTest {
         RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "batch" + System.nanoTime() + ":",
                 1, 5, 500, 64, 2, 1);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
-        batcher = new RedisBatcher(client, TIMEOUT_MS, 1, 128);
+        batcher = new RedisBatcher(client, TIMEOUT_MS, 1, 128, size -> { });
         map = settings.keyPrefix() + "map";
         RMapCache<String, String> values = client.getMapCache(map, StringCodec.INSTANCE);
         for (int i = 0; i < 200; i++) {

@@ -44,7 +44,7 @@ class RedisExpiringEntriesTest {
                 1, 2, 500, 8, 2, 4);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
-        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128), keys.presence(), keys.events(),
+        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }), keys.presence(), keys.events(),
                 InstantSource.system());
     }
 

@@ -7,6 +7,7 @@ import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.Main;
 import io.sessionpresence.backend.MemoryBackend;
 import io.sessionpresence.config.ConfigLoader;
+import io.sessionpresence.metrics.ServiceMetrics;
 
 /**
  * Main's HTTP routes over the memory store, for a test that needs the routes of one service
@@ -23,6 +24,7 @@ public final class TestRouting {
         MemoryBackend backend = new MemoryBackend(clock.timeSource(), MemoryLimits.heapShare());
         // No admin sockets here: events go nowhere, as on a server no admin has joined.
         Main.routing(routing, Main.Services.create(ConfigLoader.load(Map.of(),
-                TestService.config(StoreKind.MEMORY, overrides)), backend, backend.adminEvents(event -> { })));
+                TestService.config(StoreKind.MEMORY, overrides)), backend, backend.adminEvents(event -> { }),
+                ServiceMetrics.global()));
     }
 }

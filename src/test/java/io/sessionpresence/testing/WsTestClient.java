@@ -205,6 +205,20 @@ public final class WsTestClient implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Closes as a browser does, with a close frame (1000), and waits for the server's answer
+     * ({@link #close} drops the TCP connection instead, which the server only notices when its
+     * pings go unanswered).
+     */
+    public void closeNormally(Duration timeout) {
+        try {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("close not answered: " + e, e);
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) {

@@ -72,7 +72,7 @@ public final class EioSocket {
         this.ws = ws;
         this.state = ws == null ? State.POLLING : State.WEBSOCKET;
         EioSettings settings = engine.settings();
-        this.outbox = new Outbox(settings.queueSize(), settings.overflow(), "engine.io session " + sid);
+        this.outbox = new Outbox(settings.queueSize(), settings.overflow(), "engine.io session " + sid, engine.dropped());
         this.heartbeat = new Heartbeat(engine.timers(), settings.pingIntervalMs(), settings.pingTimeoutMs(),
                 () -> send(String.valueOf(Type.PING.code())), () -> drop(PING_TIMEOUT));
     }

@@ -15,6 +15,7 @@ import java.util.function.Function;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
@@ -39,21 +40,24 @@ public final class EngineIo {
     private final Origins origins;
     private final Function<EioSocket, EioHandler> handlers;
     private final Consumer<String> admission;
+    private final Counter dropped;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
 
     /**
      * @param origins   who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
      * @param admission counts each handshake against its client address; throws {@link TooManyRequests}
      *                  to refuse it (a session costs memory and timers before any packet is read)
+     * @param dropped   counts the packets dropped for sessions whose client falls behind
      */
     public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
-                    Function<EioSocket, EioHandler> handlers, Consumer<String> admission) {
+                    Function<EioSocket, EioHandler> handlers, Consumer<String> admission, Counter dropped) {
         this.settings = settings;
         this.timers = timers;
         this.clients = clients;
         this.origins = origins;
         this.handlers = handlers;
         this.admission = admission;
+        this.dropped = dropped;
     }
 
     Origins origins() {
@@ -66,6 +70,10 @@ public final class EngineIo {
 
     ScheduledExecutorService timers() {
         return timers;
+    }
+
+    Counter dropped() {
+        return dropped;
     }
 
     ClientInfo clients() {

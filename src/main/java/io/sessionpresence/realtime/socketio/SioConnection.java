@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.realtime.ConnectedClient;
 import io.sessionpresence.realtime.Emission;
 import io.sessionpresence.realtime.Gateway;
@@ -102,6 +103,11 @@ public final class SioConnection implements EioHandler, Transport {
     }
 
     // ---- Transport: what the client session sends
+
+    @Override
+    public Channel channel() {
+        return Channel.SOCKETIO;
+    }
 
     @Override
     public void deliver(Emission emission) {

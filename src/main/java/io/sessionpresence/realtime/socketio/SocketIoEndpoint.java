@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.realtime.RealtimeSettings;
@@ -30,7 +31,7 @@ public final class SocketIoEndpoint implements AutoCloseable {
                 settings.queueSize(), settings.overflow());
         return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
                 socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
-                gateway::countHandshake));
+                gateway::countHandshake, realtime.metrics().droppedMessages(Channel.SOCKETIO)));
     }
 
     public void route(HttpRouting.Builder routing) {

@@ -7,11 +7,13 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
+import io.helidon.metrics.api.Counter;
+
 /**
  * One connection's outbound messages: a bounded FIFO that any thread may fill without blocking
  * and one consumer at a time drains (a WebSocket writer, or a long-polling GET). Past
- * {@code capacity} the {@link Overflow} policy applies, and the first drop of each burst is
- * logged with the connection's label (never its content).
+ * {@code capacity} the {@link Overflow} policy applies: every message dropped is counted, and the
+ * first drop of each burst is logged with the connection's label (never its content).
  */
 public final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
@@ -22,14 +24,17 @@ public final class Outbox {
     private final int capacity;
     private final Overflow overflow;
     private final String label;
+    private final Counter dropped;
     private boolean closed;
     private boolean dropping;
     private long wakeups;
 
-    public Outbox(int capacity, Overflow overflow, String label) {
+    /** @param dropped counts the messages dropped (the oldest, or the one refused before a disconnect) */
+    public Outbox(int capacity, Overflow overflow, String label, Counter dropped) {
         this.capacity = capacity;
         this.overflow = overflow;
         this.label = label;
+        this.dropped = dropped;
     }
 
     /**
@@ -43,6 +48,7 @@ public final class Outbox {
                 return true;
             }
             if (queue.size() >= capacity) {
+                dropped.increment();
                 if (overflow == Overflow.DISCONNECT) {
                     LOG.warning(() -> "Realtime " + label + ": send queue full (" + capacity
                             + " messages); disconnecting the slow client");

@@ -9,6 +9,7 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.metrics.api.Counter;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -16,6 +17,7 @@ import io.helidon.websocket.WsUpgradeException;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.realtime.ConnectedClient;
 import io.sessionpresence.realtime.Emission;
 import io.sessionpresence.realtime.Gateway;
@@ -56,6 +58,7 @@ final class WsConnection implements WsListener, Transport {
     private final ScheduledExecutorService timers;
     private final ClientInfo clientInfo;
     private final Origins origins;
+    private final Counter dropped;
     private final StringBuilder fragments = new StringBuilder();
     private boolean oversized;
     private Headers headers;
@@ -71,13 +74,15 @@ final class WsConnection implements WsListener, Transport {
     private Heartbeat heartbeat;
     private volatile ConnectedClient client;
 
+    /** @param dropped counts the messages dropped for this connection when its client falls behind */
     WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo,
-                 Origins origins) {
+                 Origins origins, Counter dropped) {
         this.gateway = gateway;
         this.settings = settings;
         this.timers = timers;
         this.clientInfo = clientInfo;
         this.origins = origins;
+        this.dropped = dropped;
     }
 
     @Override
@@ -98,7 +103,7 @@ final class WsConnection implements WsListener, Transport {
     public void onOpen(WsSession session) {
         ip = clientInfo.ip(session.socketContext().remotePeer().address(), headers);
         channel = new WsChannel(session, "websocket client");
-        outbox = new Outbox(settings.queueSize(), settings.overflow(), "websocket client");
+        outbox = new Outbox(settings.queueSize(), settings.overflow(), "websocket client", dropped);
         channel.startWriter(outbox, e -> drop());
         // Created before the client, so that a session ending at once stops it for good.
         heartbeat = new Heartbeat(timers, settings.pingIntervalMs(), settings.pingTimeoutMs(),
@@ -244,6 +249,11 @@ final class WsConnection implements WsListener, Transport {
     }
 
     // ---- Transport
+
+    @Override
+    public Channel channel() {
+        return Channel.WS;
+    }
 
     @Override
     public void deliver(Emission emission) {

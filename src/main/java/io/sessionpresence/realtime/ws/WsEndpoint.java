@@ -3,6 +3,7 @@ package io.sessionpresence.realtime.ws;
 import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
 
@@ -11,6 +12,7 @@ public record WsEndpoint(Realtime realtime, Gateway gateway, ClientInfo clients,
     public static final String PATH = "/ws";
 
     public WsListener newConnection() {
-        return new WsConnection(gateway, realtime.settings(), realtime.timers(), clients, origins);
+        return new WsConnection(gateway, realtime.settings(), realtime.timers(), clients, origins,
+                realtime.metrics().droppedMessages(Channel.WS));
     }
 }

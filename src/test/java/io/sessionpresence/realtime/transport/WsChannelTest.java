@@ -9,6 +9,8 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.sessionpresence.metrics.Channel;
+import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.testing.WsTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +44,8 @@ class WsChannelTest {
         @Override
         public void onOpen(WsSession session) {
             channel = new WsChannel(session, "test");
-            Outbox outbox = new Outbox(MESSAGES.size(), Overflow.DISCONNECT, "test");
+            Outbox outbox = new Outbox(MESSAGES.size(), Overflow.DISCONNECT, "test",
+                    ServiceMetrics.global().droppedMessages(Channel.WS));
             MESSAGES.forEach(outbox::offer);
             channel.startWriter(outbox, e -> { });
         }
