@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.sessionpresence.testing.ServiceProcess;
 import io.sessionpresence.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ImageIT {
     private static final Path IMAGE = Path.of("target", "image");
-    private static final Pattern LISTENING = Pattern.compile("session-presence listening on port (\\d+)");
     private static final long MIB = 1024 * 1024;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -62,22 +63,20 @@ class ImageIT {
     }
 
     private void exercise(Path image, Map<String, String> env) throws Exception {
-        Path log = image.resolve("service.log");
-        ProcessBuilder builder = new ProcessBuilder(image.resolve("bin/session-presence").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        builder.environment().putAll(Map.of("PORT", "0", "ADMIN_TOKEN", "image-test-admin-token-0123456789abcdef",
+        Map<String, String> all = new HashMap<>(env);
+        all.putAll(Map.of("PORT", "0", "ADMIN_TOKEN", "image-test-admin-token-0123456789abcdef",
                 "JAVA_OPTS", "-XX:AOTMode=on"));
         long started = System.nanoTime();
-        Process process = builder.start();
+        ServiceProcess service = ServiceProcess.start(List.of(image.resolve("bin/session-presence").toString()), all,
+                image.resolve("service.log"));
+        Process process = service.process();
         try {
-            int port = awaitPort(process, log);
-            String base = "http://127.0.0.1:" + port;
+            String base = "http://127.0.0.1:" + service.port();
             int health = get(base + "/observe/health/ready", Map.of()).statusCode();
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertEquals(200, health);
             System.out.printf("image (%s): first 200 after %d ms, RSS %d MiB%n", env.get("STORE"), millis,
-                    rssKiB(process.pid()) / 1024);
+                    service.rssKiB() / 1024);
 
             String created = send(HttpRequest.newBuilder(URI.create(base + "/api/session/create"))
                     .header("Authorization", "Bearer dev:image-user")
@@ -99,7 +98,7 @@ class ImageIT {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                fail("the service did not stop within 10 s of SIGTERM:\n" + Files.readString(log));
+                fail("the service did not stop within 10 s of SIGTERM:\n" + service.output());
             }
         }
     }
@@ -115,21 +114,6 @@ class ImageIT {
         return copy;
     }
 
-    private static int awaitPort(Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Matcher matcher = LISTENING.matcher(Files.readString(log));
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-            if (!process.isAlive()) {
-                fail("the service exited with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(5);
-        }
-        return fail("the service did not start within 30 s:\n" + Files.readString(log));
-    }
-
     private HttpResponse<String> get(String url, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
         headers.forEach(request::header);
@@ -138,12 +122,6 @@ class ImageIT {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static long rssKiB(long pid) throws IOException {
-        List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"));
-        return status.stream().filter(line -> line.startsWith("VmRSS:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).findFirst().orElse(-1);
     }
 
     private static long size(Path dir) throws IOException {

@@ -1,0 +1,144 @@
+package io.sessionpresence.store;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.sessionpresence.testing.ServiceProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A small container's heap against a flood: the service in its own process with a 128 MiB heap
+ * and the shipped GC options, memory store, default bounds (half the heap). Anonymous heartbeats
+ * and logins with every field at its longest arrive from 32 concurrent clients while one real
+ * user validates every 20 ms. The process must stay up, answer only 200 or 503 (the bound), and
+ * keep the real user's validate p99 under 50 ms.
+ *
+ * <p>{@code mvn verify} sends 50,000 heartbeats and 10,000 logins, enough to pass the bound many
+ * times over; {@code -Dflood.heartbeats=1000000 -Dflood.creates=200000} is the full run.
+ */
+class MemoryFloodTest {
+    private static final int CLIENTS = 32;
+    private static final String UA = "Mozilla/5.0 " + "u".repeat(500);
+    private static final String PAGE = "/" + "p".repeat(2047);
+    private static final Pattern TOKEN = Pattern.compile("\"session_token\":\"([^\"]+)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void aSmallHeapSurvivesAFloodOfMaximalEntries(@TempDir Path dir) throws Exception {
+        int heartbeats = Integer.getInteger("flood.heartbeats", 50_000);
+        int creates = Integer.getInteger("flood.creates", 10_000);
+        try (ServiceProcess service = ServiceProcess.java(
+                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xss512k"),
+                Map.of("PORT", "0", "STORE", "memory", "ADMIN_TOKEN", "flood-admin-token-0123456789abcdefghij"),
+                dir.resolve("service.log"))) {
+            String base = "http://127.0.0.1:" + service.port();
+            Matcher created = TOKEN.matcher(send(create(base, "real-user")).body());
+            assertTrue(created.find());
+            String token = created.group(1);
+
+            Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            List<Long> validateNanos = new ArrayList<>();
+            List<Integer> realUserFailures = new ArrayList<>();
+            Thread realUser = Thread.ofVirtual().start(() -> {
+                while (flooding.get()) {
+                    long started = System.nanoTime();
+                    HttpResponse<String> res = send(HttpRequest.newBuilder(URI.create(base + "/api/session/validate"))
+                            .header("X-Session-Token", token).GET().timeout(Duration.ofSeconds(10)).build());
+                    validateNanos.add(System.nanoTime() - started);
+                    if (res.statusCode() != 200) {
+                        realUserFailures.add(res.statusCode());
+                    }
+                    sleep(20);
+                }
+            });
+            long started = System.nanoTime();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> work = new ArrayList<>();
+                for (int c = 0; c < CLIENTS; c++) {
+                    int client = c;
+                    work.add(clients.submit(() -> {
+                        for (int i = client; i < heartbeats + creates; i += CLIENTS) {
+                            HttpRequest request = i < heartbeats ? heartbeat(base, i) : create(base, "flood-" + i);
+                            statuses.computeIfAbsent(send(request).statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            }
+            flooding.set(false);
+            realUser.join();
+            long seconds = Math.max(1, (System.nanoTime() - started) / 1_000_000_000L);
+
+            List<Long> sorted = validateNanos.stream().sorted().toList();
+            double p99 = sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6;
+            System.out.printf("memory flood, 128 MiB heap: %d heartbeats + %d logins in %d s, statuses %s, "
+                    + "real user's validate p99 %.1f ms over %d calls, RSS %d MiB%n", heartbeats, creates, seconds,
+                    statuses, p99, sorted.size(), service.rssKiB() / 1024);
+            assertTrue(service.process().isAlive(), "the process died:\n" + service.output());
+            assertEquals(List.of(), realUserFailures, "every validate of the real user answered 200");
+            assertTrue(statuses.keySet().stream().allMatch(s -> s == 200 || s == 503),
+                    "only 200 or 503: " + statuses);
+            assertTrue(statuses.getOrDefault(503, new AtomicInteger()).get() > 0, "the bound was reached: " + statuses);
+            assertTrue(p99 < 50, "validate p99 " + p99 + " ms");
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "/api/session/validate"))
+                    .header("X-Session-Token", token).GET().build()).statusCode());
+            assertTrue(!service.output().contains("OutOfMemoryError"), service.output());
+        }
+    }
+
+    private static HttpRequest heartbeat(String base, int i) {
+        String user = String.format("%0256d", i);
+        return HttpRequest.newBuilder(URI.create(base + "/api/heartbeat")).header("User-Agent", UA)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"page\":\"" + PAGE + "\"}"))
+                .build();
+    }
+
+    private static HttpRequest create(String base, String user) {
+        String padded = (user + "-" + "x".repeat(256)).substring(0, 256);
+        return HttpRequest.newBuilder(URI.create(base + "/api/session/create")).header("User-Agent", UA)
+                .header("Authorization", "Bearer dev:" + padded).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"remember_me\":true}")).build();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(request.uri() + ": " + e, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
