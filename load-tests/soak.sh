@@ -4,6 +4,8 @@
 # refresh, logout, anonymous heartbeats) against the built service, sampling every WINDOW
 # seconds its heap after a full GC, threads, file descriptors, RSS and the window's p99.
 # Prints one Markdown row per window; with ASSERT=1 fails unless they stay flat (see Soak.java).
+# The service runs with the image launcher's options for a container with a 256 MiB heap
+# (SERVICE_JAVA_OPTS to change them), so that RSS means what it would in production.
 #   load-tests/soak.sh                       10 minutes, 1,000 sockets, memory store
 #   STORE=redis load-tests/soak.sh           the same on a Redis it starts
 #   DURATION=60 WINDOW=10 ASSERT=1 load-tests/soak.sh   the CI version (smoke.sh runs it)
@@ -17,6 +19,7 @@ SOCKETS=${SOCKETS:-1000}
 RATE=${RATE:-200}
 STORE=${STORE:-memory}
 JAVA=$(find_java)
+export SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Xss512k}
 
 [ -f "$SERVICE_JAR" ] || build_service
 redis_url=""
