@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * ({@code load-tests/soak.sh} does that).
  */
 public final class Soak {
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** Each heap line of {@code GC.heap_info}: one for G1, one per generation for Serial and Parallel (not Metaspace). */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*[\\w-]+(?: heap)?\\s+total \\d+K, used (\\d+)K");
     private static final String JSON = "application/json";
 
     private record Sample(long second, long requests, double p99Millis, long errors, long heapAfterGcKiB,
@@ -232,7 +233,10 @@ public final class Soak {
         long windowErrors = errors.getAndSet(0);
         jcmd("GC.run");
         Matcher used = HEAP_USED.matcher(jcmd("GC.heap_info"));
-        long heap = used.find() ? Long.parseLong(used.group(1)) : -1;
+        long heap = 0;
+        while (used.find()) {
+            heap += Long.parseLong(used.group(1));
+        }
         long fds;
         try (var list = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds = list.count();
