@@ -58,6 +58,7 @@ class GracefulShutdownTest {
     private static final int LOADERS = 6;
     private static final Duration LB_REACTION = Duration.ofMillis(300);
     private static final Pattern PORT = Pattern.compile("listening on port (\\d+)");
+    private static final Pattern STOPPED = Pattern.compile("Stopped in (\\d+) ms");
 
     /** What one load request came to. */
     private enum Outcome { OK, REFUSED, FAILED }
@@ -111,13 +112,19 @@ class GracefulShutdownTest {
                     + " ms" + log);
 
             assertEquals(143, process.exitValue(), "exit status of a JVM ended by SIGTERM (1: halted past the grace)");
-            assertTrue(exitedMs <= GRACE.toMillis() + 1000, "exited " + exitedMs + " ms after SIGTERM, grace " + GRACE);
+            Matcher stopped = STOPPED.matcher(log);
+            assertTrue(stopped.find(), "the stop ran to its end");
+            assertTrue(Long.parseLong(stopped.group(1)) <= GRACE.toMillis(), "stopped within the grace: " + stopped.group());
+            // From the signal: the JVM may take seconds to run its hook on a loaded machine.
+            assertTrue(exitedMs <= GRACE.toMillis() + 5000, "exited " + exitedMs + " ms after SIGTERM, grace " + GRACE);
+            long firstDownMs = readiness.firstDownMs(sigterm);
+            assertTrue(firstDownMs >= 0 && listenerClosedMs - firstDownMs >= DRAIN.toMillis() / 2,
+                    "readiness answered 503 during the drain: first at " + firstDownMs + " ms, listener closed at "
+                            + listenerClosedMs + " ms");
             assertTrue(listenerClosedMs >= DRAIN.toMillis(), "served through the drain: listener closed at "
                     + listenerClosedMs + " ms");
             assertEquals(0, load.count(Outcome.FAILED), "requests in flight that failed: " + load.failures);
-            assertTrue(load.count(Outcome.OK) > 100, "load ran: " + load.count(Outcome.OK));
-            assertTrue(readiness.firstDownMs(sigterm) >= 0 && readiness.firstDownMs(sigterm) < DRAIN.toMillis(),
-                    "readiness answered 503 during the drain");
+            assertTrue(load.count(Outcome.OK) > 20, "load ran: " + load.count(Outcome.OK));
             assertTrue(slowAnswer.startsWith("HTTP/1.1 200"), "the heartbeat in progress is answered: " + slowAnswer);
 
             assertEquals(List.of(1001), closeCodes(ws.get(5, TimeUnit.SECONDS)), "/ws closes with going-away");
