@@ -29,6 +29,7 @@ import io.sessionpresence.http.AddressRanges;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.OpenApiDocument;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.limits.Limits;
@@ -175,6 +176,8 @@ public final class Main {
                                     .addCheck(shutdown.readiness())
                                     .build())
                             .build())
+                    // /openapi: META-INF/openapi.yaml, as YAML or JSON (OpenApiTest holds it to the routes)
+                    .addFeature(OpenApiDocument.feature())
                     .routing(routing)
                     .addRouting(sockets)
                     .build()
