@@ -1,5 +1,6 @@
 package io.sessionpresence;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -28,6 +29,7 @@ import io.sessionpresence.http.AddressRanges;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
+import io.sessionpresence.http.OpenApiDocument;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.RequestTimer;
 import io.sessionpresence.http.SecurityHeaders;
@@ -48,6 +50,8 @@ import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionRoutes;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionSettings;
+import io.sessionpresence.shutdown.GracefulShutdown;
+import io.sessionpresence.shutdown.ShutdownSettings;
 import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreStats;
@@ -65,18 +69,29 @@ public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     /** A started service: its server and what to close with it. */
-    public record Running(WebServer server, Backend backend, Realtime realtime, ServiceMetrics metrics)
+    public record Running(WebServer server, Backend backend, Realtime realtime, ServiceMetrics metrics,
+                          GracefulShutdown shutdown)
             implements AutoCloseable {
         public int port() {
             return server.port();
         }
 
-        @Override
-        public void close() {
+        /**
+         * Sockets first, while the server still writes their close frames (stopping it cuts
+         * WebSockets without one), then the server (requests in progress finish), then the stores
+         * those requests used.
+         */
+        private void stop(Duration socketsWait) {
+            realtime.goAway(socketsWait);
             server.stop();
             realtime.close();
             backend.close();
             metrics.close();
+        }
+
+        @Override
+        public void close() {
+            stop(Duration.ZERO);
         }
     }
 
@@ -130,7 +145,7 @@ public final class Main {
         LogConfig.configureRuntime();
         try {
             Running running = start(ConfigLoader.load());
-            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+            running.shutdown().onExit(() -> running.stop(running.shutdown().settings().socketsWait()));
         } catch (InvalidConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -151,30 +166,37 @@ public final class Main {
     public static Running start(Config config, TimeSource time) {
         StartupRules.check(config);
         ServiceMetrics metrics = ServiceMetrics.global();
+        GracefulShutdown shutdown = new GracefulShutdown(ShutdownSettings.from(config));
         Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time, metrics);
         try {
             Realtime realtime = Realtime.create(config, metrics);
             Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
-            HttpRouting.Builder routing = HttpRouting.builder();
+            HttpRouting.Builder routing = HttpRouting.builder().addFilter(shutdown.connectionClose());
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
+                    // GracefulShutdown stops the server, in its order and time.
+                    .shutdownHook(false)
+                    .shutdownGracePeriod(shutdown.settings().requestsGrace())
                     .directHandlers(ErrorHandlers.directHandlers())
                     .addFeature(ObserveFeature.builder()
                             .config(config.get("server.features.observe"))
                             .addObserver(HealthObserver.builder()
                                     .details(true)
                                     .addCheck(backend.readiness())
+                                    .addCheck(shutdown.readiness())
                                     .build())
                             .build())
+                    // /openapi: META-INF/openapi.yaml, as YAML or JSON (OpenApiTest holds it to the routes)
+                    .addFeature(OpenApiDocument.feature())
                     .routing(routing)
                     .addRouting(sockets)
                     .build()
                     .start();
             LOG.info("session-presence listening on port " + server.port() + " (store: " + backend.name()
                     + ", identity: " + services.identity().mode() + ")");
-            return new Running(server, backend, realtime, metrics);
+            return new Running(server, backend, realtime, metrics, shutdown);
         } catch (RuntimeException e) {
             backend.close();
             metrics.close();
@@ -225,6 +247,7 @@ public final class Main {
         realtime.closeWith(socketIo);
         socketIo.route(routing);
         WsEndpoint ws = new WsEndpoint(realtime, gateway, services.clients(), origins);
+        realtime.closeWith(ws);
         return WsRouting.builder()
                 .endpoint(SocketIoEndpoint.PATH, socketIo::newWebSocketListener)
                 .endpoint(WsEndpoint.PATH, ws::newConnection);

@@ -1,5 +1,6 @@
 package io.sessionpresence.realtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,7 +33,7 @@ public final class Realtime implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timers;
     private final AdminRoom room;
     private final SessionSockets sockets = new SessionSockets();
-    private final List<AutoCloseable> endpoints = new CopyOnWriteArrayList<>();
+    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final ServiceMetrics metrics;
 
     private Realtime(RealtimeSettings settings, ServiceMetrics metrics) {
@@ -81,20 +82,40 @@ public final class Realtime implements AutoCloseable {
         return timers;
     }
 
-    /** Closes {@code endpoint} (its open connections) when this closes, before the timers stop. */
-    public void closeWith(AutoCloseable endpoint) {
+    /** Ends {@code endpoint}'s connections on {@link #goAway} and {@link #close}. */
+    public void closeWith(Endpoint endpoint) {
         endpoints.add(endpoint);
     }
 
+    /**
+     * Tells every socket the server is going away ({@link Endpoint#goAway}) and waits up to
+     * {@code wait} for their clients to answer the close: the server stops next, and stopping
+     * cuts WebSockets without a close frame (the client would see 1006, not 1001). Idempotent.
+     */
+    public void goAway(Duration wait) {
+        endpoints.forEach(Endpoint::goAway);
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            while (openWebSockets() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = openWebSockets();
+        if (left > 0 && !wait.isZero()) {
+            LOG.info(left + " WebSocket client(s) did not answer the going-away close within " + wait.toMillis() + " ms");
+        }
+    }
+
+    private int openWebSockets() {
+        return endpoints.stream().mapToInt(Endpoint::openWebSockets).sum();
+    }
+
+    /** Ends every socket ({@link #goAway} without waiting) and stops the timers. */
     @Override
     public void close() {
-        for (AutoCloseable endpoint : endpoints) {
-            try {
-                endpoint.close();
-            } catch (Exception e) {
-                LOG.warning("Closing " + endpoint.getClass().getSimpleName() + " failed: " + e);
-            }
-        }
+        goAway(Duration.ZERO);
         timers.shutdownNow();
     }
 }

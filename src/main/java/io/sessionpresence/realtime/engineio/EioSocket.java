@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
+import io.helidon.websocket.WsCloseCodes;
 import io.sessionpresence.realtime.engineio.EioPacket.Type;
 import io.sessionpresence.realtime.transport.Heartbeat;
 import io.sessionpresence.realtime.transport.Outbox;
@@ -44,7 +45,9 @@ public final class EioSocket {
         /** Drop the TCP connection now: the peer is dead or hopelessly behind. */
         ABORT,
         /** The peer closed it and the channel has answered: our writer stops by itself. */
-        PEER_CLOSED
+        PEER_CLOSED,
+        /** Server shutdown: flush queued packets, then close 1001, after which clients reconnect elsewhere. */
+        GOING_AWAY
     }
 
     private final String sid;
@@ -119,6 +122,11 @@ public final class EioSocket {
             closePacketAlone = true;
         }
         close(reason, "1", Ending.GRACEFUL);
+    }
+
+    /** Server shutdown: like {@link #close}, with WebSocket close code 1001 (going away). */
+    void goAway() {
+        close("server shutdown", "1", Ending.GOING_AWAY);
     }
 
     /** Closes the session at once, without flushing: for peers that are gone or hopelessly behind. */
@@ -358,6 +366,7 @@ public final class EioSocket {
                     active.abort();
                 }
                 case PEER_CLOSED -> outbox.close();
+                case GOING_AWAY -> active.closeAfter(outbox, WsCloseCodes.GOING_AWAY, "server shutdown");
             }
         }
         if (probing != null) {

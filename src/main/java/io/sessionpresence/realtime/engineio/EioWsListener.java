@@ -54,6 +54,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
+        engine.opened(this);
         String ip = engine.clients().ip(session.socketContext().remotePeer().address(), headers);
         if (sid == null) {
             channel = new WsChannel(session, "engine.io websocket");
@@ -123,6 +124,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        engine.closed(this);
         channel.answerClose(status);
         if (socket != null) {
             socket.transportClosed(channel, "transport close");
@@ -131,6 +133,7 @@ final class EioWsListener implements WsListener {
 
     @Override
     public void onError(WsSession session, Throwable t) {
+        engine.closed(this);
         channel.yieldClose();
         if (socket != null) {
             socket.transportClosed(channel, "transport error");

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -42,6 +43,8 @@ public final class EngineIo {
     private final Consumer<String> admission;
     private final Counter dropped;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
+    private final Set<EioWsListener> openWebSockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean goingAway;
 
     /**
      * @param origins   who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
@@ -96,6 +99,10 @@ public final class EngineIo {
         EioSocket socket = new EioSocket(sid, this, handshake, ws);
         sockets.put(sid, socket);
         socket.start(handlers.apply(socket), openPacket(sid, ws == null));
+        // Read after the put: a goAway from here on finds the session in the map.
+        if (goingAway) {
+            socket.goAway();
+        }
         return socket;
     }
 
@@ -112,9 +119,27 @@ public final class EngineIo {
         sockets.remove(socket.sid(), socket);
     }
 
-    /** Closes every session (server shutdown). */
-    public void closeAll() {
-        List.copyOf(sockets.values()).forEach(s -> s.close("server shutdown"));
+    /**
+     * Server shutdown: closes every session with going-away, as the reference server's close
+     * does (a WebSocket gets close 1001, a long-poll the close packet; no Socket.IO DISCONNECT),
+     * so that socket.io-client reconnects; sessions opened from now on are closed the same way.
+     */
+    public void goAway() {
+        goingAway = true;
+        List.copyOf(sockets.values()).forEach(EioSocket::goAway);
+    }
+
+    /** WebSocket connections on the path whose client has not closed them. */
+    public int openWebSockets() {
+        return openWebSockets.size();
+    }
+
+    void opened(EioWsListener listener) {
+        openWebSockets.add(listener);
+    }
+
+    void closed(EioWsListener listener) {
+        openWebSockets.remove(listener);
     }
 
     private String openPacket(String sid, boolean canUpgrade) {

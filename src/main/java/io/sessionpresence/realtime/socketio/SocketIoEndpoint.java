@@ -5,6 +5,7 @@ import io.helidon.websocket.WsListener;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.metrics.Channel;
+import io.sessionpresence.realtime.Endpoint;
 import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.realtime.RealtimeSettings;
@@ -14,9 +15,9 @@ import io.sessionpresence.realtime.engineio.EngineIo;
 /**
  * Socket.IO v4 on {@code /socket.io/}: an Engine.IO server whose sessions each carry one
  * {@link SioConnection}. Long-polling requests go through the HTTP routing ({@link #route}),
- * WebSocket upgrades through {@link #newWebSocketListener}; {@link #close} ends every session.
+ * WebSocket upgrades through {@link #newWebSocketListener}; {@link #goAway} ends every session.
  */
-public final class SocketIoEndpoint implements AutoCloseable {
+public final class SocketIoEndpoint implements Endpoint {
     public static final String PATH = "/socket.io/";
 
     private final EngineIo engine;
@@ -43,7 +44,12 @@ public final class SocketIoEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        engine.closeAll();
+    public void goAway() {
+        engine.goAway();
+    }
+
+    @Override
+    public int openWebSockets() {
+        return engine.openWebSockets();
     }
 }

@@ -59,6 +59,7 @@ final class WsConnection implements WsListener, Transport {
     private final ClientInfo clientInfo;
     private final Origins origins;
     private final Counter dropped;
+    private final WsEndpoint endpoint;
     private final StringBuilder fragments = new StringBuilder();
     private boolean oversized;
     private Headers headers;
@@ -76,13 +77,14 @@ final class WsConnection implements WsListener, Transport {
 
     /** @param dropped counts the messages dropped for this connection when its client falls behind */
     WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo,
-                 Origins origins, Counter dropped) {
+                 Origins origins, Counter dropped, WsEndpoint endpoint) {
         this.gateway = gateway;
         this.settings = settings;
         this.timers = timers;
         this.clientInfo = clientInfo;
         this.origins = origins;
         this.dropped = dropped;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -108,6 +110,10 @@ final class WsConnection implements WsListener, Transport {
         // Created before the client, so that a session ending at once stops it for good.
         heartbeat = new Heartbeat(timers, settings.pingIntervalMs(), settings.pingTimeoutMs(),
                 () -> Thread.ofVirtual().start(channel::ping), this::drop);
+        if (!endpoint.opened(this)) {
+            goAway();
+            return;
+        }
         if (!settings.queryCredentials() && (queryToken.isPresent() || querySession.isPresent())) {
             refuse(new Gateway.Refused(NO_QUERY_CREDENTIALS));
             return;
@@ -282,6 +288,21 @@ final class WsConnection implements WsListener, Transport {
         channel.closeAfter(outbox, WsCloseCodes.VIOLATED_POLICY, reason);
     }
 
+    /**
+     * Server shutdown: what is queued goes out, then close 1001 (going away), which
+     * {@code /static/realtime.js} and other clients answer by reconnecting, to another instance.
+     * The user's presence is left to expire: the client reports it again from there.
+     */
+    void goAway() {
+        heartbeat.stop();
+        ConnectedClient connected = client;
+        client = null;
+        if (connected != null) {
+            connected.closed();
+        }
+        channel.closeAfter(outbox, WsCloseCodes.GOING_AWAY, "server shutdown");
+    }
+
     /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
     private void drop() {
         end();
@@ -289,6 +310,7 @@ final class WsConnection implements WsListener, Transport {
     }
 
     private void end() {
+        endpoint.closed(this);
         if (heartbeat != null) {
             heartbeat.stop();
         }

@@ -1,0 +1,2 @@
+/** The stop on SIGTERM, tested on the real service in a child process. */
+package io.sessionpresence.shutdown;
