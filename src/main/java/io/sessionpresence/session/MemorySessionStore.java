@@ -180,17 +180,22 @@ public final class MemorySessionStore implements SessionStore {
                 .map(entry -> byToken.policy().getIfPresentQuietly(entry.tokenHash()));
     }
 
+    /**
+     * Only re-dates entries that are still there: a logout, revoke or eviction running at the same
+     * time may remove the id and index entries between these steps, and putting them back would
+     * leave the index counting a session that no longer exists.
+     */
     @Override
     public boolean update(String tokenHash, Session session) {
         if (byToken.asMap().computeIfPresent(tokenHash, (k, old) -> session) == null) {
             return false;
         }
-        byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
+        byId.asMap().computeIfPresent(session.sessionId(), (id, old) -> new IdEntry(tokenHash, session.expiresAt()));
         long now = time.millis();
         byUser.asMap().computeIfPresent(session.userId(), (user, index) -> {
             Map<String, Long> live = index.live(now);
-            live.put(session.sessionId(), session.expiresAt());
-            return UserIndex.of(live);
+            live.computeIfPresent(session.sessionId(), (id, old) -> session.expiresAt());
+            return live.isEmpty() ? null : UserIndex.of(live);
         });
         return true;
     }

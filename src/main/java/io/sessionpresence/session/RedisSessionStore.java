@@ -97,6 +97,35 @@ public final class RedisSessionStore implements SessionStore {
             return value
             """;
 
+    /**
+     * Replace a live RMapCache entry, in Redisson's format, and only a live one (the same liveness
+     * rules as {@link #GET_SCRIPT}); returns 1 when it did. KEYS: map, its expiry ZSET, its idle ZSET;
+     * ARGV: now, field, value, expiry (epoch ms), maxIdle (ms, 0 = none). A refresh writes through
+     * this rather than Redisson's put, which would re-create an entry that a concurrent logout,
+     * revoke or eviction had just removed: a logged-out token would work again, outside the user's
+     * index and limit.
+     */
+    private static final String REPLACE_LIVE_SCRIPT = """
+            local packed = redis.call('hget', KEYS[1], ARGV[2])
+            if packed == false then return 0 end
+            local now = tonumber(ARGV[1])
+            local expiry = redis.call('zscore', KEYS[2], ARGV[2])
+            if expiry ~= false and tonumber(expiry) <= now then return 0 end
+            if struct.unpack('dLc0', packed) ~= 0 then
+              local idle = redis.call('zscore', KEYS[3], ARGV[2])
+              if idle ~= false and tonumber(idle) <= now then return 0 end
+            end
+            local maxIdle = tonumber(ARGV[5])
+            redis.call('hset', KEYS[1], ARGV[2], struct.pack('dLc0', maxIdle, string.len(ARGV[3]), ARGV[3]))
+            redis.call('zadd', KEYS[2], ARGV[4], ARGV[2])
+            if maxIdle ~= 0 then
+              redis.call('zadd', KEYS[3], now + maxIdle, ARGV[2])
+            else
+              redis.call('zrem', KEYS[3], ARGV[2])
+            end
+            return 1
+            """;
+
     /** Remove a user's whole index; return the ids it held. */
     private static final String TAKE_ALL_SCRIPT = """
             local ids = redis.call('zrange', KEYS[1], 0, -1)
@@ -115,6 +144,8 @@ public final class RedisSessionStore implements SessionStore {
     private final RScript script;
     /** The sessions map with Redisson's expiry and idle ZSETs: the keys of {@link #GET_SCRIPT}. */
     private final List<Object> sessionKeys;
+    /** The same three keys of the id map, for {@link #REPLACE_LIVE_SCRIPT}. */
+    private final List<Object> sessionIdKeys;
 
     /** @param clock the system clock: Redisson's map cache compares its own entries' deadlines with it */
     public RedisSessionStore(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, long idleTimeoutMillis,
@@ -129,6 +160,8 @@ public final class RedisSessionStore implements SessionStore {
         this.script = redis.getScript(StringCodec.INSTANCE);
         this.sessionKeys = List.of(keys.sessions(), RedisKeys.expiryIndexOf(keys.sessions()),
                 RedisKeys.idleIndexOf(keys.sessions()));
+        this.sessionIdKeys = List.of(keys.sessionIds(), RedisKeys.expiryIndexOf(keys.sessionIds()),
+                RedisKeys.idleIndexOf(keys.sessionIds()));
     }
 
     private static MapCacheOptions<String, String> options(String name) {
@@ -204,16 +237,23 @@ public final class RedisSessionStore implements SessionStore {
         return tokenHash == null ? Optional.empty() : findByTokenHash(tokenHash);
     }
 
+    /**
+     * Every step only re-dates what is still there (the session, its id entry, its index member), so
+     * that a logout, revoke or eviction removing them at the same time stays done.
+     */
     @Override
     public boolean update(String tokenHash, Session session) {
         long now = clock.millis();
-        if (!sessions.containsKey(tokenHash)) {
+        String expiry = Long.toString(now + session.ttlMillis(now));
+        Long replaced = script.eval(keys.sessions(), RScript.Mode.READ_WRITE, REPLACE_LIVE_SCRIPT,
+                RScript.ReturnType.LONG, sessionKeys, Long.toString(now), tokenHash, Json.writeString(session),
+                expiry, Long.toString(idleTimeoutMillis));
+        if (replaced != 1) {
             return false;
         }
         RBatch batch = redis.createBatch(BatchOptions.defaults());
-        putAsync(batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE), tokenHash, Json.writeString(session), session, now);
-        batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE)
-                .fastPutAsync(session.sessionId(), tokenHash, session.ttlMillis(now), TimeUnit.MILLISECONDS);
+        batch.getScript(StringCodec.INSTANCE).evalAsync(keys.sessionIds(), RScript.Mode.READ_WRITE, REPLACE_LIVE_SCRIPT,
+                RScript.ReturnType.LONG, sessionIdKeys, Long.toString(now), session.sessionId(), tokenHash, expiry, "0");
         reindexAsync(batch, session.userId(), session.sessionId(), session.expiresAt(), List.of());
         batch.execute();
         return true;

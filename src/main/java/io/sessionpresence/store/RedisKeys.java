@@ -54,7 +54,8 @@ package io.sessionpresence.store;
  * <tr><td>create</td><td>3</td><td>EVAL of the per-user login limit (GET, SET);
  *     EVAL create-script (ZREMRANGEBYSCORE x2, ZCARD, ZADD x2, PEXPIREAT);
  *     one pipelined batch of 2 EVALSHA (session put, id put). +2 when the limit evicts.</td></tr>
- * <tr><td>refresh</td><td>2</td><td>EVALSHA (exists check); batch of 2 EVALSHA + EVAL reindex</td></tr>
+ * <tr><td>refresh</td><td>2</td><td>EVAL replace-if-live of the session ({@code RedisSessionStore}:
+ *     HGET, ZSCORE, HSET, ZADD, ZREM); batch of EVAL replace-if-live of the id entry + EVAL reindex</td></tr>
  * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA remove id; EVALSHA remove session; EVAL reindex</td></tr>
  * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; a batch removing ids; a batch removing sessions</td></tr>
  * <tr><td>list own sessions (a page)</td><td>3</td><td>one batch: ZCOUNT, ZRANGEBYSCORE ... LIMIT of the page; EVALSHA getAll of those ids; EVALSHA getAll of their sessions</td></tr>

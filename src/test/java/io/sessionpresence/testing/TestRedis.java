@@ -23,18 +23,26 @@ import java.util.concurrent.TimeUnit;
  * run on a free port with persistence off and are stopped when the run ends.
  */
 public final class TestRedis implements AutoCloseable {
+    private static final List<String> NO_PERSISTENCE = List.of("--save", "", "--appendonly", "no");
     private static TestRedis shared;
 
     private final String host;
     private final int port;
     private final String source;
     private final AutoCloseable stopper;
+    /** The local server process, when this class started one; null for a URL or a container. */
+    private final Process process;
 
     private TestRedis(String host, int port, String source, AutoCloseable stopper) {
+        this(host, port, source, stopper, null);
+    }
+
+    private TestRedis(String host, int port, String source, AutoCloseable stopper, Process process) {
         this.host = host;
         this.port = port;
         this.source = source;
         this.stopper = stopper;
+        this.process = process;
     }
 
     public static synchronized TestRedis shared() {
@@ -140,9 +148,11 @@ public final class TestRedis implements AutoCloseable {
         }
         Path onPath = Executables.onPath("redis-server").orElse(null);
         if (onPath != null) {
-            return startProcess(onPath, "redis-server from PATH (" + onPath + ")", freePortUnchecked());
+            return startProcess(onPath, "redis-server from PATH (" + onPath + ")", freePortUnchecked(),
+                    temporaryDir(), NO_PERSISTENCE);
         }
-        return startProcess(extractEmbedded(), "embedded-redis binary", freePortUnchecked());
+        return startProcess(extractEmbedded(), "embedded-redis binary", freePortUnchecked(), temporaryDir(),
+                NO_PERSISTENCE);
     }
 
     /** Testcontainers lives in its own class so that its classes load only when Docker answers. */
@@ -168,10 +178,31 @@ public final class TestRedis implements AutoCloseable {
      * tests that stop and restart Redis.
      */
     public static TestRedis startLocal(int port) {
+        return startLocal(port, temporaryDir(), NO_PERSISTENCE);
+    }
+
+    /**
+     * A private local server persisting to {@code dir} as {@code k8s/overlays/dev/redis.yaml}
+     * ships it (AOF, {@code appendfsync everysec}, no RDB snapshots): restarted on the same port
+     * and directory, it loads what it had acknowledged.
+     */
+    public static TestRedis startPersistent(int port, Path dir) {
+        return startLocal(port, dir, List.of("--appendonly", "yes", "--appendfsync", "everysec", "--save", ""));
+    }
+
+    private static TestRedis startLocal(int port, Path dir, List<String> persistence) {
         Path onPath = Executables.onPath("redis-server").orElse(null);
         return onPath != null
-                ? startProcess(onPath, "redis-server from PATH", port)
-                : startProcess(extractEmbedded(), "embedded-redis binary", port);
+                ? startProcess(onPath, "redis-server from PATH", port, dir, persistence)
+                : startProcess(extractEmbedded(), "embedded-redis binary", port, dir, persistence);
+    }
+
+    /** Kills a server this class started with SIGKILL, as a crash would: no shutdown, no final AOF flush. */
+    public void crash() throws InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException("not a process of ours: " + source);
+        }
+        process.destroyForcibly().waitFor();
     }
 
     private static Path extractEmbedded() {
@@ -190,21 +221,29 @@ public final class TestRedis implements AutoCloseable {
         }
     }
 
-    private static TestRedis startProcess(Path binary, String source, int port) {
+    private static Path temporaryDir() {
         try {
-            Path dir = Files.createTempDirectory("test-redis");
+            return Files.createTempDirectory("test-redis");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static TestRedis startProcess(Path binary, String source, int port, Path dir, List<String> persistence) {
+        try {
             List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+                    "--bind", "127.0.0.1", "--dir", dir.toString()));
+            command.addAll(persistence);
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                     .start();
             TestRedis redis = new TestRedis("127.0.0.1", port, source, () -> {
                 process.destroy();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
-            });
+            }, process);
             long deadline = System.currentTimeMillis() + 10_000;
             while (System.currentTimeMillis() < deadline) {
                 if (!process.isAlive()) {
