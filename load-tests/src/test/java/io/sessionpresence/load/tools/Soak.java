@@ -65,6 +65,9 @@ public final class Soak {
     }
 
     public static void main(String[] args) throws Exception {
+        // Idle client connections close after 20 s: the service's descriptor count then follows
+        // the load's concurrency instead of keeping every connection a latency spike once opened.
+        System.setProperty("jdk.httpclient.keepalive.timeout", "20");
         Soak soak = new Soak(URI.create(args[0]), Long.parseLong(args[1]));
         long seconds = Long.parseLong(args[2]);
         long window = Long.parseLong(args[3]);
