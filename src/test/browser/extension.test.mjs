@@ -32,7 +32,7 @@ const alarm = () => worker.evaluate(() => chrome.alarms.get('heartbeat'));
 test('the extension is loaded, with the id the service allows', async () => {
   assert.match(worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);
   if (process.env.EXTENSION_ID) assert.equal(extensionId, process.env.EXTENSION_ID);
-  assert.equal(await popup.isVisible('#signed-out'), true);
+  await popup.locator('#signed-out').waitFor({ state: 'visible', timeout: 5_000 });
 });
 
 test('the popup logs in with remember me; the background beats at once and keeps an alarm', async () => {
