@@ -153,7 +153,7 @@ public final class Main {
         ServiceMetrics metrics = ServiceMetrics.global();
         Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time, metrics);
         try {
-            Realtime realtime = Realtime.create(config, metrics);
+            Realtime realtime = Realtime.create(config, metrics, backend.connectionOwners());
             Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
             HttpRouting.Builder routing = HttpRouting.builder();
             routing(routing, services);

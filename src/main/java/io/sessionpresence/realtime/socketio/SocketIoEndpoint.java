@@ -31,7 +31,8 @@ public final class SocketIoEndpoint implements AutoCloseable {
                 settings.queueSize(), settings.overflow());
         return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
                 socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
-                gateway::countHandshake, realtime.metrics().droppedMessages(Channel.SOCKETIO)));
+                gateway::countHandshake, realtime.metrics().droppedMessages(Channel.SOCKETIO),
+                settings.advertiseUrl(), realtime.connectionOwners(), PATH));
     }
 
     public void route(HttpRouting.Builder routing) {
