@@ -39,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * advertising its own address, and every request of a polling session sent to either one in
  * turn. The instance that does not hold the session forwards the request to the one that does
  * (its address read from Redis) and relays the answer. Also: what forwarding refuses to do, the
- * owner record's life in Redis, WebSocket-only clients on either instance, and the stock
- * socket.io-client through a round-robin proxy. Prints the added latency of a forwarded request.
+ * owner record's life in Redis, WebSocket-only clients on either instance, the memory store
+ * (where the setting changes nothing), and the stock socket.io-client through a round-robin
+ * proxy. Prints the added latency of a forwarded request (target/forwarded-poll-latency.txt).
  */
 class PollingAcrossInstancesTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -289,6 +290,19 @@ class PollingAcrossInstancesTest {
             assertEquals(List.of("GET /socket.io/?EIO=4&transport=polling&sid=" + recorded + " forwarded=1"), calls);
         } finally {
             elsewhere.stop(0);
+        }
+    }
+
+    /** On the memory store, one instance by definition, the setting changes nothing: polling works as without it. */
+    @Test
+    void onTheMemoryStoreTheAddressChangesNothing() throws IOException {
+        int port = TestRedis.freePort();
+        try (TestService alone = TestService.start(StoreKind.MEMORY, Map.of("server.port", String.valueOf(port),
+                "realtime.advertise-url", "http://127.0.0.1:" + port))) {
+            Polling client = Polling.open(alone);
+            client.post("40");
+            client.await(p -> p.startsWith("40{\"sid\":"));
+            assertEquals(400, alone.get(POLLING + "&sid=AAAAAAAAAAAAAAAAAAAA").status());
         }
     }
 
