@@ -21,8 +21,9 @@ import io.sessionpresence.store.TimeSource;
 /**
  * The store chosen at startup, as one factory of everything that depends on it: the session
  * store, the user-data cache, the presence and activity entries, the admin-event fan-out, the
- * owners of long-polling connections, the store's figures and its readiness check. {@link RedisBackend} and {@link MemoryBackend} build
- * the two kinds side by side; nothing else asks which one it is. Every store runs on the one
+ * owners of long-polling connections, the store's figures and its readiness check. {@link
+ * RedisBackend} and {@link MemoryBackend} build the two kinds side by side; nothing else asks
+ * which one it is. Every store runs on the one
  * {@link TimeSource} the backend was given, and {@link #clock()} hands its clock on to the services.
  */
 public interface Backend extends AutoCloseable {

@@ -105,6 +105,7 @@ public final class EngineIo {
         admission.accept(handshake.ip());
         String sid = randomId();
         if (ws == null) {
+            // Before anything exists here: a store that does not answer fails the handshake (503).
             forwarding.ifPresent(f -> f.opened(sid));
         }
         EioSocket socket = new EioSocket(sid, this, handshake, ws);
