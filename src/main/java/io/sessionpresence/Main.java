@@ -169,7 +169,7 @@ public final class Main {
         GracefulShutdown shutdown = new GracefulShutdown(ShutdownSettings.from(config));
         Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time, metrics);
         try {
-            Realtime realtime = Realtime.create(config, metrics);
+            Realtime realtime = Realtime.create(config, metrics, backend.connectionOwners());
             Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
             HttpRouting.Builder routing = HttpRouting.builder().addFilter(shutdown.connectionClose());
             routing(routing, services);

@@ -11,6 +11,7 @@ import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.RedisSettings;
@@ -20,8 +21,9 @@ import io.sessionpresence.store.TimeSource;
 /**
  * The store chosen at startup, as one factory of everything that depends on it: the session
  * store, the user-data cache, the presence and activity entries, the admin-event fan-out, the
- * store's figures and its readiness check. {@link RedisBackend} and {@link MemoryBackend} build
- * the two kinds side by side; nothing else asks which one it is. Every store runs on the one
+ * owners of long-polling connections, the store's figures and its readiness check. {@link
+ * RedisBackend} and {@link MemoryBackend} build the two kinds side by side; nothing else asks
+ * which one it is. Every store runs on the one
  * {@link TimeSource} the backend was given, and {@link #clock()} hands its clock on to the services.
  */
 public interface Backend extends AutoCloseable {
@@ -48,6 +50,9 @@ public interface Backend extends AutoCloseable {
 
     /** The limits every instance must count together (in Redis on Redis; in this process on memory). */
     SharedLimiters sharedLimiters();
+
+    /** Where each Socket.IO long-polling session lives, for instances that forward its polls (none on memory). */
+    ConnectionOwners connectionOwners();
 
     /** Whether the store answers right now (one round trip on Redis). */
     boolean answers();

@@ -11,6 +11,7 @@ import io.sessionpresence.events.LocalAdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.MemorySessionStore;
 import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryBudget;
 import io.sessionpresence.store.MemoryExpiringEntries;
@@ -76,6 +77,11 @@ public final class MemoryBackend implements Backend {
     @Override
     public StoreStats stats() {
         return new MemoryStoreStats();
+    }
+
+    @Override
+    public ConnectionOwners connectionOwners() {
+        return ConnectionOwners.LOCAL;
     }
 
     @Override

@@ -14,9 +14,11 @@ import io.sessionpresence.events.RedisAdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.RedisSessionStore;
 import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisConnection;
+import io.sessionpresence.store.RedisConnectionOwners;
 import io.sessionpresence.store.RedisExpiringEntries;
 import io.sessionpresence.store.RedisKeys;
 import io.sessionpresence.store.RedisSettings;
@@ -104,6 +106,11 @@ public final class RedisBackend implements Backend {
     @Override
     public SharedLimiters sharedLimiters() {
         return SharedLimiters.inRedis(batcher, keys);
+    }
+
+    @Override
+    public ConnectionOwners connectionOwners() {
+        return new RedisConnectionOwners(client, keys);
     }
 
     @Override

@@ -14,4 +14,8 @@ public interface Endpoint {
 
     /** WebSocket connections whose client has not answered the close yet (or that are still open). */
     int openWebSockets();
+
+    /** After {@link #goAway}: releases what the endpoint holds besides its connections. */
+    default void close() {
+    }
 }

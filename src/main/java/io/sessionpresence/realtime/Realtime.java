@@ -16,13 +16,15 @@ import io.sessionpresence.limits.Limits;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.session.SessionService;
+import io.sessionpresence.store.ConnectionOwners;
 
 /**
  * The protocol-independent core of the realtime side, created before the services because they
  * need the admin events and the sockets need the services: this instance's admin room and its
  * sockets by session (which {@link #deliver} feeds with every admin event that reaches the
  * instance: the room relays them, the index ends the sockets of sessions that ended), the
- * {@link Gateway} every connection enters through, and the timers. The endpoints ({@code socketio}, {@code ws})
+ * {@link Gateway} every connection enters through, the timers, and the record of which instance
+ * holds each long-polling connection. The endpoints ({@code socketio}, {@code ws})
  * are built on it by {@code Main.sockets}. One timer thread drives every heartbeat, connect
  * timeout and coalescing flush; its tasks only enqueue or flag, never block.
  */
@@ -35,10 +37,12 @@ public final class Realtime implements AutoCloseable {
     private final SessionSockets sockets = new SessionSockets();
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private final ServiceMetrics metrics;
+    private final ConnectionOwners owners;
 
-    private Realtime(RealtimeSettings settings, ServiceMetrics metrics) {
+    private Realtime(RealtimeSettings settings, ServiceMetrics metrics, ConnectionOwners owners) {
         this.settings = settings;
         this.metrics = metrics;
+        this.owners = owners;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
         this.room = new AdminRoom(settings.coalesceMs() > 0, metrics);
@@ -47,8 +51,9 @@ public final class Realtime implements AutoCloseable {
         }
     }
 
-    public static Realtime create(Config config, ServiceMetrics metrics) {
-        return new Realtime(RealtimeSettings.from(config), metrics);
+    /** @param owners where the instances record which of them holds each long-polling connection */
+    public static Realtime create(Config config, ServiceMetrics metrics, ConnectionOwners owners) {
+        return new Realtime(RealtimeSettings.from(config), metrics, owners);
     }
 
     /**
@@ -75,6 +80,11 @@ public final class Realtime implements AutoCloseable {
     /** The meters the endpoints count their connections' dropped messages in. */
     public ServiceMetrics metrics() {
         return metrics;
+    }
+
+    /** Which instance holds each long-polling connection (the backend's; nothing on the memory store). */
+    public ConnectionOwners connectionOwners() {
+        return owners;
     }
 
     /** The one timer thread of every socket's heartbeat and timeouts; its tasks never block. */
@@ -112,10 +122,11 @@ public final class Realtime implements AutoCloseable {
         return endpoints.stream().mapToInt(Endpoint::openWebSockets).sum();
     }
 
-    /** Ends every socket ({@link #goAway} without waiting) and stops the timers. */
+    /** Ends every socket ({@link #goAway} without waiting), closes the endpoints and stops the timers. */
     @Override
     public void close() {
         goAway(Duration.ZERO);
+        endpoints.forEach(Endpoint::close);
         timers.shutdownNow();
     }
 }

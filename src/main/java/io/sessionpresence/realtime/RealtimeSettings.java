@@ -1,7 +1,11 @@
 package io.sessionpresence.realtime;
 
+import java.util.Optional;
+
 import io.helidon.config.Config;
+import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
+import io.sessionpresence.http.BaseUrl;
 import io.sessionpresence.realtime.transport.Overflow;
 
 /**
@@ -17,10 +21,12 @@ import io.sessionpresence.realtime.transport.Overflow;
  * @param snapshotLimit    most presence entries and sessions an admin snapshot lists
  * @param queryCredentials accept {@code /ws?token=} and {@code ?session=} (compatibility; dev only)
  * @param sessionRecheckMs a socket's session is read again at least this often (a missed end event)
+ * @param advertiseUrl     where the other instances reach this one, to forward long-polling
+ *                         requests of the sessions it holds; empty = no forwarding
  */
 public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxPayload, long connectTimeoutMs,
                                int queueSize, Overflow overflow, long coalesceMs, int snapshotLimit,
-                               boolean queryCredentials, long sessionRecheckMs) {
+                               boolean queryCredentials, long sessionRecheckMs, Optional<BaseUrl> advertiseUrl) {
 
     public static RealtimeSettings from(Config root) {
         return new RealtimeSettings(
@@ -34,6 +40,17 @@ public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxP
                 Settings.longValue(root, "realtime.coalesce-ms", 0),
                 Settings.intValue(root, "realtime.snapshot-limit", 1),
                 Settings.bool(root, "realtime.query-credentials"),
-                Settings.longValue(root, "realtime.session-recheck-ms", 1));
+                Settings.longValue(root, "realtime.session-recheck-ms", 1),
+                advertiseUrl(root));
+    }
+
+    private static Optional<BaseUrl> advertiseUrl(Config root) {
+        String key = "realtime.advertise-url";
+        String raw = Settings.string(root, key).trim();
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(BaseUrl.parse(raw).orElseThrow(() -> new InvalidConfigException(key,
+                "must be http(s)://host[:port] with nothing after it, got '" + raw + "'")));
     }
 }

@@ -31,6 +31,11 @@ package io.sessionpresence.store;
  *     {@code session-failures-per-ip}): the next request's theoretical arrival time in µs of
  *     Redis's clock; expires once the allowance is full again. Only failures and logins write
  *     one.</td></tr>
+ * <tr><td><code>P eio-owner:&lt;sid&gt;</code></td><td>string</td><td>the {@code realtime.advertise-url} of
+ *     the instance holding that Engine.IO long-polling session ({@link ConnectionOwners}), so the
+ *     others forward its polls there; TTL {@code ping-interval-ms + 2 * ping-timeout-ms}, written
+ *     again at each of the session's pings while it polls, deleted when it closes. Written only
+ *     when {@code realtime.advertise-url} is set.</td></tr>
  * <tr><td>{@code P events}</td><td>pub/sub channel</td><td>admin events, fanned out to every
  *     instance's admin room (expiry events are not re-published: every instance hears Redisson's
  *     own expiry notifications).</td></tr>
@@ -67,6 +72,13 @@ package io.sessionpresence.store;
  * <tr><td>cache get / put</td><td>1</td><td>EVALSHA</td></tr>
  * <tr><td>admin presence / activity page</td><td>1</td><td>EVALSHA_RO page script (ZCOUNT,
  *     ZREVRANGEBYSCORE ... LIMIT on the expiry ZSET, HMGET of just those entries)</td></tr>
+ * <tr><td>Engine.IO long-polling handshake (with {@code realtime.advertise-url})</td><td>+1</td><td>SET
+ *     {@code P eio-owner:<sid>} PX, before the handshake's answer (a poll may reach another
+ *     instance right after it)</td></tr>
+ * <tr><td>each ping of a polling Engine.IO session; its close</td><td>0 waited for</td><td>SET ... PX;
+ *     DEL (sent without waiting: one command per session per ping interval)</td></tr>
+ * <tr><td>a poll or post on an instance that does not hold its session</td><td>1 + one HTTP request</td><td>GET
+ *     {@code P eio-owner:<sid>}, then the request forwarded to that address</td></tr>
  * <tr><td>heartbeat</td><td>1</td><td>EVALSHA of our put script ({@link RedisExpiringEntries}): HSET of
  *     the entry in Redisson's value format, ZADD to the expiry ZSET, PUBLISH of the admin event.
  *     Redisson's own {@code fastPut} runs 9 commands for the same write.</td></tr>
@@ -108,6 +120,11 @@ public final class RedisKeys {
 
     public String activity() {
         return prefix + "activity";
+    }
+
+    /** Who holds Engine.IO session {@code sid}, e.g. {@code sp:eio-owner:Q2h1bmsxMjM0NTY3ODkw}. */
+    public String connectionOwner(String sid) {
+        return prefix + "eio-owner:" + sid;
     }
 
     public String events() {

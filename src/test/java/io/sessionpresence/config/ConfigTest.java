@@ -73,7 +73,8 @@ class ConfigTest {
                 "store.type", Map.of("store.type", "postgres"),
                 "session.limit-policy", Map.of("session.limit-policy", "maybe"),
                 "identity.mode", Map.of("identity.mode", "trust-me"),
-                "presence.allow-anonymous", Map.of("presence.allow-anonymous", "perhaps"));
+                "presence.allow-anonymous", Map.of("presence.allow-anonymous", "perhaps"),
+                "realtime.advertise-url", Map.of("realtime.advertise-url", "http://10.1.2.3:8080/socket.io/"));
         bad.forEach((key, values) -> {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
                     () -> Main.start(ConfigLoader.load(Map.of(), memory(values))), key);

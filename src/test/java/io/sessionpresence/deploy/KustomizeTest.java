@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.config.Config;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.EnvironmentNames;
+import io.sessionpresence.realtime.RealtimeSettings;
 import io.sessionpresence.shutdown.ShutdownSettings;
 import io.sessionpresence.testing.Executables;
 import io.sessionpresence.testing.StoreKind;
@@ -67,7 +68,8 @@ class KustomizeTest {
      */
     private static final Map<String, String> NOT_CONFIGURATION = Map.of(
             "JAVA_TOOL_OPTIONS", "the JVM itself (options for any java command line, whatever launcher the image "
-                    + "has): -Dconfig.file naming the mounted ConfigMap");
+                    + "has): -Dconfig.file naming the mounted ConfigMap",
+            "POD_IP", "Kubernetes, which expands $(POD_IP) in REALTIME_ADVERTISE_URL");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, List<JsonNode>> RENDERED = new HashMap<>();
 
@@ -160,6 +162,27 @@ class KustomizeTest {
         }
     }
 
+    /**
+     * Each replica advertises its own pod address on the service port, so that the others can
+     * forward long-polling requests to it: POD_IP from the downward API, listed before the
+     * variable that expands it (Kubernetes expands only earlier ones), and the result a value the
+     * service accepts.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyReplicaAdvertisesItsPodAddress(String overlay) {
+        assertEquals("status.podIP", envVariable(overlay, "POD_IP").path("valueFrom").path("fieldRef")
+                .path("fieldPath").asText());
+        int port = effectiveConfig(overlay).get("server.port").asInt().get();
+        assertEquals("http://$(POD_IP):" + port, environment(overlay).get("REALTIME_ADVERTISE_URL"));
+        List<String> names = new ArrayList<>(environment(overlay).keySet());
+        assertTrue(names.indexOf("POD_IP") < names.indexOf("REALTIME_ADVERTISE_URL"), "POD_IP first: " + names);
+        Map<String, String> inThePod = new HashMap<>(environment(overlay));
+        inThePod.replaceAll((name, value) -> value.replace("$(POD_IP)", "10.1.2.3"));
+        assertEquals("http://10.1.2.3:" + port, RealtimeSettings.from(ConfigLoader.load(inThePod, Map.of()))
+                .advertiseUrl().orElseThrow().toString());
+    }
+
     /** Each probe path and the metrics path, GET from the real service: 200. */
     @Test
     void probeAndMetricsPathsAreServed() {
@@ -242,7 +265,7 @@ class KustomizeTest {
         assertTrue(selects(spread.path("labelSelector").path("matchLabels"), overlay), "the spread counts these pods");
 
         assertEquals("ClientIP", resource(overlay, "Service", APP).path("spec").path("sessionAffinity").asText(),
-                "Socket.IO long-polling needs every poll of a connection on one replica");
+                "keeps a polling client on one replica: no forwarding hop, and its WebSocket upgrade lands there");
     }
 
     /**

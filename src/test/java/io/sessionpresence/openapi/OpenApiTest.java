@@ -114,7 +114,7 @@ class OpenApiTest {
         Config config = ConfigLoader.load(Map.of(), TestService.config(StoreKind.MEMORY, Map.of()));
         MemoryBackend backend = new MemoryBackend(TimeSource.system(), MemoryLimits.heapShare());
         Set<String> routes = RouteRecorder.newRoutes();
-        try (Realtime realtime = Realtime.create(config, ServiceMetrics.global())) {
+        try (Realtime realtime = Realtime.create(config, ServiceMetrics.global(), backend.connectionOwners())) {
             Main.Services services = Main.Services.create(config, backend, backend.adminEvents(event -> { }),
                     ServiceMetrics.global());
             Main.routing(RouteRecorder.recording(routes), services);

@@ -53,6 +53,7 @@ public final class EioSocket {
     private final String sid;
     private final EngineIo engine;
     private final Handshake handshake;
+    private final boolean openedPolling;
     private final Outbox outbox;
     private final AtomicBoolean pollActive = new AtomicBoolean();
     private final AtomicBoolean postActive = new AtomicBoolean();
@@ -73,11 +74,24 @@ public final class EioSocket {
         this.engine = engine;
         this.handshake = handshake;
         this.ws = ws;
-        this.state = ws == null ? State.POLLING : State.WEBSOCKET;
+        this.openedPolling = ws == null;
+        this.state = openedPolling ? State.POLLING : State.WEBSOCKET;
         EioSettings settings = engine.settings();
         this.outbox = new Outbox(settings.queueSize(), settings.overflow(), "engine.io session " + sid, engine.dropped());
         this.heartbeat = new Heartbeat(engine.timers(), settings.pingIntervalMs(), settings.pingTimeoutMs(),
-                () -> send(String.valueOf(Type.PING.code())), () -> drop(PING_TIMEOUT));
+                this::ping, () -> drop(PING_TIMEOUT));
+    }
+
+    /** Each ping also tells the other instances, while polls may still come, that the session is still here. */
+    private void ping() {
+        send(String.valueOf(Type.PING.code()));
+        boolean polling;
+        synchronized (lock) {
+            polling = state == State.POLLING || state == State.UPGRADING;
+        }
+        if (polling) {
+            engine.stillHeld(this);
+        }
     }
 
     /** Sends the open packet and starts the transport and the heartbeat. */
@@ -96,6 +110,11 @@ public final class EioSocket {
 
     public Handshake handshake() {
         return handshake;
+    }
+
+    /** Whether the session began with long-polling (else it was WebSocket-only from the start). */
+    boolean openedPolling() {
+        return openedPolling;
     }
 
     /** Queues an already encoded Engine.IO packet (e.g. {@code 42["event",{}]}); never blocks. */

@@ -1,6 +1,5 @@
 package io.sessionpresence.realtime.engineio;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -16,21 +15,26 @@ import java.util.function.Function;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.websocket.WsListener;
+import io.sessionpresence.http.BaseUrl;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.TooManyRequests;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.realtime.transport.WsChannel;
+import io.sessionpresence.store.ConnectionOwners;
 
 /**
  * The Engine.IO v4 server: the sessions of this instance, the long-polling endpoint and the
  * WebSocket listeners (both on the same path, e.g. {@code /socket.io/}). What each session
- * carries is up to the {@link EioHandler} the factory makes for it.
+ * carries is up to the {@link EioHandler} the factory makes for it. With an advertised address,
+ * a poll or post for a session another instance holds is forwarded there ({@link PollForwarding});
+ * a WebSocket upgrade for one is refused (the client keeps polling).
  */
 public final class EngineIo {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -42,6 +46,7 @@ public final class EngineIo {
     private final Function<EioSocket, EioHandler> handlers;
     private final Consumer<String> admission;
     private final Counter dropped;
+    private final Optional<PollForwarding> forwarding;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
     private final Set<EioWsListener> openWebSockets = ConcurrentHashMap.newKeySet();
     private volatile boolean goingAway;
@@ -51,9 +56,14 @@ public final class EngineIo {
      * @param admission counts each handshake against its client address; throws {@link TooManyRequests}
      *                  to refuse it (a session costs memory and timers before any packet is read)
      * @param dropped   counts the packets dropped for sessions whose client falls behind
+     * @param self      {@code realtime.advertise-url}: when present, this instance records the long-polling
+     *                  sessions it holds in {@code owners} under this address, and forwards polls for
+     *                  sessions held elsewhere ({@link PollForwarding})
+     * @param path      the Engine.IO path, the same on every instance
      */
     public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
-                    Function<EioSocket, EioHandler> handlers, Consumer<String> admission, Counter dropped) {
+                    Function<EioSocket, EioHandler> handlers, Consumer<String> admission, Counter dropped,
+                    Optional<BaseUrl> self, ConnectionOwners owners, String path) {
         this.settings = settings;
         this.timers = timers;
         this.clients = clients;
@@ -61,6 +71,7 @@ public final class EngineIo {
         this.handlers = handlers;
         this.admission = admission;
         this.dropped = dropped;
+        this.forwarding = self.map(url -> new PollForwarding(url, owners, path, settings));
     }
 
     Origins origins() {
@@ -96,6 +107,10 @@ public final class EngineIo {
     EioSocket open(Handshake handshake, WsChannel ws) {
         admission.accept(handshake.ip());
         String sid = randomId();
+        if (ws == null) {
+            // Before anything exists here: a store that does not answer fails the handshake (503).
+            forwarding.ifPresent(f -> f.opened(sid));
+        }
         EioSocket socket = new EioSocket(sid, this, handshake, ws);
         sockets.put(sid, socket);
         socket.start(handlers.apply(socket), openPacket(sid, ws == null));
@@ -115,8 +130,16 @@ public final class EngineIo {
         return Optional.ofNullable(socket);
     }
 
+    /** The session's id is unknown here from now on, and so, for polling sessions, to every instance. */
     void remove(EioSocket socket) {
-        sockets.remove(socket.sid(), socket);
+        if (sockets.remove(socket.sid(), socket) && socket.openedPolling()) {
+            forwarding.ifPresent(f -> f.closed(socket.sid()));
+        }
+    }
+
+    /** A polling session is still held here (called at each of its pings, on the timer thread: never blocks). */
+    void stillHeld(EioSocket socket) {
+        forwarding.ifPresent(f -> f.stillHeld(socket.sid()));
     }
 
     /**
@@ -142,6 +165,11 @@ public final class EngineIo {
         openWebSockets.remove(listener);
     }
 
+    /** After {@link #goAway}: releases the client that forwards polls to other instances. */
+    public void close() {
+        forwarding.ifPresent(PollForwarding::close);
+    }
+
     private String openPacket(String sid, boolean canUpgrade) {
         Map<String, Object> open = new LinkedHashMap<>();
         open.put("sid", sid);
@@ -164,10 +192,11 @@ public final class EngineIo {
     /** Handles GET/POST on the Engine.IO path: handshake, poll, push. */
     public void handle(ServerRequest req, ServerResponse res) {
         try {
-            String body = dispatch(req);
-            res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8"));
+            PollAnswer answer = dispatch(req);
+            res.status(Status.create(answer.status()));
+            res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, answer.contentType()));
             res.header(HeaderValues.CACHE_NO_CACHE);
-            res.send(body.getBytes(StandardCharsets.UTF_8));
+            res.send(answer.body());
         } catch (EioRequestException e) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("code", e.code());
@@ -176,7 +205,7 @@ public final class EngineIo {
         }
     }
 
-    private String dispatch(ServerRequest req) throws EioRequestException {
+    private PollAnswer dispatch(ServerRequest req) throws EioRequestException {
         var query = req.query();
         if (!"4".equals(query.first("EIO").orElse(""))) {
             throw new EioRequestException(EioRequestException.UNSUPPORTED_PROTOCOL_VERSION,
@@ -192,16 +221,20 @@ public final class EngineIo {
                 throw new EioRequestException(EioRequestException.BAD_HANDSHAKE_METHOD, "Bad handshake method");
             }
             Handshake handshake = new Handshake(clients.ip(req), req.headers());
-            return open(handshake, null).poll();
+            return PollAnswer.text(open(handshake, null).poll());
         }
-        EioSocket socket = find(sid.get()).orElseThrow(() ->
-                new EioRequestException(EioRequestException.UNKNOWN_SID, "Session ID unknown"));
+        Optional<EioSocket> found = find(sid.get());
+        if (found.isEmpty()) {
+            return forwarding.flatMap(f -> f.forward(sid.get(), req)).orElseThrow(() ->
+                    new EioRequestException(EioRequestException.UNKNOWN_SID, "Session ID unknown"));
+        }
+        EioSocket socket = found.get();
         if (method.equals(Method.GET)) {
-            return socket.poll();
+            return PollAnswer.text(socket.poll());
         }
         if (method.equals(Method.POST)) {
             socket.post(req.content().as(String.class));
-            return "ok";
+            return PollAnswer.text("ok");
         }
         throw new EioRequestException(EioRequestException.BAD_REQUEST, "Bad request");
     }

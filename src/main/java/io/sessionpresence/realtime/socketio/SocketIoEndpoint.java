@@ -32,7 +32,8 @@ public final class SocketIoEndpoint implements Endpoint {
                 settings.queueSize(), settings.overflow());
         return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
                 socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
-                gateway::countHandshake, realtime.metrics().droppedMessages(Channel.SOCKETIO)));
+                gateway::countHandshake, realtime.metrics().droppedMessages(Channel.SOCKETIO),
+                settings.advertiseUrl(), realtime.connectionOwners(), PATH));
     }
 
     public void route(HttpRouting.Builder routing) {
@@ -51,5 +52,10 @@ public final class SocketIoEndpoint implements Endpoint {
     @Override
     public int openWebSockets() {
         return engine.openWebSockets();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
     }
 }
