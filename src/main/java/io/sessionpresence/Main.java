@@ -7,8 +7,10 @@ import java.util.logging.Logger;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.ObserveFeatureConfig;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
@@ -24,14 +26,17 @@ import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
 import io.sessionpresence.config.StartupRules;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.http.AccessLog;
 import io.sessionpresence.http.AddressRanges;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.http.RequestIds;
 import io.sessionpresence.http.RequestTimer;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.logging.LogFormat;
 import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.ActivityRoutes;
@@ -129,7 +134,9 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         try {
-            Running running = start(ConfigLoader.load());
+            Config config = ConfigLoader.load();
+            LogFormat.named(Settings.oneOf(config, "logging.format", "text", "json")).install();
+            Running running = start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
         } catch (InvalidConfigException e) {
             System.err.println(e.getMessage());
@@ -158,16 +165,11 @@ public final class Main {
             HttpRouting.Builder routing = HttpRouting.builder();
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
-            WebServer server = WebServer.builder()
+            WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
                     .directHandlers(ErrorHandlers.directHandlers())
-                    .addFeature(ObserveFeature.builder()
-                            .config(config.get("server.features.observe"))
-                            .addObserver(HealthObserver.builder()
-                                    .details(true)
-                                    .addCheck(backend.readiness())
-                                    .build())
-                            .build())
+                    .addFeature(AccessLog.feature(Settings.bool(config, "logging.access-log")));
+            WebServer server = observe(builder, config, backend)
                     .routing(routing)
                     .addRouting(sockets)
                     .build()
@@ -180,6 +182,17 @@ public final class Main {
             metrics.close();
             throw e;
         }
+    }
+
+    /** Health (readiness checks the store) and metrics under {@code /observe}. */
+    private static WebServerConfig.Builder observe(WebServerConfig.Builder server, Config config, Backend backend) {
+        ObserveFeatureConfig.Builder observe = ObserveFeature.builder()
+                .config(config.get("server.features.observe"))
+                .addObserver(HealthObserver.builder()
+                        .details(true)
+                        .addCheck(backend.readiness())
+                        .build());
+        return server.addFeature(observe.build());
     }
 
     /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */
@@ -197,6 +210,7 @@ public final class Main {
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
                         services.terminator(), services.stats(), services.storeName(), services.limits(),
                         services.clients()))
+                .addFeature(new RequestIds())
                 .addFilter(new RequestTimer(services.metrics()))
                 .addFilter(new SecurityHeaders())
                 .addFilter(new PresenceFilter(services.trackedPaths(), services.sessions(), services.presence(),

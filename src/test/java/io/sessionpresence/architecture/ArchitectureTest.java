@@ -62,6 +62,13 @@ class ArchitectureTest {
             .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".json..", "java..",
                     "com.fasterxml.jackson..");
 
+    /** Log formats, request ids and the repeated-error limiter depend on nothing of ours: any package may log through them. */
+    @ArchTest
+    static final ArchRule loggingIsALeaf = classes()
+            .that().resideInAPackage(ROOT + ".logging..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".logging..", "java..",
+                    "com.fasterxml.jackson..");
+
     /** Only Main chooses and builds the backend; everything else gets what it built. */
     @ArchTest
     static final ArchRule onlyMainBuildsTheBackend = classes()
