@@ -48,11 +48,15 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().areAssignableTo(ExpiringEntries.class)
             .orShould().dependOnClassesThat().resideInAPackage("org.redisson..");
 
-    /** The admin-event contract depends only on the JSON codec (and Redisson, to carry events). */
+    /**
+     * The admin-event contract depends only on the JSON codec and logging (and Redisson, to carry
+     * events).
+     */
     @ArchTest
     static final ArchRule eventsAreAContract = classes()
             .that().resideInAPackage(ROOT + ".events..")
             .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".events..", ROOT + ".json..",
+                    ROOT + ".logging..",
                     "java..", "org.redisson..", "com.fasterxml.jackson..");
 
     /** The JSON codec depends on nothing of ours. */
