@@ -68,6 +68,8 @@ import io.sessionpresence.web.WebContent;
  */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
+    /** The listener of {@code /observe/*} when {@code server.management-port} is set. */
+    public static final String MANAGEMENT_SOCKET = "management";
 
     /** A started service: its server and what to close with it. */
     public record Running(WebServer server, Backend backend, Realtime realtime, ServiceMetrics metrics)
@@ -184,7 +186,12 @@ public final class Main {
         }
     }
 
-    /** Health (readiness checks the store) and metrics under {@code /observe}. */
+    /**
+     * Health (readiness checks the store) and metrics under {@code /observe}: on the service port,
+     * or with {@code server.management-port} set, only on that port (socket
+     * {@value #MANAGEMENT_SOCKET}), so that JVM and store details are not open to whoever reaches
+     * the API.
+     */
     private static WebServerConfig.Builder observe(WebServerConfig.Builder server, Config config, Backend backend) {
         ObserveFeatureConfig.Builder observe = ObserveFeature.builder()
                 .config(config.get("server.features.observe"))
@@ -192,6 +199,14 @@ public final class Main {
                         .details(true)
                         .addCheck(backend.readiness())
                         .build());
+        int managementPort = Settings.intValue(config, "server.management-port", 0);
+        if (managementPort > 0) {
+            server.putSocket(MANAGEMENT_SOCKET, socket -> socket
+                    .host(Settings.string(config, "server.host"))
+                    .port(managementPort)
+                    .connectionOptions(options -> options.config(config.get("server.connection-options"))));
+            observe.sockets(List.of(MANAGEMENT_SOCKET));
+        }
         return server.addFeature(observe.build());
     }
 
