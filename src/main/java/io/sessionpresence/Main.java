@@ -8,8 +8,10 @@ import java.util.logging.Logger;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.ObserveFeatureConfig;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.websocket.WsRouting;
 import io.sessionpresence.admin.AdminRoutes;
@@ -25,15 +27,18 @@ import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
 import io.sessionpresence.config.StartupRules;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.http.AccessLog;
 import io.sessionpresence.http.AddressRanges;
 import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.Cors;
 import io.sessionpresence.http.ErrorHandlers;
 import io.sessionpresence.http.OpenApiDocument;
 import io.sessionpresence.http.Origins;
+import io.sessionpresence.http.RequestIds;
 import io.sessionpresence.http.RequestTimer;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.logging.LogFormat;
 import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.ActivityRoutes;
@@ -67,6 +72,8 @@ import io.sessionpresence.web.WebContent;
  */
 public final class Main {
     private static final Logger LOG = Logger.getLogger(Main.class.getName());
+    /** The listener of {@code /observe/*} when {@code server.management-port} is set. */
+    public static final String MANAGEMENT_SOCKET = "management";
 
     /** A started service: its server and what to close with it. */
     public record Running(WebServer server, Backend backend, Realtime realtime, ServiceMetrics metrics,
@@ -144,7 +151,9 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         try {
-            Running running = start(ConfigLoader.load());
+            Config config = ConfigLoader.load();
+            LogFormat.named(Settings.oneOf(config, "logging.format", "text", "json")).install();
+            Running running = start(config);
             running.shutdown().onExit(() -> running.stop(running.shutdown().settings().socketsWait()));
         } catch (InvalidConfigException e) {
             System.err.println(e.getMessage());
@@ -174,22 +183,16 @@ public final class Main {
             HttpRouting.Builder routing = HttpRouting.builder().addFilter(shutdown.connectionClose());
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
-            WebServer server = WebServer.builder()
+            WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
                     // GracefulShutdown stops the server, in its order and time.
                     .shutdownHook(false)
                     .shutdownGracePeriod(shutdown.settings().requestsGrace())
                     .directHandlers(ErrorHandlers.directHandlers())
-                    .addFeature(ObserveFeature.builder()
-                            .config(config.get("server.features.observe"))
-                            .addObserver(HealthObserver.builder()
-                                    .details(true)
-                                    .addCheck(backend.readiness())
-                                    .addCheck(shutdown.readiness())
-                                    .build())
-                            .build())
                     // /openapi: META-INF/openapi.yaml, as YAML or JSON (OpenApiTest holds it to the routes)
                     .addFeature(OpenApiDocument.feature())
+                    .addFeature(AccessLog.feature(Settings.bool(config, "logging.access-log")));
+            WebServer server = observe(builder, config, backend, shutdown)
                     .routing(routing)
                     .addRouting(sockets)
                     .build()
@@ -202,6 +205,32 @@ public final class Main {
             metrics.close();
             throw e;
         }
+    }
+
+    /**
+     * Health (readiness checks the store, and turns DOWN on shutdown) and metrics under {@code /observe}: on the service port,
+     * or with {@code server.management-port} set, only on that port (socket
+     * {@value #MANAGEMENT_SOCKET}), so that JVM and store details are not open to whoever reaches
+     * the API.
+     */
+    private static WebServerConfig.Builder observe(WebServerConfig.Builder server, Config config, Backend backend,
+                                                   GracefulShutdown shutdown) {
+        ObserveFeatureConfig.Builder observe = ObserveFeature.builder()
+                .config(config.get("server.features.observe"))
+                .addObserver(HealthObserver.builder()
+                        .details(true)
+                        .addCheck(backend.readiness())
+                        .addCheck(shutdown.readiness())
+                        .build());
+        int managementPort = Settings.intValue(config, "server.management-port", 0);
+        if (managementPort > 0) {
+            server.putSocket(MANAGEMENT_SOCKET, socket -> socket
+                    .host(Settings.string(config, "server.host"))
+                    .port(managementPort)
+                    .connectionOptions(options -> options.config(config.get("server.connection-options"))));
+            observe.sockets(List.of(MANAGEMENT_SOCKET));
+        }
+        return server.addFeature(observe.build());
     }
 
     /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */
@@ -219,6 +248,7 @@ public final class Main {
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
                         services.terminator(), services.stats(), services.storeName(), services.limits(),
                         services.clients()))
+                .addFeature(new RequestIds())
                 .addFilter(new RequestTimer(services.metrics()))
                 .addFilter(new SecurityHeaders())
                 .addFilter(new PresenceFilter(services.trackedPaths(), services.sessions(), services.presence(),

@@ -1,8 +1,10 @@
 package io.sessionpresence.events;
 
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.sessionpresence.logging.LogLimiter;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -18,6 +20,8 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisAdminEvents.class.getName());
+    /** Publishing fails for every event while Redis is away: counted, not one line each. */
+    private final LogLimiter log = new LogLimiter(LOG);
 
     private final RTopic topic;
     private final Consumer<AdminEvent> room;
@@ -37,7 +41,8 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
     public void publish(AdminEvent event) {
         topic.publishAsync(AdminEventWire.encode(event)).whenComplete((receivers, failure) -> {
             if (failure != null) {
-                LOG.warning(() -> "Admin event " + event.event() + " not published: " + failure.getClass().getSimpleName());
+                log.log(Level.WARNING, "Admin events not published (" + failure.getClass().getSimpleName() + ")",
+                        () -> "Admin event " + event.event() + " not published: " + failure.getClass().getSimpleName());
             }
         });
     }
@@ -52,7 +57,8 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
         try {
             event = AdminEventWire.decode(message);
         } catch (RuntimeException e) {
-            LOG.warning("Ignored a malformed message on the admin events channel");
+            log.log(Level.WARNING, "Ignored malformed messages on the admin events channel",
+                    () -> "Ignored a malformed message on the admin events channel");
             return;
         }
         room.accept(event);

@@ -13,6 +13,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.logging.LogLimiter;
 import io.sessionpresence.store.StoreFull;
 import io.sessionpresence.store.StoreOutage;
 import org.redisson.client.RedisException;
@@ -30,11 +31,13 @@ public final class ErrorHandlers {
 
     /** @param unavailable counts the 503s (the store did not answer) */
     public static void register(HttpRouting.Builder routing, Counter unavailable) {
+        // One per routing: a service's windows of repeated errors are its own.
+        LogLimiter log = new LogLimiter(LOG);
         routing.error(ApiException.class, ErrorHandlers::apiException)
-                .error(HttpException.class, (req, res, e) -> httpException(req, res, e, unavailable))
-                .error(RedisException.class, (req, res, e) -> storeDown(req, res, e, unavailable))
+                .error(HttpException.class, (req, res, e) -> httpException(req, res, e, unavailable, log))
+                .error(RedisException.class, (req, res, e) -> storeDown(req, res, e, unavailable, log))
                 .error(StoreFull.class, (req, res, e) -> storeFull(res, e, unavailable))
-                .error(Exception.class, (req, res, e) -> unexpected(req, res, e, unavailable));
+                .error(Exception.class, (req, res, e) -> unexpected(req, res, e, unavailable, log));
     }
 
     /**
@@ -68,19 +71,22 @@ public final class ErrorHandlers {
         send(res, e.status(), e.getMessage());
     }
 
-    private static void httpException(ServerRequest req, ServerResponse res, HttpException e, Counter unavailable) {
+    private static void httpException(ServerRequest req, ServerResponse res, HttpException e, Counter unavailable,
+                                      LogLimiter log) {
         int code = e.status().code();
         if (code >= 500) {
-            unexpected(req, res, e, unavailable);
+            unexpected(req, res, e, unavailable, log);
             return;
         }
         send(res, code, code == 404 ? "Not found: " + req.path().absolute().path() : e.status().reasonPhrase());
     }
 
-    private static void storeDown(ServerRequest req, ServerResponse res, Exception e, Counter unavailable) {
+    /** Logged once per outage and then every 10 s with a count: every request fails alike. */
+    private static void storeDown(ServerRequest req, ServerResponse res, Exception e, Counter unavailable,
+                                  LogLimiter log) {
         unavailable.increment();
-        LOG.warning(() -> "Store unavailable on " + req.prologue().method().text() + " " + req.path().absolute().path()
-                + ": " + e.getClass().getSimpleName());
+        log.log(Level.WARNING, "Store unavailable (" + e.getClass().getSimpleName() + ")",
+                () -> "Store unavailable on " + route(req) + ": " + e.getClass().getSimpleName());
         res.header("Retry-After", "1");
         send(res, 503, "Session store unavailable, retry shortly");
     }
@@ -92,13 +98,20 @@ public final class ErrorHandlers {
         send(res, 503, e.getMessage());
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, Exception e, Counter unavailable) {
+    /** A bug that every request hits logs its stack trace once per window, not once per request. */
+    private static void unexpected(ServerRequest req, ServerResponse res, Exception e, Counter unavailable,
+                                   LogLimiter log) {
         if (StoreOutage.is(e)) {
-            storeDown(req, res, e, unavailable);
+            storeDown(req, res, e, unavailable, log);
             return;
         }
-        LOG.log(Level.SEVERE, "Unexpected error on " + req.prologue().method().text() + " " + req.path().absolute().path(), e);
+        log.log(Level.SEVERE, "Unexpected error (" + e.getClass().getName() + ")",
+                () -> "Unexpected error on " + route(req), e);
         send(res, 500, "Internal error");
+    }
+
+    private static String route(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.path().absolute().path();
     }
 
     private static void send(ServerResponse res, int status, String message) {

@@ -15,6 +15,7 @@ import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.limits.MessageLimit;
+import io.sessionpresence.logging.LogLimiter;
 import io.sessionpresence.presence.HeartbeatBody;
 import io.sessionpresence.presence.SessionUpdateBody;
 import io.sessionpresence.presence.Visitor;
@@ -45,6 +46,8 @@ public final class ConnectedClient implements AdminRoom.Member {
     public static final String SESSION_ENDED = "session_ended";
     private static final String EXPIRED_MESSAGE = "Session expired; reconnect with a new session token";
     private static final Logger LOG = Logger.getLogger(ConnectedClient.class.getName());
+    /** Shared by every connection: a failure that hits each one is a few lines, not one per socket. */
+    private static final LogLimiter REPEATED = new LogLimiter(LOG);
     private static final int MAX_EVENT_NAME_SHOWN = 64;
 
     private final Gateway gateway;
@@ -142,7 +145,8 @@ public final class ConnectedClient implements AdminRoom.Member {
             if (e instanceof StoreFull full) {
                 return failed(full.getMessage());
             }
-            LOG.log(Level.SEVERE, "Unexpected error handling realtime event " + shorten(event), e);
+            REPEATED.log(Level.SEVERE, "Unexpected error handling a realtime event (" + e.getClass().getName() + ")",
+                    () -> "Unexpected error handling realtime event " + shorten(event), e);
             return failed("Internal error");
         }
     }
@@ -235,7 +239,8 @@ public final class ConnectedClient implements AdminRoom.Member {
             gateway.presence.leave(gateway.presence.visitor(session, Optional.empty(), ip, userAgent));
         } catch (RuntimeException e) {
             // The entry then ends by its TTL; the socket is closed all the same.
-            LOG.log(Level.WARNING, "Presence of an ended session not removed: " + e.getClass().getSimpleName());
+            REPEATED.log(Level.WARNING, "Presence of an ended session not removed (" + e.getClass().getSimpleName() + ")",
+                    () -> "Presence of an ended session not removed: " + e.getClass().getSimpleName());
         }
     }
 

@@ -54,11 +54,15 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().haveNameMatching(ROOT.replace(".", "\\.") + "\\.store\\.(Redis|Memory).*")
             .orShould().dependOnClassesThat().resideInAPackage("org.redisson..");
 
-    /** The admin-event contract depends only on the JSON codec (and Redisson, to carry events). */
+    /**
+     * The admin-event contract depends only on the JSON codec and logging (and Redisson, to carry
+     * events).
+     */
     @ArchTest
     static final ArchRule eventsAreAContract = classes()
             .that().resideInAPackage(ROOT + ".events..")
             .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".events..", ROOT + ".json..",
+                    ROOT + ".logging..",
                     "java..", "org.redisson..", "com.fasterxml.jackson..");
 
     /** The JSON codec depends on nothing of ours. */
@@ -66,6 +70,13 @@ class ArchitectureTest {
     static final ArchRule jsonIsALeaf = classes()
             .that().resideInAPackage(ROOT + ".json..")
             .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".json..", "java..",
+                    "com.fasterxml.jackson..");
+
+    /** Log formats, request ids and the repeated-error limiter depend on nothing of ours: any package may log through them. */
+    @ArchTest
+    static final ArchRule loggingIsALeaf = classes()
+            .that().resideInAPackage(ROOT + ".logging..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage(ROOT + ".logging..", "java..",
                     "com.fasterxml.jackson..");
 
     /** Only Main chooses and builds the backend; everything else gets what it built. */

@@ -24,13 +24,16 @@ import javax.xml.parsers.DocumentBuilderFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.helidon.config.Config;
 import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.EnvironmentNames;
 import io.sessionpresence.realtime.RealtimeSettings;
 import io.sessionpresence.shutdown.ShutdownSettings;
 import io.sessionpresence.testing.Executables;
+import io.sessionpresence.testing.HttpTestClient;
 import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestRedis;
 import io.sessionpresence.testing.TestService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,10 +51,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The kustomizations under {@code k8s/}, rendered by the real {@code kubectl kustomize}, checked
- * against the application they deploy: the probe and metrics paths are served by the real service,
- * the ports agree with its port setting, every environment variable is one it reads, the image
- * tag is the pom version, the ConfigMap is {@code config/application.yaml}, the termination budget
- * covers the service's shutdown, and the availability settings (replicas, PDB, HPA, spread,
+ * against the application they deploy: the probe and metrics paths are served by the real service
+ * on its management port (and not on the API port), the ports agree with its port settings, every
+ * environment variable is one it reads, the image tag is the pom version, the ConfigMap is
+ * {@code config/application.yaml}, the termination budget covers the service's shutdown, and the availability settings (replicas, PDB, HPA, spread,
  * affinity, non-root read-only container) are in place. What only a cluster can show (scheduling,
  * the image really running as uid 10001, traffic during a rollout) is not covered here.
  */
@@ -129,20 +132,25 @@ class KustomizeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void portsAreTheServicePort(String overlay) {
-        int port = effectiveConfig(overlay).get("server.port").asInt().get();
+    void portsAreTheServicePorts(String overlay) {
+        Config config = effectiveConfig(overlay);
+        int port = config.get("server.port").asInt().get();
+        int management = config.get("server.management-port").asInt().get();
+        assertTrue(management > 0, "/observe/* is on its own port, not open to whoever reaches the API");
         JsonNode container = container(overlay);
-        JsonNode containerPort = only(container.path("ports"), p -> true, "one container port");
-        assertEquals(port, containerPort.path("containerPort").asInt(), "containerPort = server.port");
+        assertEquals(2, container.path("ports").size(), "the service port and the management port");
+        assertEquals(port, resolvePort(container, TextNode.valueOf("http")), "containerPort http = server.port");
+        assertEquals(management, resolvePort(container, TextNode.valueOf("management")),
+                "containerPort management = server.management-port");
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             JsonNode get = container.path(probe).path("httpGet");
             assertFalse(get.isMissingNode(), probe + " is an HTTP probe");
-            assertEquals(port, resolvePort(container, get.path("port")), probe + " port");
+            assertEquals(management, resolvePort(container, get.path("port")), probe + " port");
             assertEquals("HTTP", get.path("scheme").asText("HTTP"), probe + " scheme");
         }
         JsonNode annotations = deployment(overlay).path("spec").path("template").path("metadata").path("annotations");
         assertEquals("true", annotations.path("prometheus.io/scrape").asText());
-        assertEquals(String.valueOf(port), annotations.path("prometheus.io/port").asText(), "prometheus.io/port");
+        assertEquals(String.valueOf(management), annotations.path("prometheus.io/port").asText(), "prometheus.io/port");
 
         JsonNode service = resource(overlay, "Service", APP);
         assertTrue(selects(service.path("spec").path("selector"), overlay), "the Service selects the pods");
@@ -183,9 +191,12 @@ class KustomizeTest {
                 .advertiseUrl().orElseThrow().toString());
     }
 
-    /** Each probe path and the metrics path, GET from the real service: 200. */
+    /**
+     * Each probe path and the metrics path, GET from the real service on its management port: 200
+     * (and 404 on the service port).
+     */
     @Test
-    void probeAndMetricsPathsAreServed() {
+    void probeAndMetricsPathsAreServed() throws IOException {
         Set<String> paths = new LinkedHashSet<>();
         for (String overlay : RENDERED.keySet()) {
             JsonNode container = container(overlay);
@@ -198,14 +209,18 @@ class KustomizeTest {
             metrics.add(deployment(overlay).path("spec").path("template").path("metadata").path("annotations")
                     .path("prometheus.io/path").asText());
         }
-        try (TestService service = TestService.start(StoreKind.MEMORY, Map.of())) {
+        int managementPort = TestRedis.freePort();
+        try (TestService service = TestService.start(StoreKind.MEMORY,
+                Map.of("server.management-port", String.valueOf(managementPort)))) {
+            HttpTestClient management = new HttpTestClient(URI.create("http://127.0.0.1:" + managementPort));
             for (String path : paths) {
-                TestService.Response response = service.get(path);
+                HttpTestClient.Response response = management.get(path);
                 assertEquals(200, response.status(), path + ": " + response.body());
+                assertEquals(404, service.get(path).status(), path + " is not on the service port");
             }
             for (String path : metrics) {
                 // What Prometheus sends when it scrapes.
-                TestService.Response response = service.get(path, "Accept",
+                HttpTestClient.Response response = management.get(path, "Accept",
                         "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
                 assertEquals(200, response.status(), path + ": " + response.body());
                 assertTrue(response.body().contains("# TYPE "), path + " answers in the Prometheus text format");

@@ -1,0 +1,45 @@
+package io.sessionpresence.logging;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.logging.Formatter;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+
+/**
+ * {@link java.util.logging.SimpleFormatter}'s lines (its {@code format} property of
+ * logging.properties, the same six arguments), with the logger name followed by
+ * {@code " [<request id>]"} on a line logged while serving a request:
+ * {@code 2026.01.05 10:00:00 WARNING io.sessionpresence.http.ErrorHandlers [5f0c2a9e1b7d4c3a]: ...}.
+ * The format stays one that Helidon's own formatter, which writes the lines logged before this
+ * one is installed, can also print.
+ */
+public final class TextLogFormatter extends Formatter {
+    private static final String DEFAULT_FORMAT = "%1$tY.%1$tm.%1$td %1$tH:%1$tM:%1$tS %4$s %3$s: %5$s%6$s%n";
+    private final String format;
+
+    public TextLogFormatter() {
+        String configured = LogManager.getLogManager().getProperty("java.util.logging.SimpleFormatter.format");
+        this.format = configured == null ? DEFAULT_FORMAT : configured;
+    }
+
+    @Override
+    public String format(LogRecord record) {
+        String source = record.getSourceClassName() == null ? record.getLoggerName()
+                : record.getSourceClassName() + (record.getSourceMethodName() == null ? "" : " " + record.getSourceMethodName());
+        String thrown = "";
+        if (record.getThrown() != null) {
+            StringWriter trace = new StringWriter();
+            PrintWriter out = new PrintWriter(trace);
+            out.println();
+            record.getThrown().printStackTrace(out);
+            out.close();
+            thrown = trace.toString();
+        }
+        String logger = record.getLoggerName() + RequestId.current().map(id -> " [" + id + "]").orElse("");
+        return String.format(format, ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault()), source,
+                logger, record.getLevel().getLocalizedName(), formatMessage(record), thrown);
+    }
+}
