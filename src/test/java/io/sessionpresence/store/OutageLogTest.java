@@ -57,15 +57,16 @@ class OutageLogTest {
             assertEquals("outage-first", first.getFirst().path("request_id").asText(),
                     "the first failure's line carries its request id: " + first.getFirst());
 
+            // The first failure's line, then one count of the other REQUESTS - 1 when the window
+            // closes. (An earlier test's service may still close a window of its own meanwhile: its
+            // count line has the same logger, so this looks for this test's count, not a total.)
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (counted(storeLines(log)) < REQUESTS && System.nanoTime() < deadline) {
+            while (counts(storeLines(log)).stream().noneMatch(c -> c == REQUESTS - 1) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             List<JsonNode> lines = storeLines(log);
-            assertEquals(REQUESTS, counted(lines), "every failure is a line or in a count: " + lines);
+            assertTrue(counts(lines).contains((long) REQUESTS - 1), "every failure is a line or in a count: " + lines);
             assertTrue(lines.size() <= 6, "a few lines for " + REQUESTS + " failures: " + lines);
-            assertTrue(lines.stream().anyMatch(line -> SUMMARY.matcher(line.path("message").asText()).matches()),
-                    "a count line: " + lines);
         } finally {
             redis.close();
         }
@@ -82,13 +83,15 @@ class OutageLogTest {
         return lines;
     }
 
-    /** Failures the lines account for: one per full line, the count of a count line. */
-    private static long counted(List<JsonNode> lines) {
-        long total = 0;
+    /** The figures of the count lines. */
+    private static List<Long> counts(List<JsonNode> lines) {
+        List<Long> counts = new ArrayList<>();
         for (JsonNode line : lines) {
             Matcher summary = SUMMARY.matcher(line.path("message").asText());
-            total += summary.matches() ? Long.parseLong(summary.group(1).replace(",", "")) : 1;
+            if (summary.matches()) {
+                counts.add(Long.parseLong(summary.group(1).replace(",", "")));
+            }
         }
-        return total;
+        return counts;
     }
 }
