@@ -38,6 +38,7 @@ import io.sessionpresence.http.RequestIds;
 import io.sessionpresence.http.RequestTimer;
 import io.sessionpresence.http.SecurityHeaders;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.logging.LibraryLogLimit;
 import io.sessionpresence.logging.LogFormat;
 import io.sessionpresence.metrics.Channel;
 import io.sessionpresence.metrics.ServiceMetrics;
@@ -153,6 +154,7 @@ public final class Main {
         try {
             Config config = ConfigLoader.load();
             LogFormat.named(Settings.oneOf(config, "logging.format", "text", "json")).install();
+            LibraryLogLimit.install();
             Running running = start(config);
             running.shutdown().onExit(() -> running.stop(running.shutdown().settings().socketsWait()));
         } catch (InvalidConfigException e) {
