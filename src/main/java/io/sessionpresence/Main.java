@@ -23,6 +23,8 @@ import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
 import io.sessionpresence.config.StartupRules;
+import io.sessionpresence.connections.ConnectionGuard;
+import io.sessionpresence.connections.ConnectionSettings;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.AddressRanges;
 import io.sessionpresence.http.ClientInfo;
@@ -146,8 +148,11 @@ public final class Main {
             HttpRouting.Builder routing = HttpRouting.builder();
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
+            ConnectionGuard guard = new ConnectionGuard(ConnectionSettings.from(config), Main::listenerDied);
+            routing.addFeature(guard);
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
+                    .update(builder -> guard.configure(builder, config))
                     .directHandlers(ErrorHandlers.directHandlers())
                     .addFeature(ObserveFeature.builder()
                             .config(config.get("server.features.observe"))
@@ -167,6 +172,15 @@ public final class Main {
             backend.close();
             throw e;
         }
+    }
+
+    /**
+     * Helidon's listener stopped by itself (an {@code accept} failure): the port is closed for
+     * good, so the process exits for its supervisor to start a new one (see {@link ConnectionGuard}).
+     */
+    private static void listenerDied() {
+        LOG.severe("The HTTP listener stopped by itself and cannot reopen its port: exiting (status 4)");
+        Thread.ofPlatform().start(() -> System.exit(4));
     }
 
     /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */
