@@ -1,5 +1,6 @@
 package io.sessionpresence.realtime;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +14,7 @@ import io.sessionpresence.auth.AdminAuth;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.limits.Limits;
 import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.realtime.transport.MessageBuffers;
 import io.sessionpresence.session.SessionService;
 
 /**
@@ -29,6 +31,7 @@ public final class Realtime implements AutoCloseable {
 
     private final RealtimeSettings settings;
     private final ScheduledThreadPoolExecutor timers;
+    private final MessageBuffers messageBuffers;
     private final AdminRoom room;
     private final SessionSockets sockets = new SessionSockets();
     private final List<AutoCloseable> endpoints = new CopyOnWriteArrayList<>();
@@ -37,6 +40,8 @@ public final class Realtime implements AutoCloseable {
         this.settings = settings;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
+        this.messageBuffers = new MessageBuffers(settings.maxBufferedBytes(),
+                Duration.ofMillis(settings.messageTimeoutMs()), timers);
         this.room = new AdminRoom(settings.coalesceMs() > 0);
         if (settings.coalesceMs() > 0) {
             timers.scheduleAtFixedRate(room::flush, settings.coalesceMs(), settings.coalesceMs(), TimeUnit.MILLISECONDS);
@@ -70,6 +75,11 @@ public final class Realtime implements AutoCloseable {
     /** The one timer thread of every socket's heartbeat and timeouts; its tasks never block. */
     public ScheduledExecutorService timers() {
         return timers;
+    }
+
+    /** Where every socket assembles a message that arrives in several frames. */
+    public MessageBuffers messageBuffers() {
+        return messageBuffers;
     }
 
     /** Closes {@code endpoint} (its open connections) when this closes, before the timers stop. */

@@ -16,10 +16,12 @@ import io.sessionpresence.realtime.transport.Overflow;
  * @param coalesceMs       batch presence events into diffs every this many ms; 0 = per event
  * @param snapshotLimit    most presence entries and sessions an admin snapshot lists
  * @param queryCredentials accept {@code /ws?token=} and {@code ?session=} (compatibility; dev only)
+ * @param messageTimeoutMs a message sent in several WebSocket frames must be complete within this
+ * @param maxBufferedBytes most bytes all connections' unfinished messages may hold together
  */
 public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxPayload, long connectTimeoutMs,
                                int queueSize, Overflow overflow, long coalesceMs, int snapshotLimit,
-                               boolean queryCredentials) {
+                               boolean queryCredentials, long messageTimeoutMs, long maxBufferedBytes) {
 
     public static RealtimeSettings from(Config root) {
         return new RealtimeSettings(
@@ -32,6 +34,8 @@ public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxP
                         .replace('-', '_').toUpperCase(java.util.Locale.ROOT)),
                 Settings.longValue(root, "realtime.coalesce-ms", 0),
                 Settings.intValue(root, "realtime.snapshot-limit", 1),
-                Settings.bool(root, "realtime.query-credentials"));
+                Settings.bool(root, "realtime.query-credentials"),
+                Settings.longValue(root, "realtime.message-timeout-ms", 1),
+                Settings.longValue(root, "realtime.max-buffered-bytes", 0));
     }
 }

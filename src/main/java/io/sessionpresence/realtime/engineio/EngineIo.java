@@ -21,6 +21,7 @@ import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.realtime.transport.MessageBuffers;
 import io.sessionpresence.realtime.transport.WsChannel;
 
 /**
@@ -37,12 +38,17 @@ public final class EngineIo {
     private final Origins origins;
     private final Function<EioSocket, EioHandler> handlers;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
+    private final MessageBuffers messageBuffers;
 
-    /** @param origins who may open a WebSocket here (long-polling requests are checked by its HTTP filter) */
-    public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
-                    Function<EioSocket, EioHandler> handlers) {
+    /**
+     * @param origins        who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
+     * @param messageBuffers where a WebSocket message that arrives in several frames is assembled
+     */
+    public EngineIo(EioSettings settings, ScheduledExecutorService timers, MessageBuffers messageBuffers,
+                    ClientInfo clients, Origins origins, Function<EioSocket, EioHandler> handlers) {
         this.settings = settings;
         this.timers = timers;
+        this.messageBuffers = messageBuffers;
         this.clients = clients;
         this.origins = origins;
         this.handlers = handlers;
@@ -66,7 +72,7 @@ public final class EngineIo {
 
     /** A listener for one new WebSocket connection on the Engine.IO path. */
     public WsListener newWebSocketListener() {
-        return new EioWsListener(this);
+        return new EioWsListener(this, messageBuffers);
     }
 
     /** Opens a session: long-polling when {@code ws} is null, else WebSocket-only. */

@@ -28,7 +28,7 @@ public final class SocketIoEndpoint implements AutoCloseable {
         RealtimeSettings settings = realtime.settings();
         EioSettings engineIo = new EioSettings(settings.pingIntervalMs(), settings.pingTimeoutMs(), settings.maxPayload(),
                 settings.queueSize(), settings.overflow());
-        return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
+        return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), realtime.messageBuffers(), clients, origins,
                 socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs())));
     }
 

@@ -11,6 +11,7 @@ public record WsEndpoint(Realtime realtime, Gateway gateway, ClientInfo clients,
     public static final String PATH = "/ws";
 
     public WsListener newConnection() {
-        return new WsConnection(gateway, realtime.settings(), realtime.timers(), clients, origins);
+        return new WsConnection(gateway, realtime.settings(), realtime.timers(), realtime.messageBuffers(),
+                clients, origins);
     }
 }
