@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -35,16 +38,20 @@ import io.sessionpresence.config.InvalidConfigException;
  * (an interrupted blocking channel read closes the channel).
  *
  * <p><b>File descriptors.</b> Helidon's listener treats any failed {@code accept()} as fatal: at
- * the descriptor limit ({@code EMFILE}) it logs "this server socket is terminating now", closes
- * the port and never opens it again. {@link #maxTcpConnections} keeps the connections it accepts
- * below that limit ({@code server.max-tcp-connections} is a semaphore taken before each accept),
- * and should the listener die anyway (another {@code accept} error), {@link #afterStop} sees it
- * and runs {@code onListenerDeath}: a process without its port must exit so that its supervisor
+ * the descriptor limit ({@code EMFILE}) it logs "Got a throwable while listening, this server
+ * socket is terminating now", closes the port and never opens it again (its accept thread then
+ * waits forever on its own stop, so no stop callback ever runs). {@link #maxTcpConnections} keeps
+ * the connections it accepts below that limit ({@code server.max-tcp-connections} is a semaphore
+ * taken before each accept), and should the listener die anyway (another {@code accept} error),
+ * that log record is the only sign: a handler on Helidon's listener logger sees it and runs
+ * {@code onListenerDeath}, for a process without its port must exit so that its supervisor
  * starts a new one.
  */
 public final class ConnectionGuard implements HttpFeature, Http1ConnectionListener {
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
     private static final String HTTP1 = "http_1_1";
+    private static final String HELIDON_LISTENER = "io.helidon.webserver.ServerListener";
+    private static final String LISTENER_DIED = "this server socket is terminating now";
     private static final Duration MIN_CHECK_PERIOD = Duration.ofMillis(50);
     private static final Duration MAX_CHECK_PERIOD = Duration.ofSeconds(1);
 
@@ -52,6 +59,26 @@ public final class ConnectionGuard implements HttpFeature, Http1ConnectionListen
     private final Runnable onListenerDeath;
     private final Duration checkPeriod;
     private final Map<ConnectionContext, Deadline> deadlines = new ConcurrentHashMap<>();
+    /** Held: JUL keeps loggers only weakly, and a collected logger loses its handlers. */
+    private final Logger listenerLog = Logger.getLogger(HELIDON_LISTENER);
+    private final Handler listenerDeath = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            String message = record.getMessage();
+            if (message != null && message.contains(LISTENER_DIED) && listenerDied.compareAndSet(false, true)) {
+                onListenerDeath.run();
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final AtomicBoolean listenerDied = new AtomicBoolean();
     private volatile Thread watchdog;
 
     /** The thread reading a request and when it must be done. */
@@ -118,20 +145,16 @@ public final class ConnectionGuard implements HttpFeature, Http1ConnectionListen
 
     @Override
     public void afterStart(WebServer server) {
+        listenerLog.addHandler(listenerDeath);
         watchdog = Thread.ofPlatform().daemon().name("connection-deadlines").start(this::watch);
     }
 
     @Override
     public void afterStop() {
+        listenerLog.removeHandler(listenerDeath);
         Thread running = watchdog;
         if (running != null) {
             running.interrupt();
-        }
-        // WebServer.stop stops the listener from the caller's thread; the listener stops itself,
-        // from its own accept thread ("server-<socket>-listener"), only when accept failed.
-        String thread = Thread.currentThread().getName();
-        if (thread.startsWith("server-") && thread.endsWith("-listener")) {
-            onListenerDeath.run();
         }
     }
 
