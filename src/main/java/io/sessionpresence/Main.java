@@ -26,6 +26,8 @@ import io.sessionpresence.config.ConfigLoader;
 import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.config.Settings;
 import io.sessionpresence.config.StartupRules;
+import io.sessionpresence.connections.ConnectionGuard;
+import io.sessionpresence.connections.ConnectionSettings;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.AccessLog;
 import io.sessionpresence.http.AddressRanges;
@@ -185,8 +187,11 @@ public final class Main {
             HttpRouting.Builder routing = HttpRouting.builder().addFilter(shutdown.connectionClose());
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
+            ConnectionGuard guard = new ConnectionGuard(ConnectionSettings.from(config), Main::listenerDied);
+            routing.addFeature(guard);
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
+                    .update(server -> guard.configure(server, config))
                     // GracefulShutdown stops the server, in its order and time.
                     .shutdownHook(false)
                     .shutdownGracePeriod(shutdown.settings().requestsGrace())
@@ -233,6 +238,15 @@ public final class Main {
             observe.sockets(List.of(MANAGEMENT_SOCKET));
         }
         return server.addFeature(observe.build());
+    }
+
+    /**
+     * Helidon's listener stopped by itself (an {@code accept} failure): the port is closed for
+     * good, so the process exits for its supervisor to start a new one (see {@link ConnectionGuard}).
+     */
+    private static void listenerDied() {
+        LOG.severe("The HTTP listener stopped by itself and cannot reopen its port: exiting (status 4)");
+        Thread.ofPlatform().start(() -> System.exit(4));
     }
 
     /** Every HTTP route: the API, the admin API, the browser side, and the error mapping. */

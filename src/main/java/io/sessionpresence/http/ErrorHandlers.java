@@ -8,7 +8,9 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.metrics.api.Counter;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,6 +27,8 @@ import org.redisson.client.RedisException;
  */
 public final class ErrorHandlers {
     private static final Logger LOG = Logger.getLogger(ErrorHandlers.class.getName());
+    static final String HTTP_1_0 = "HTTP/1.0 is not supported: send HTTP/1.1 (behind a reverse proxy: "
+            + "nginx proxy_http_version 1.1)";
 
     private ErrorHandlers() {
     }
@@ -33,11 +37,26 @@ public final class ErrorHandlers {
     public static void register(HttpRouting.Builder routing, Counter unavailable) {
         // One per routing: a service's windows of repeated errors are its own.
         LogLimiter log = new LogLimiter(LOG);
-        routing.error(ApiException.class, ErrorHandlers::apiException)
-                .error(HttpException.class, (req, res, e) -> httpException(req, res, e, unavailable, log))
-                .error(RedisException.class, (req, res, e) -> storeDown(req, res, e, unavailable, log))
-                .error(StoreFull.class, (req, res, e) -> storeFull(res, e, unavailable))
-                .error(Exception.class, (req, res, e) -> unexpected(req, res, e, unavailable, log));
+        routing.error(ApiException.class, unlessClosed(ErrorHandlers::apiException))
+                .error(HttpException.class, unlessClosed((req, res, e) -> httpException(req, res, e, unavailable, log)))
+                .error(RedisException.class, unlessClosed((req, res, e) -> storeDown(req, res, e, unavailable, log)))
+                .error(StoreFull.class, unlessClosed((req, res, e) -> storeFull(res, e, unavailable)))
+                .error(Exception.class, unlessClosed((req, res, e) -> unexpected(req, res, e, unavailable, log)));
+    }
+
+    /**
+     * {@code handler}, except on a connection that {@link io.sessionpresence.connections.ConnectionGuard}
+     * closed (its thread interrupted, its socket closed, while the body was still coming): no
+     * answer can be written there, and trying would log the failure as ours, with a stack trace,
+     * once per slow client. Helidon closes the connection quietly instead.
+     */
+    private static <T extends Throwable> ErrorHandler<T> unlessClosed(ErrorHandler<T> handler) {
+        return (req, res, e) -> {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CloseConnectionException("Request not received in time", e);
+            }
+            handler.handle(req, res, e);
+        };
     }
 
     /**
@@ -46,7 +65,13 @@ public final class ErrorHandlers {
      */
     public static DirectHandlers directHandlers() {
         DirectHandler json = (request, type, status, headers, message) -> {
-            String text = status.code() == 413 ? "Request body too large" : status.reasonPhrase();
+            String text = switch (status.code()) {
+                case 413 -> "Request body too large";
+                // Helidon 4 speaks HTTP/1.1 (and HTTP/2) only and answers 505 to any HTTP/1.0
+                // request line, before routing; most often a reverse proxy's default.
+                case 505 -> HTTP_1_0;
+                default -> status.reasonPhrase();
+            };
             return DirectHandler.TransportResponse.builder()
                     .status(status)
                     .header(HeaderNames.CONTENT_TYPE, "application/json")

@@ -15,6 +15,7 @@ import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.limits.Limits;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.realtime.transport.MessageBuffers;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.store.ConnectionOwners;
 
@@ -33,6 +34,7 @@ public final class Realtime implements AutoCloseable {
 
     private final RealtimeSettings settings;
     private final ScheduledThreadPoolExecutor timers;
+    private final MessageBuffers messageBuffers;
     private final AdminRoom room;
     private final SessionSockets sockets = new SessionSockets();
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
@@ -45,6 +47,8 @@ public final class Realtime implements AutoCloseable {
         this.owners = owners;
         this.timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("realtime-timers").factory());
         timers.setRemoveOnCancelPolicy(true);
+        this.messageBuffers = new MessageBuffers(settings.maxBufferedBytes(),
+                Duration.ofMillis(settings.messageTimeoutMs()), timers);
         this.room = new AdminRoom(settings.coalesceMs() > 0, metrics);
         if (settings.coalesceMs() > 0) {
             timers.scheduleAtFixedRate(room::flush, settings.coalesceMs(), settings.coalesceMs(), TimeUnit.MILLISECONDS);
@@ -90,6 +94,11 @@ public final class Realtime implements AutoCloseable {
     /** The one timer thread of every socket's heartbeat and timeouts; its tasks never block. */
     public ScheduledExecutorService timers() {
         return timers;
+    }
+
+    /** Where every socket assembles a message that arrives in several frames. */
+    public MessageBuffers messageBuffers() {
+        return messageBuffers;
     }
 
     /** Ends {@code endpoint}'s connections on {@link #goAway} and {@link #close}. */

@@ -21,12 +21,15 @@ import io.sessionpresence.realtime.transport.Overflow;
  * @param snapshotLimit    most presence entries and sessions an admin snapshot lists
  * @param queryCredentials accept {@code /ws?token=} and {@code ?session=} (compatibility; dev only)
  * @param sessionRecheckMs a socket's session is read again at least this often (a missed end event)
+ * @param messageTimeoutMs a message sent in several WebSocket frames must be complete within this
+ * @param maxBufferedBytes most bytes all connections' unfinished messages may hold together
  * @param advertiseUrl     where the other instances reach this one, to forward long-polling
  *                         requests of the sessions it holds; empty = no forwarding
  */
 public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxPayload, long connectTimeoutMs,
                                int queueSize, Overflow overflow, long coalesceMs, int snapshotLimit,
-                               boolean queryCredentials, long sessionRecheckMs, Optional<BaseUrl> advertiseUrl) {
+                               boolean queryCredentials, long sessionRecheckMs, long messageTimeoutMs,
+                               long maxBufferedBytes, Optional<BaseUrl> advertiseUrl) {
 
     public static RealtimeSettings from(Config root) {
         return new RealtimeSettings(
@@ -41,6 +44,8 @@ public record RealtimeSettings(long pingIntervalMs, long pingTimeoutMs, int maxP
                 Settings.intValue(root, "realtime.snapshot-limit", 1),
                 Settings.bool(root, "realtime.query-credentials"),
                 Settings.longValue(root, "realtime.session-recheck-ms", 1),
+                Settings.longValue(root, "realtime.message-timeout-ms", 1),
+                Settings.longValue(root, "realtime.max-buffered-bytes", 0),
                 advertiseUrl(root));
     }
 

@@ -67,8 +67,7 @@ class ImageIT {
         all.putAll(Map.of("PORT", "0", "ADMIN_TOKEN", "image-test-admin-token-0123456789abcdef",
                 "JAVA_OPTS", "-XX:AOTMode=on"));
         long started = System.nanoTime();
-        ServiceProcess service = ServiceProcess.start(List.of(image.resolve("bin/session-presence").toString()), all,
-                image.resolve("service.log"));
+        ServiceProcess service = ServiceProcess.start(List.of(image.resolve("bin/session-presence").toString()), all);
         Process process = service.process();
         try {
             String base = "http://127.0.0.1:" + service.port();

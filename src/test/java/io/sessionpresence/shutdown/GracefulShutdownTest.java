@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,11 +62,9 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermMidLoadDrainsClosesSocketsWithGoingAwayAndLosesNoRequest() throws Exception {
-        // To a file: destroy() closes the pipe of a child's output, and the stop's log comes after it.
-        Path output = Files.createTempFile("graceful-shutdown", ".log");
         ServiceProcess service = ServiceProcess.java(List.of(), Map.of("PORT", "0", "STORE", "memory",
                 "ADMIN_TOKEN", ADMIN_TOKEN, "SERVER_SHUTDOWN_DRAIN", DRAIN.toString(),
-                "SERVER_SHUTDOWN_GRACE", GRACE.toString(), "LIMITS_ENABLED", "false"), output);
+                "SERVER_SHUTDOWN_GRACE", GRACE.toString(), "LIMITS_ENABLED", "false"));
         Process process = service.process();
         try {
             int port = service.port();
@@ -107,7 +103,7 @@ class GracefulShutdownTest {
             long exitedMs = msSince(sigterm);
             load.stop();
             readiness.stop();
-            String log = Files.readString(output);
+            String log = service.output();
             System.out.println("SIGTERM -> listener closed " + listenerClosedMs + " ms, exited " + exitedMs + " ms; load "
                     + load.count(Outcome.OK) + " ok, " + load.count(Outcome.REFUSED) + " refused at connect, "
                     + load.count(Outcome.FAILED) + " failed; readiness 503 first at " + readiness.firstDownMs(sigterm)
@@ -138,8 +134,7 @@ class GracefulShutdownTest {
             assertEquals(200, poll.statusCode());
             assertTrue(poll.body().endsWith("1"), "the pending long-poll gets the Engine.IO close packet: " + poll.body());
         } finally {
-            process.destroyForcibly();
-            Files.deleteIfExists(output);
+            service.close();
         }
     }
 

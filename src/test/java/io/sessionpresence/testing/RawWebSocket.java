@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,16 +68,30 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(true, WsFrame.TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends one frame, masked as a client must, in a single write; {@code fin} false leaves the
+     * message unfinished (a text frame opens it, {@link WsFrame#CONTINUATION} frames go on with it).
+     */
+    public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
         byte[] mask = {1, 2, 3, 4};
-        out.write(0x81);
-        out.write(0x80 | 126);
-        out.write(payload.length >> 8);
-        out.write(payload.length & 0xFF);
-        out.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i % 4]);
+        int header = payload.length < 126 ? 2 : payload.length < 1 << 16 ? 4 : 10;
+        ByteBuffer frame = ByteBuffer.allocate(header + 4 + payload.length);
+        frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+        if (payload.length < 126) {
+            frame.put((byte) (0x80 | payload.length));
+        } else if (payload.length < 1 << 16) {
+            frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(payload.length);
         }
+        frame.put(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.put((byte) (payload[i] ^ mask[i % 4]));
+        }
+        out.write(frame.array());
         out.flush();
     }
 

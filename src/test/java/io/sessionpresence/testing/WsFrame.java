@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param payload   the payload, unmasked
  */
 public record WsFrame(int firstByte, boolean masked, byte[] payload) {
+    public static final int CONTINUATION = 0x0;
     public static final int TEXT = 0x1;
     public static final int CLOSE = 0x8;
 

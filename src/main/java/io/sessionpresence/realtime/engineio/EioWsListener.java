@@ -11,6 +11,8 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 import io.sessionpresence.http.TooManyRequests;
+import io.sessionpresence.realtime.transport.MessageBuffer;
+import io.sessionpresence.realtime.transport.MessageBuffers;
 import io.sessionpresence.realtime.transport.WsChannel;
 
 /**
@@ -25,14 +27,15 @@ import io.sessionpresence.realtime.transport.WsChannel;
  */
 final class EioWsListener implements WsListener {
     private final EngineIo engine;
-    private final StringBuilder fragments = new StringBuilder();
+    private final MessageBuffer fragments;
     private Headers headers;
     private String sid;
     private EioSocket socket;
     private WsChannel channel;
 
-    EioWsListener(EngineIo engine) {
+    EioWsListener(EngineIo engine, MessageBuffers buffers) {
         this.engine = engine;
+        this.fragments = buffers.newBuffer(engine.settings().maxPayload(), () -> close("message not completed in time"));
     }
 
     @Override
@@ -77,19 +80,17 @@ final class EioWsListener implements WsListener {
         if (socket == null) {
             return;
         }
-        if (fragments.length() + text.length() > engine.settings().maxPayload()) {
-            fragments.setLength(0);
-            socket.close("message too large");
+        MessageBuffer.Outcome outcome = fragments.add(text, last);
+        if (outcome.refusal().isPresent()) {
+            socket.close(outcome.refusal().get() == MessageBuffer.Refusal.TOO_LARGE ? "message too large"
+                    : "too many unfinished messages on the server");
             return;
         }
-        fragments.append(text);
-        if (!last) {
+        if (outcome.message().isEmpty()) {
             return;
         }
-        String message = fragments.toString();
-        fragments.setLength(0);
         try {
-            receive(EioPacket.decode(message));
+            receive(EioPacket.decode(outcome.message().get()));
         } catch (EioProtocolException e) {
             socket.protocolError(e);
         }
@@ -122,9 +123,18 @@ final class EioWsListener implements WsListener {
         channel.pong(buffer);
     }
 
+    /** Closes the session this WebSocket carries, if any. */
+    private void close(String reason) {
+        EioSocket current = socket;
+        if (current != null) {
+            current.close(reason);
+        }
+    }
+
     @Override
     public void onClose(WsSession session, int status, String reason) {
         engine.closed(this);
+        fragments.clear();
         channel.answerClose(status);
         if (socket != null) {
             socket.transportClosed(channel, "transport close");
@@ -134,6 +144,7 @@ final class EioWsListener implements WsListener {
     @Override
     public void onError(WsSession session, Throwable t) {
         engine.closed(this);
+        fragments.clear();
         channel.yieldClose();
         if (socket != null) {
             socket.transportClosed(channel, "transport error");

@@ -26,6 +26,7 @@ import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.http.Origins;
 import io.sessionpresence.http.TooManyRequests;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.realtime.transport.MessageBuffers;
 import io.sessionpresence.realtime.transport.WsChannel;
 import io.sessionpresence.store.ConnectionOwners;
 
@@ -49,23 +50,27 @@ public final class EngineIo {
     private final Optional<PollForwarding> forwarding;
     private final Map<String, EioSocket> sockets = new ConcurrentHashMap<>();
     private final Set<EioWsListener> openWebSockets = ConcurrentHashMap.newKeySet();
+    private final MessageBuffers messageBuffers;
     private volatile boolean goingAway;
 
     /**
-     * @param origins   who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
-     * @param admission counts each handshake against its client address; throws {@link TooManyRequests}
-     *                  to refuse it (a session costs memory and timers before any packet is read)
-     * @param dropped   counts the packets dropped for sessions whose client falls behind
-     * @param self      {@code realtime.advertise-url}: when present, this instance records the long-polling
-     *                  sessions it holds in {@code owners} under this address, and forwards polls for
-     *                  sessions held elsewhere ({@link PollForwarding})
-     * @param path      the Engine.IO path, the same on every instance
+     * @param messageBuffers where a WebSocket message that arrives in several frames is assembled
+     * @param origins        who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
+     * @param admission      counts each handshake against its client address; throws {@link TooManyRequests}
+     *                       to refuse it (a session costs memory and timers before any packet is read)
+     * @param dropped        counts the packets dropped for sessions whose client falls behind
+     * @param self           {@code realtime.advertise-url}: when present, this instance records the long-polling
+     *                       sessions it holds in {@code owners} under this address, and forwards polls for
+     *                       sessions held elsewhere ({@link PollForwarding})
+     * @param path           the Engine.IO path, the same on every instance
      */
-    public EngineIo(EioSettings settings, ScheduledExecutorService timers, ClientInfo clients, Origins origins,
-                    Function<EioSocket, EioHandler> handlers, Consumer<String> admission, Counter dropped,
-                    Optional<BaseUrl> self, ConnectionOwners owners, String path) {
+    public EngineIo(EioSettings settings, ScheduledExecutorService timers, MessageBuffers messageBuffers,
+                    ClientInfo clients, Origins origins, Function<EioSocket, EioHandler> handlers,
+                    Consumer<String> admission, Counter dropped, Optional<BaseUrl> self, ConnectionOwners owners,
+                    String path) {
         this.settings = settings;
         this.timers = timers;
+        this.messageBuffers = messageBuffers;
         this.clients = clients;
         this.origins = origins;
         this.handlers = handlers;
@@ -96,7 +101,7 @@ public final class EngineIo {
 
     /** A listener for one new WebSocket connection on the Engine.IO path. */
     public WsListener newWebSocketListener() {
-        return new EioWsListener(this);
+        return new EioWsListener(this, messageBuffers);
     }
 
     /**

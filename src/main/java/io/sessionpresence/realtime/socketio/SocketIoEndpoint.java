@@ -30,8 +30,8 @@ public final class SocketIoEndpoint implements Endpoint {
         RealtimeSettings settings = realtime.settings();
         EioSettings engineIo = new EioSettings(settings.pingIntervalMs(), settings.pingTimeoutMs(), settings.maxPayload(),
                 settings.queueSize(), settings.overflow());
-        return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), clients, origins,
-                socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
+        return new SocketIoEndpoint(new EngineIo(engineIo, realtime.timers(), realtime.messageBuffers(), clients,
+                origins, socket -> new SioConnection(socket, gateway, realtime.timers(), settings.connectTimeoutMs()),
                 gateway::countHandshake, realtime.metrics().droppedMessages(Channel.SOCKETIO),
                 settings.advertiseUrl(), realtime.connectionOwners(), PATH));
     }

@@ -24,6 +24,8 @@ import io.sessionpresence.realtime.Gateway;
 import io.sessionpresence.realtime.RealtimeSettings;
 import io.sessionpresence.realtime.Transport;
 import io.sessionpresence.realtime.transport.Heartbeat;
+import io.sessionpresence.realtime.transport.MessageBuffer;
+import io.sessionpresence.realtime.transport.MessageBuffers;
 import io.sessionpresence.realtime.transport.Outbox;
 import io.sessionpresence.realtime.transport.WsChannel;
 import io.sessionpresence.session.SessionAuth;
@@ -50,6 +52,7 @@ final class WsConnection implements WsListener, Transport {
     /** The first frame's event that carries credentials. */
     static final String AUTH = "auth";
     private static final String EXPECTED = "expected {\"event\": name, \"data\": {...}}";
+    private static final String SERVER_FULL = "Too many unfinished messages on the server; retry later";
     private static final String NO_QUERY_CREDENTIALS = "Credentials in the URL are refused (realtime.query-credentials); "
             + "send {\"event\":\"auth\",\"data\":{...}} as the first frame";
 
@@ -60,7 +63,8 @@ final class WsConnection implements WsListener, Transport {
     private final Origins origins;
     private final Counter dropped;
     private final WsEndpoint endpoint;
-    private final StringBuilder fragments = new StringBuilder();
+    private final MessageBuffer fragments;
+    /** Set when a message went past max-payload: its remaining frames are skipped. */
     private boolean oversized;
     private Headers headers;
     private Optional<String> queryToken;
@@ -76,9 +80,11 @@ final class WsConnection implements WsListener, Transport {
     private volatile ConnectedClient client;
 
     /** @param dropped counts the messages dropped for this connection when its client falls behind */
-    WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, ClientInfo clientInfo,
-                 Origins origins, Counter dropped, WsEndpoint endpoint) {
+    WsConnection(Gateway gateway, RealtimeSettings settings, ScheduledExecutorService timers, MessageBuffers buffers,
+                 ClientInfo clientInfo, Origins origins, Counter dropped, WsEndpoint endpoint) {
         this.gateway = gateway;
+        this.fragments = buffers.newBuffer(settings.maxPayload(), () -> refuse(new Gateway.Refused(
+                "Message not completed within " + buffers.timeout().toMillis() + " ms")));
         this.settings = settings;
         this.timers = timers;
         this.clientInfo = clientInfo;
@@ -180,12 +186,15 @@ final class WsConnection implements WsListener, Transport {
         if (connected == null) {
             return;
         }
-        if (!oversized && fragments.length() + text.length() > settings.maxPayload()) {
-            oversized = true;
-            fragments.setLength(0);
-        }
+        Optional<String> complete = Optional.empty();
         if (!oversized) {
-            fragments.append(text);
+            MessageBuffer.Outcome outcome = fragments.add(text, last);
+            if (outcome.refusal().filter(r -> r == MessageBuffer.Refusal.SERVER_FULL).isPresent()) {
+                refuse(new Gateway.Refused(SERVER_FULL));
+                return;
+            }
+            oversized = outcome.refusal().isPresent();
+            complete = outcome.message();
         }
         if (!last || connected.admitMessage().isPresent()) {
             return;
@@ -195,8 +204,7 @@ final class WsConnection implements WsListener, Transport {
             connected.error("Message larger than " + settings.maxPayload() + " bytes");
             return;
         }
-        String message = fragments.toString();
-        fragments.setLength(0);
+        String message = complete.orElseThrow();
         JsonNode frame;
         try {
             frame = Json.parse(message);
@@ -311,6 +319,7 @@ final class WsConnection implements WsListener, Transport {
 
     private void end() {
         endpoint.closed(this);
+        fragments.clear();
         if (heartbeat != null) {
             heartbeat.stop();
         }

@@ -34,8 +34,8 @@ public final class WsEndpoint implements Endpoint {
     }
 
     public WsListener newConnection() {
-        return new WsConnection(gateway, realtime.settings(), realtime.timers(), clients, origins,
-                realtime.metrics().droppedMessages(Channel.WS), this);
+        return new WsConnection(gateway, realtime.settings(), realtime.timers(), realtime.messageBuffers(),
+                clients, origins, realtime.metrics().droppedMessages(Channel.WS), this);
     }
 
     /** Whether a connection opening now is to be closed at once (see {@link #goAway}). */
