@@ -57,7 +57,8 @@ class UnfinishedMessagesTest {
              RawWebSocket second = RawWebSocket.open(service.port(), SOCKET_IO)) {
             first.sendFrame(false, WsFrame.TEXT, chars(60_000)); // 120,000 bytes held
             first.sendFrame(false, WsFrame.CONTINUATION, chars(20_000)); // 160,000
-            second.sendFrame(false, WsFrame.TEXT, chars(30_000)); // would be 220,000: refused
+            // 120,000 more: refused whether it arrives before the first one's second frame or after.
+            second.sendFrame(false, WsFrame.TEXT, chars(60_000));
             second.readToEnd(Duration.ofSeconds(5));
             String firstAnswer = new String(first.readToEnd(Duration.ofSeconds(5)), StandardCharsets.UTF_8);
             assertTrue(firstAnswer.contains("not completed"), "the first one goes at its deadline: " + firstAnswer);
