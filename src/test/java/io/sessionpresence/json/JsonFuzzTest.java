@@ -1,7 +1,5 @@
 package io.sessionpresence.json;
 
-import java.nio.charset.StandardCharsets;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -10,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The strict parser on any bytes: it answers with a tree or a {@link Json.MalformedJson}, nothing
  * else (an uncaught exception fails the fuzz test), and a tree it accepts is written and read back
- * as the same tree, from bytes and from characters alike, so nothing a client sends is stored or
+ * as the same tree, in bytes and in characters alike, so nothing a client sends is stored or
  * relayed altered.
  */
 class JsonFuzzTest {
@@ -22,9 +20,13 @@ class JsonFuzzTest {
         } catch (Json.MalformedJson refused) {
             return;
         }
-        String written = Json.writeString(tree);
-        assertEquals(tree, reparsed(() -> Json.parse(written.getBytes(StandardCharsets.UTF_8))), written);
-        assertEquals(tree, reparsed(() -> Json.parse(written)), written);
+        // Both forms: bytes (HTTP answers, Redis) and characters (socket frames). A string may hold
+        // an unpaired surrogate escape (refused later by the field readers): only the byte form
+        // escapes it, so the character form is not compared as bytes.
+        byte[] bytes = Json.write(tree);
+        String text = Json.writeString(tree);
+        assertEquals(tree, reparsed(() -> Json.parse(bytes)), text);
+        assertEquals(tree, reparsed(() -> Json.parse(text)), text);
     }
 
     private interface Parse {
