@@ -63,7 +63,14 @@ public final class HttpJson {
         if (declared.isPresent() && declared.get() > maxBytes) {
             throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
         }
-        byte[] bytes = readBounded(req, maxBytes);
+        return parseObject(readBounded(req, maxBytes), optional);
+    }
+
+    /**
+     * A request body, already read, as a JSON object: what {@link #readObject} does once the bytes
+     * are in; a 400 for anything else.
+     */
+    public static ObjectNode parseObject(byte[] bytes, boolean optional) {
         if (bytes.length == 0 || isBlank(bytes)) {
             if (optional) {
                 return Json.MAPPER.createObjectNode();

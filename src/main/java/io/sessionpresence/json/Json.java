@@ -2,7 +2,10 @@ package io.sessionpresence.json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -26,6 +29,7 @@ public final class Json {
     private static final String NOT_JSON = "not valid JSON";
     private static final String TRAILING = "content after the JSON value";
     private static final String DUPLICATE_FIELD = "a field appears twice in one object";
+    private static final String NUMBER_RANGE = "a number beyond the range of a double";
     /**
      * Blackbird: record and bean accessors through generated lambdas, not {@code Method.invoke}
      * (reflection was the largest share of writing the validate answer in JFR samples). It only
@@ -87,7 +91,8 @@ public final class Json {
      * The one way client JSON is read (HTTP bodies, {@code /ws} frames, Socket.IO payloads), with
      * {@code JSON.parse}'s strictness: exactly one value and nothing after it but whitespace, so
      * that {@code {"user":"a"} x} is refused rather than read as {@code {"user":"a"}}. A field
-     * named twice is refused too: keeping either value would silently drop the other.
+     * named twice is refused too: keeping either value would silently drop the other, and so is a
+     * number no double can hold.
      * Every failure is a {@link MalformedJson}, which callers turn into their own 400 or error event.
      */
     public static JsonNode parse(byte[] json) throws MalformedJson {
@@ -130,6 +135,26 @@ public final class Json {
         if (after != null) {
             throw new MalformedJson(TRAILING);
         }
+        if (hasInfinity(node)) {
+            throw new MalformedJson(NUMBER_RANGE);
+        }
         return node;
+    }
+
+    /**
+     * Whether a number in the tree was too large for a double ({@code 1e999}): it reads as
+     * infinity, which JSON cannot hold, so it would be written back as the string
+     * {@code "Infinity"}, a stored value silently changed.
+     */
+    private static boolean hasInfinity(JsonNode tree) {
+        Deque<JsonNode> pending = new ArrayDeque<>(List.of(tree));
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            if (node.isDouble() && Double.isInfinite(node.doubleValue())) {
+                return true;
+            }
+            node.forEach(pending::push);
+        }
+        return false;
     }
 }

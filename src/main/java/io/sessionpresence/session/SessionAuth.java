@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.webserver.http.ServerRequest;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.ClientInfo;
@@ -29,15 +30,25 @@ public final class SessionAuth {
     }
 
     public static Optional<String> token(ServerRequest req) {
-        Optional<String> header = req.headers().first(SESSION_TOKEN).map(String::trim).filter(s -> !s.isEmpty());
+        return token(req.headers());
+    }
+
+    /** The session token of these request headers, if they carry one. */
+    public static Optional<String> token(Headers headers) {
+        Optional<String> header = headers.first(SESSION_TOKEN).map(String::trim).filter(s -> !s.isEmpty());
         if (header.isPresent()) {
             return header;
         }
-        return bearer(req).filter(b -> b.startsWith(Tokens.TOKEN_PREFIX));
+        return bearer(headers).filter(b -> b.startsWith(Tokens.TOKEN_PREFIX));
     }
 
     public static Optional<String> bearer(ServerRequest req) {
-        return req.headers().first(HeaderNames.AUTHORIZATION)
+        return bearer(req.headers());
+    }
+
+    /** The credential of an {@code Authorization: Bearer} header, trimmed, if there is one. */
+    public static Optional<String> bearer(Headers headers) {
+        return headers.first(HeaderNames.AUTHORIZATION)
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                 .map(h -> h.substring(7).trim())
                 .filter(s -> !s.isEmpty());
