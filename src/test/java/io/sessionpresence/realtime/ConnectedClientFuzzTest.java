@@ -96,8 +96,8 @@ class ConnectedClientFuzzTest {
         Config config = ConfigLoader.load(Map.of(), TestService.config(StoreKind.MEMORY, Map.of(
                 "store.memory.max-sessions", "1000", "store.memory.max-presence", "10000")));
         ServiceMetrics metrics = ServiceMetrics.global();
-        realtime = Realtime.create(config, metrics);
         backend = new MemoryBackend(TimeSource.system(), MemoryLimits.from(config));
+        realtime = Realtime.create(config, metrics, backend.connectionOwners());
         services = Main.Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
         gateway = realtime.gateway(services.sessions(), services.presence(), services.terminator(),
                 services.adminAuth(), services.limits());
