@@ -3,6 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
+import { once, connected } from "./sockets.mjs";
 
 const BASE_URL = process.env.BASE_URL;
 const ADMIN_TOKEN = process.env.ADMIN_TOKEN;
@@ -14,27 +15,6 @@ after(() => sockets.forEach((s) => s.close()));
 function connect(options = {}) {
   const socket = io(BASE_URL, { reconnection: false, timeout: 5000, ...options });
   sockets.push(socket);
-  return socket;
-}
-
-function once(socket, event, predicate = () => true, ms = 5000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    const handler = (data) => {
-      if (predicate(data)) {
-        clearTimeout(timer);
-        socket.off(event, handler);
-        resolve(data);
-      }
-    };
-    socket.on(event, handler);
-  });
-}
-
-async function connected(socket) {
-  if (!socket.connected) {
-    await once(socket, "connect");
-  }
   return socket;
 }
 

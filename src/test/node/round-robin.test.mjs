@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
 import { io } from "socket.io-client";
+import { once, connected } from "./sockets.mjs";
 
 const TARGETS = [process.env.BASE_URL_A, process.env.BASE_URL_B].map((u) => u && new URL(u));
 const ADMIN_TOKEN = process.env.ADMIN_TOKEN;
@@ -61,27 +62,6 @@ after(() => {
 function connect(url, options = {}) {
   const socket = io(url, { reconnection: false, timeout: 5000, forceNew: true, ...options });
   sockets.push(socket);
-  return socket;
-}
-
-function once(socket, event, predicate = () => true, ms = 5000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    const handler = (data) => {
-      if (predicate(data)) {
-        clearTimeout(timer);
-        socket.off(event, handler);
-        resolve(data);
-      }
-    };
-    socket.on(event, handler);
-  });
-}
-
-async function connected(socket) {
-  if (!socket.connected) {
-    await once(socket, "connect");
-  }
   return socket;
 }
 
