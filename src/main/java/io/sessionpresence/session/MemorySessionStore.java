@@ -207,12 +207,18 @@ public final class MemorySessionStore implements SessionStore {
         return removed;
     }
 
+    /**
+     * The session first, then its id entry, as on Redis: a live session always has its id entry,
+     * so an end by id running meanwhile finds what to remove.
+     */
     private Optional<Session> removeSession(String sessionId) {
-        IdEntry entry = byId.asMap().remove(sessionId);
+        IdEntry entry = byId.getIfPresent(sessionId);
         if (entry == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(byToken.asMap().remove(entry.tokenHash()));
+        Optional<Session> removed = Optional.ofNullable(byToken.asMap().remove(entry.tokenHash()));
+        byId.asMap().remove(sessionId, entry);
+        return removed;
     }
 
     private void unindex(String userId, List<String> sessionIds) {

@@ -272,12 +272,11 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> delete(String sessionId) {
-        String tokenHash = tokenHashById.remove(sessionId);
+        String tokenHash = tokenHashById.get(sessionId);
         if (tokenHash == null) {
             return Optional.empty();
         }
-        Optional<Session> removed = Optional.ofNullable(sessions.remove(tokenHash))
-                .map(json -> Json.read(json, Session.class));
+        Optional<Session> removed = takeSessions(Map.of(sessionId, tokenHash)).stream().findFirst();
         removed.ifPresent(session -> {
             RBatch batch = redis.createBatch(BatchOptions.defaults());
             reindexAsync(batch, session.userId(), null, 0, List.of(sessionId));
@@ -293,19 +292,27 @@ public final class RedisSessionStore implements SessionStore {
         return ids.isEmpty() ? List.of() : removeSessions(ids);
     }
 
-    /** Removes sessions by id: one batch to take their token hashes, one to take the sessions. */
+    /** Removes sessions by id: one batch to read their token hashes, one to take the sessions and then their ids. */
     private List<Session> removeSessions(Collection<String> sessionIds) {
-        RBatch hashes = redis.createBatch(BatchOptions.defaults());
-        RMapCacheAsync<String, String> ids = hashes.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE);
-        List<RFuture<String>> pending = sessionIds.stream().map(ids::removeAsync).toList();
-        hashes.execute();
-        List<String> tokenHashes = pending.stream().map(RedisSessionStore::completed).filter(Objects::nonNull).toList();
-        if (tokenHashes.isEmpty()) {
-            return List.of();
-        }
+        Map<String, String> hashById = tokenHashById.getAll(new LinkedHashSet<>(sessionIds));
+        return hashById.isEmpty() ? List.of() : takeSessions(hashById);
+    }
+
+    /**
+     * Takes each session, then its id entry, in that order in one pipelined batch: at no moment
+     * does a live session lack its id entry, so an end by id that runs meanwhile (a logout while
+     * a logout-all is half done) always finds what to remove, and never answers before the
+     * session is gone.
+     */
+    private List<Session> takeSessions(Map<String, String> hashById) {
         RBatch removal = redis.createBatch(BatchOptions.defaults());
         RMapCacheAsync<String, String> map = removal.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE);
-        List<RFuture<String>> removed = tokenHashes.stream().map(map::removeAsync).toList();
+        RMapCacheAsync<String, String> ids = removal.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE);
+        List<RFuture<String>> removed = new ArrayList<>();
+        hashById.forEach((id, hash) -> {
+            removed.add(map.removeAsync(hash));
+            ids.fastRemoveAsync(id);
+        });
         removal.execute();
         return removed.stream().map(RedisSessionStore::completed).filter(Objects::nonNull)
                 .map(json -> Json.read(json, Session.class)).toList();

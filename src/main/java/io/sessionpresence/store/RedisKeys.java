@@ -61,8 +61,10 @@ package io.sessionpresence.store;
  *     one pipelined batch of 2 EVALSHA (session put, id put). +2 when the limit evicts.</td></tr>
  * <tr><td>refresh</td><td>2</td><td>EVAL replace-if-live of the session ({@code RedisSessionStore}:
  *     HGET, ZSCORE, HSET, ZADD, ZREM); batch of EVAL replace-if-live of the id entry + EVAL reindex</td></tr>
- * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA remove id; EVALSHA remove session; EVAL reindex</td></tr>
- * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; a batch removing ids; a batch removing sessions</td></tr>
+ * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA get of the id; a batch removing the session, then the id
+ *     (a live session never lacks its id entry); EVAL reindex</td></tr>
+ * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; EVALSHA getAll of the ids; a batch removing each session,
+ *     then its id</td></tr>
  * <tr><td>list own sessions (a page)</td><td>3</td><td>one batch: ZCOUNT, ZRANGEBYSCORE ... LIMIT of the page; EVALSHA getAll of those ids; EVALSHA getAll of their sessions</td></tr>
  * <tr><td>stats</td><td>3 + validate</td><td>ZCOUNT x3</td></tr>
  * <tr><td>a failed session or identity token (401)</td><td>+1</td><td>EVAL of the per-address
