@@ -30,8 +30,7 @@ class RedisLimiterTest {
 
     @BeforeEach
     void connect(TestRedis redis) {
-        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "lim" + System.nanoTime() + ":",
-                1, 5, 500, 64, 2, 1);
+        RedisSettings settings = redis.settings("lim");
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         batcher = new RedisBatcher(client, 5000, 2, 128, size -> { });
         keys = new RedisKeys(settings.keyPrefix());

@@ -35,8 +35,7 @@ class RedisBatcherTest {
 
     @BeforeEach
     void connect(TestRedis redis) {
-        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "batch" + System.nanoTime() + ":",
-                1, 5, 500, 64, 2, 1);
+        RedisSettings settings = redis.settings("batch");
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         batcher = new RedisBatcher(client, TIMEOUT_MS, 1, 128, size -> { });
         map = settings.keyPrefix() + "map";

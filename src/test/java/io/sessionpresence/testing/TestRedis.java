@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.sessionpresence.store.RedisSettings;
+
 /**
  * A real Redis server for tests, started once per test JVM. In order of preference:
  * {@code TEST_REDIS_URL}; a Testcontainers container when a Docker engine answers;
@@ -56,6 +58,14 @@ public final class TestRedis implements AutoCloseable {
 
     public String url() {
         return "redis://" + host + ":" + port;
+    }
+
+    /**
+     * Settings for a test's own Redisson client on this Redis: keys under {@code prefix} plus a
+     * unique suffix, generous timeouts, the shipped pool, one batch in flight.
+     */
+    public RedisSettings settings(String prefix) {
+        return new RedisSettings("redis", url(), 5000, 5000, prefix + System.nanoTime() + ":", 1, 5, 500, 64, 2, 1);
     }
 
     public String host() {
