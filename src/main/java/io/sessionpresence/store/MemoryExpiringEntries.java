@@ -65,7 +65,7 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
         Entry entry = new Entry(json, expiresAt);
-        if (cache.getIfPresent(key) == null) {
+        if (!cache.asMap().containsKey(key)) {
             MemoryBudget.admitCount(cache.estimatedSize(), budget.limits().maxPresence(), "max-presence");
             budget.admit(weigh(key, entry));
         }
