@@ -2,6 +2,10 @@ package io.sessionpresence.json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -27,6 +31,7 @@ import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
  */
 public final class Json {
     private static final String NOT_JSON = "not valid JSON";
+    private static final String NOT_UTF8 = "not valid UTF-8";
     private static final String TRAILING = "content after the JSON value";
     private static final String DUPLICATE_FIELD = "a field appears twice in one object";
     private static final String NUMBER_RANGE = "a number beyond the range of a double";
@@ -96,7 +101,33 @@ public final class Json {
      * Every failure is a {@link MalformedJson}, which callers turn into their own 400 or error event.
      */
     public static JsonNode parse(byte[] json) throws MalformedJson {
+        if (!isUtf8(json)) {
+            throw new MalformedJson(NOT_UTF8);
+        }
         return parse(() -> MAPPER.createParser(json));
+    }
+
+    /**
+     * Jackson's byte parser decodes a field name's four-byte sequences without checking that they
+     * stay within Unicode ({@code F4 B3 B3 B3} became a name that no parser reads back), so bytes
+     * that are not strict UTF-8 are refused before it sees them. Plain ASCII, nearly every body,
+     * skips the decoder.
+     */
+    private static boolean isUtf8(byte[] json) {
+        for (byte b : json) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(json));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** {@link #parse(byte[])} for text that arrived as characters (WebSocket frames). */
