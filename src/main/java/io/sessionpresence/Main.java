@@ -132,7 +132,7 @@ public final class Main {
             if (!adminAuth.enabled()) {
                 LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
             }
-            SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis()),
+            SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis(), events),
                     sessionSettings, events, backend.clock(), metrics);
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
                     backend.activityEntries(events), presenceSettings, events, backend.clock());

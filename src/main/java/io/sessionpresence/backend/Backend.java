@@ -34,7 +34,8 @@ public interface Backend extends AutoCloseable {
     InstantSource clock();
 
     /** @param idleTimeoutMillis sessions unused this long end early; 0 = off */
-    SessionStore sessionStore(long idleTimeoutMillis);
+    /** @param events where the store announces the session changes it makes (the Redis store publishes from its scripts) */
+    SessionStore sessionStore(long idleTimeoutMillis, AdminEvents events);
 
     UserCacheStore userCache();
 

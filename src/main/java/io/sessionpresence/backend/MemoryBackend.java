@@ -45,8 +45,8 @@ public final class MemoryBackend implements Backend {
     }
 
     @Override
-    public SessionStore sessionStore(long idleTimeoutMillis) {
-        return new MemorySessionStore(idleTimeoutMillis, time, budget);
+    public SessionStore sessionStore(long idleTimeoutMillis, AdminEvents events) {
+        return new MemorySessionStore(idleTimeoutMillis, time, budget, events);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sessionpresence.backend;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +38,17 @@ public final class RedisBackend implements Backend {
     private final RedisKeys keys;
     private final RedisBatcher batcher;
     private final InstantSource clock;
+    private final RedisSettings settings;
     private final List<RedisAdminEvents> subscriptions = new ArrayList<>();
+    private final List<AutoCloseable> sweeps = new ArrayList<>();
 
-    private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher, InstantSource clock) {
+    private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher, InstantSource clock,
+                         RedisSettings settings) {
         this.client = client;
         this.keys = keys;
         this.batcher = batcher;
         this.clock = clock;
+        this.settings = settings;
     }
 
     /**
@@ -57,7 +62,8 @@ public final class RedisBackend implements Backend {
     public static RedisBackend connect(RedisSettings settings, InstantSource clock, IntConsumer batchSizes) {
         RedissonClient client = RedisConnection.connect(settings);
         return new RedisBackend(client, new RedisKeys(settings.keyPrefix()),
-                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128, batchSizes), clock);
+                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128, batchSizes), clock,
+                settings);
     }
 
     @Override
@@ -71,8 +77,12 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
-    public SessionStore sessionStore(long idleTimeoutMillis) {
-        return new RedisSessionStore(client, batcher, keys, idleTimeoutMillis, clock);
+    public SessionStore sessionStore(long idleTimeoutMillis, AdminEvents events) {
+        RedisSessionStore store = new RedisSessionStore(client, batcher, keys, idleTimeoutMillis, clock);
+        store.dropLegacyLayout();
+        // Sessions expire through the store's own sweep, at the pace Redisson evicts the other maps.
+        sweeps.add(store.sweepEvery(Duration.ofSeconds(settings.cleanupMinDelay()), settings.cleanupKeys()));
+        return store;
     }
 
     @Override
@@ -124,6 +134,13 @@ public final class RedisBackend implements Backend {
 
     @Override
     public void close() {
+        for (AutoCloseable sweep : sweeps) {
+            try {
+                sweep.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         subscriptions.forEach(RedisAdminEvents::close);
         client.shutdown();
     }

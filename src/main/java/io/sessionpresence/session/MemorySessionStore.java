@@ -16,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.store.Expiries;
 import io.sessionpresence.store.MemoryBudget;
 import io.sessionpresence.store.Page;
@@ -25,13 +26,14 @@ import io.sessionpresence.store.TimeSource;
  * Sessions in this process, in Caffeine caches whose per-entry expiry is the session's own
  * {@code expiresAt} (and the idle timeout, when set), mirroring {@link RedisSessionStore}.
  * The per-user index is a cache entry per user, updated with {@code compute} so the per-user
- * limit is atomic.
+ * limit is atomic. Sessions are found by the hash of their token's secret, and a token's session
+ * id must match the session found.
  */
 public final class MemorySessionStore implements SessionStore {
     private static final Comparator<Session> NEWEST_FIRST = Comparator.comparingLong(Session::expiresAt).reversed()
             .thenComparing(Session::sessionId);
 
-    private record IdEntry(String tokenHash, long expiresAt) {
+    private record IdEntry(String secretHash, long expiresAt) {
     }
 
     /** Session ids of one user with their expiry; immutable, replaced on every change. */
@@ -58,11 +60,16 @@ public final class MemorySessionStore implements SessionStore {
     private final Cache<String, UserIndex> byUser;
     private final TimeSource time;
     private final MemoryBudget budget;
+    private final AdminEvents events;
 
-    /** @param budget the memory store's bound, shared with its other caches; {@code store.memory.max-sessions} bounds these */
-    public MemorySessionStore(long idleTimeoutMillis, TimeSource time, MemoryBudget budget) {
+    /**
+     * @param budget the memory store's bound, shared with its other caches; {@code store.memory.max-sessions} bounds these
+     * @param events where this store announces its changes
+     */
+    public MemorySessionStore(long idleTimeoutMillis, TimeSource time, MemoryBudget budget, AdminEvents events) {
         this.time = time;
         this.budget = budget;
+        this.events = events;
         this.byToken = budget.track(MemoryBudget.<String, Session>weighed(MemorySessionStore::weigh)
                 .ticker(time.ticker())
                 .expireAfter(sessionExpiry(idleTimeoutMillis, time))
@@ -108,22 +115,22 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     /**
-     * A session with its token hash, and what it also costs in the id cache and the user's index
+     * A session with its secret's hash, and what it also costs in the id cache and the user's index
      * (weighed here, so that one figure bounds all three).
      */
-    private static int weigh(String tokenHash, Session session) {
-        return MemoryBudget.charsBytes(tokenHash, tokenHash, session.sessionId(), session.sessionId(),
+    private static int weigh(String secretHash, Session session) {
+        return MemoryBudget.charsBytes(secretHash, secretHash, session.sessionId(), session.sessionId(),
                 session.sessionId(), session.userId(), session.userAgent(), session.ip()) + 700;
     }
 
     /** Stored first, admitted second: a concurrent create that evicts it always finds it to remove. */
     @Override
-    public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
+    public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy) {
         MemoryBudget.admitCount(byToken.estimatedSize(), budget.limits().maxSessions(), "max-sessions");
-        budget.admit(weigh(tokenHash, session));
+        budget.admit(weigh(secretHash, session));
         long now = time.millis();
-        byToken.put(tokenHash, session);
-        byId.put(session.sessionId(), new IdEntry(tokenHash, session.expiresAt()));
+        byToken.put(secretHash, session);
+        byId.put(session.sessionId(), new IdEntry(secretHash, session.expiresAt()));
         List<String> evicted = new ArrayList<>();
         AtomicBoolean rejected = new AtomicBoolean();
         byUser.asMap().compute(session.userId(), (user, index) -> {
@@ -148,6 +155,8 @@ public final class MemorySessionStore implements SessionStore {
             return CreateResult.rejected();
         }
         evicted.forEach(this::removeSession);
+        evicted.forEach(id -> events.publish(SessionEvents.terminated(id, session.userId(), "limit")));
+        events.publish(SessionEvents.about(SessionEvents.CREATED, session));
         return new CreateResult(true, List.copyOf(evicted));
     }
 
@@ -164,20 +173,20 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<Session> findByTokenHash(String tokenHash) {
-        return Optional.ofNullable(byToken.getIfPresent(tokenHash));
+    public Optional<Session> findByToken(String sessionId, String secretHash) {
+        return Optional.ofNullable(byToken.getIfPresent(secretHash)).filter(s -> s.sessionId().equals(sessionId));
     }
 
     /** A read like a validate's: it counts as use of the session, as on Redis. */
     @Override
     public Optional<Session> findById(String sessionId) {
-        return Optional.ofNullable(byId.getIfPresent(sessionId)).map(entry -> byToken.getIfPresent(entry.tokenHash()));
+        return Optional.ofNullable(byId.getIfPresent(sessionId)).map(entry -> byToken.getIfPresent(entry.secretHash()));
     }
 
     /** A look that is not use: listing a user's sessions does not keep them from idling out. */
     private Optional<Session> peekById(String sessionId) {
         return Optional.ofNullable(byId.getIfPresent(sessionId))
-                .map(entry -> byToken.policy().getIfPresentQuietly(entry.tokenHash()));
+                .map(entry -> byToken.policy().getIfPresentQuietly(entry.secretHash()));
     }
 
     /**
@@ -186,24 +195,28 @@ public final class MemorySessionStore implements SessionStore {
      * leave the index counting a session that no longer exists.
      */
     @Override
-    public boolean update(String tokenHash, Session session) {
-        if (byToken.asMap().computeIfPresent(tokenHash, (k, old) -> session) == null) {
+    public boolean update(String secretHash, Session session) {
+        if (byToken.asMap().computeIfPresent(secretHash, (k, old) -> session) == null) {
             return false;
         }
-        byId.asMap().computeIfPresent(session.sessionId(), (id, old) -> new IdEntry(tokenHash, session.expiresAt()));
+        byId.asMap().computeIfPresent(session.sessionId(), (id, old) -> new IdEntry(secretHash, session.expiresAt()));
         long now = time.millis();
         byUser.asMap().computeIfPresent(session.userId(), (user, index) -> {
             Map<String, Long> live = index.live(now);
             live.computeIfPresent(session.sessionId(), (id, old) -> session.expiresAt());
             return live.isEmpty() ? null : UserIndex.of(live);
         });
+        events.publish(SessionEvents.about(SessionEvents.REFRESHED, session));
         return true;
     }
 
     @Override
-    public Optional<Session> delete(String sessionId) {
+    public Optional<Session> delete(String sessionId, String reason) {
         Optional<Session> removed = removeSession(sessionId);
-        removed.ifPresent(s -> unindex(s.userId(), List.of(sessionId)));
+        removed.ifPresent(s -> {
+            unindex(s.userId(), List.of(sessionId));
+            events.publish(SessionEvents.terminated(sessionId, s.userId(), reason));
+        });
         return removed;
     }
 
@@ -216,7 +229,7 @@ public final class MemorySessionStore implements SessionStore {
         if (entry == null) {
             return Optional.empty();
         }
-        Optional<Session> removed = Optional.ofNullable(byToken.asMap().remove(entry.tokenHash()));
+        Optional<Session> removed = Optional.ofNullable(byToken.asMap().remove(entry.secretHash()));
         byId.asMap().remove(sessionId, entry);
         return removed;
     }
@@ -231,13 +244,16 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> deleteAllForUser(String userId) {
+    public List<Session> deleteAllForUser(String userId, String reason) {
         UserIndex index = byUser.asMap().remove(userId);
         if (index == null) {
             return List.of();
         }
         List<Session> removed = new ArrayList<>();
         index.expiryById().keySet().forEach(id -> removeSession(id).ifPresent(removed::add));
+        if (!removed.isEmpty()) {
+            events.publish(SessionEvents.revoked(userId, removed.stream().map(Session::sessionId).toList(), reason));
+        }
         return removed;
     }
 
@@ -271,6 +287,11 @@ public final class MemorySessionStore implements SessionStore {
     public long countUsers() {
         byUser.cleanUp();
         return byUser.estimatedSize();
+    }
+
+    @Override
+    public Counts counts(String userId) {
+        return new Counts(countSessions(), countUsers(), countForUser(userId));
     }
 
     @Override

@@ -1,137 +1,305 @@
 package io.sessionpresence.session;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.function.Consumer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionpresence.events.AdminEventWire;
+import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.json.Json;
-import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.Page;
+import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
-import org.redisson.api.BatchOptions;
-import org.redisson.api.RBatch;
-import org.redisson.api.RFuture;
-import org.redisson.api.RMapCache;
-import org.redisson.api.RMapCacheAsync;
-import org.redisson.api.RScoredSortedSetAsync;
+import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.map.event.EntryExpiredListener;
-import org.redisson.api.options.MapCacheOptions;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * Sessions in Redis. The key schema and the cost of each call are documented in
- * {@link RedisKeys}; in short: {@code RMapCache} entries with per-entry TTL for the sessions and
- * the id index, and one sorted set per user (scored by expiry) maintained by small Lua scripts so
- * that the per-user limit is atomic across instances.
+ * Sessions in Redis: one {@code RMapCache} entry per user holding all of that user's sessions
+ * (the user's <em>record</em>), so that a validate, a revoke, a logout-all and the per-user limit
+ * each read and write one entry in one script. The layout, the bytes and the commands of each
+ * call are in {@link RedisKeys}. Every script here shares {@link #PRELUDE}.
+ *
+ * <p>The record's entry expires with its user's latest session; each earlier session's deadline
+ * is a member of one more sorted set, so the counts stay exact and {@link #sweep} finds each
+ * session when its own time comes. This store writes, reads and evicts the map only through its
+ * own scripts, in Redisson's value format: Redisson's eviction task never runs on it (no
+ * {@code RMapCache} object is made for it), so every expiry goes through {@link #sweep}, once.
  */
 public final class RedisSessionStore implements SessionStore {
-    /** Prune the user's index, enforce the limit, add the new id. Returns {"1", evicted ids...} or {"0"}. */
-    private static final String CREATE_SCRIPT = """
-            redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1])
-            redis.call('zremrangebyscore', KEYS[2], '-inf', ARGV[1])
-            local max = tonumber(ARGV[4])
-            local result = {'1'}
-            if max > 0 then
-              local n = redis.call('zcard', KEYS[1])
-              if n >= max then
-                if ARGV[5] == 'reject-new' then return {'0'} end
-                local evicted = redis.call('zrange', KEYS[1], 0, n - max)
-                redis.call('zrem', KEYS[1], unpack(evicted))
-                for _, id in ipairs(evicted) do result[#result + 1] = id end
+    private static final Logger LOG = Logger.getLogger(RedisSessionStore.class.getName());
+    /**
+     * KEYS[1] the map of records, KEYS[2] its expiry ZSET (score: the deadline of the record's
+     * latest session), KEYS[3] the deadlines of every other session (member: session id).
+     * ARGV[1] now (ms), ARGV[2] the idle timeout (ms, 0 = none).
+     *
+     * <p>A record (MessagePack, inside Redisson's value frame {@code dLc0}: maxIdle 0, length,
+     * bytes) is {@code [user id, session...]}; a session is {@code [id suffix, secret hash,
+     * created, expires at, last activity, remember me, ip, user agent, last use]}. A session is
+     * live until its deadline: its expiry, or last use + the idle timeout when that is sooner.
+     * Records keep sessions past their deadline until the sweep takes them (and announces them),
+     * so that every expiry is seen exactly once.
+     */
+    private static final String PRELUDE = """
+            local now, idle = tonumber(ARGV[1]), tonumber(ARGV[2])
+            local function deadline(s)
+              if idle > 0 and s[9] + idle < s[4] then return s[9] + idle end
+              return s[4]
+            end
+            local function load(k)
+              local packed = redis.call('hget', KEYS[1], k)
+              if not packed then return nil end
+              local _, payload = struct.unpack('dLc0', packed)
+              return cmsgpack.unpack(payload)
+            end
+            local function find(r, suffix)
+              for i = 2, #r do
+                if r[i][1] == suffix then
+                  if deadline(r[i]) > now then return i end
+                  return nil
+                end
+              end
+              return nil
+            end
+            local function save(k, r)
+              local latest, latestSuffix = nil, nil
+              for i = 2, #r do
+                local d = deadline(r[i])
+                if latest == nil or d > latest then latest, latestSuffix = d, r[i][1] end
+              end
+              if latest == nil then
+                redis.call('hdel', KEYS[1], k)
+                redis.call('zrem', KEYS[2], k)
+                return
+              end
+              local payload = cmsgpack.pack(r)
+              redis.call('hset', KEYS[1], k, struct.pack('dLc0', 0, string.len(payload), payload))
+              redis.call('zadd', KEYS[2], latest, k)
+              for i = 2, #r do
+                if r[i][1] == latestSuffix then redis.call('zrem', KEYS[3], k .. r[i][1])
+                else redis.call('zadd', KEYS[3], deadline(r[i]), k .. r[i][1]) end
               end
             end
-            redis.call('zadd', KEYS[1], ARGV[3], ARGV[2])
-            local top = redis.call('zrange', KEYS[1], -1, -1, 'withscores')
-            redis.call('pexpireat', KEYS[1], top[2])
-            redis.call('zadd', KEYS[2], top[2], ARGV[6])
+            local function without(r, i, k)
+              local left = {}
+              for j = 1, #r do if j ~= i then left[#left + 1] = r[j] end end
+              redis.call('zrem', KEYS[3], k .. r[i][1])
+              return left
+            end
+            local function view(r, s)
+              return {r[1], s[1], s[3], s[4], s[5], s[6], s[7], s[8]}
+            end
+            local function terminated(channel, event, k, suffix, user, reason)
+              redis.call('publish', channel, '{"event":' .. cjson.encode(event) .. ',"data":{"type":"session_terminated","session_id":'
+                .. cjson.encode(k .. suffix) .. ',"sid":' .. cjson.encode(k .. suffix) .. ',"user":' .. cjson.encode(user)
+                .. ',"reason":' .. cjson.encode(reason) .. '}}')
+            end
+            """;
+
+    /** ARGV[3] user key, [4] id suffix, [5] secret hash ('' = any: a read by id). Returns the session's view, or nil. */
+    private static final String FIND_SCRIPT = PRELUDE + """
+            local r = load(ARGV[3])
+            if not r then return nil end
+            local i = find(r, ARGV[4])
+            if not i or (ARGV[5] ~= '' and r[i][2] ~= ARGV[5]) then return nil end
+            if idle > 0 then
+              r[i][9] = now
+              save(ARGV[3], r)
+            end
+            return cjson.encode(view(r, r[i]))
+            """;
+
+    /**
+     * ARGV[3] user key, [4] user id, [5] per-user limit (0 = none), [6] policy, [7] channel,
+     * [8] event name, [9] the created event, [10..17] the new session: suffix, secret hash,
+     * created, expires at, last activity, remember me ('1'/'0'), ip, user agent.
+     * Returns {'ok', evicted suffixes...}, {'full'} or {'taken'} (another user's key).
+     */
+    private static final String CREATE_SCRIPT = PRELUDE + """
+            local k, user = ARGV[3], ARGV[4]
+            local r = load(k) or {user}
+            if r[1] ~= user then return {'taken'} end
+            local max = tonumber(ARGV[5])
+            local result = {'ok'}
+            if max > 0 then
+              local live = {}
+              for i = 2, #r do if deadline(r[i]) > now then live[#live + 1] = r[i] end end
+              if #live >= max then
+                if ARGV[6] == 'reject-new' then return {'full'} end
+                table.sort(live, function(a, b) return a[4] < b[4] or (a[4] == b[4] and a[1] < b[1]) end)
+                for n = 1, #live - max + 1 do
+                  local gone = live[n][1]
+                  r = without(r, find(r, gone), k)
+                  terminated(ARGV[7], ARGV[8], k, gone, user, 'limit')
+                  result[#result + 1] = gone
+                end
+              end
+            end
+            r[#r + 1] = {ARGV[10], ARGV[11], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), ARGV[15] == '1',
+              ARGV[16], ARGV[17], tonumber(ARGV[12])}
+            save(k, r)
+            redis.call('publish', ARGV[7], ARGV[9])
             return result
             """;
 
-    /** Set one id's expiry (ARGV[3], ARGV[4]; skipped when empty) and drop ids ARGV[5..]; keep the user's entry in the active set right. */
-    private static final String REINDEX_SCRIPT = """
-            if #ARGV > 4 then redis.call('zrem', KEYS[1], unpack(ARGV, 5)) end
-            if ARGV[3] ~= '' then redis.call('zadd', KEYS[1], 'XX', ARGV[4], ARGV[3]) end
-            redis.call('zremrangebyscore', KEYS[1], '-inf', ARGV[1])
-            local top = redis.call('zrange', KEYS[1], -1, -1, 'withscores')
-            if #top == 0 then
-              redis.call('del', KEYS[1])
-              redis.call('zrem', KEYS[2], ARGV[2])
-            else
-              redis.call('pexpireat', KEYS[1], top[2])
-              redis.call('zadd', KEYS[2], top[2], ARGV[2])
-            end
+    private static final String REFRESH_SCRIPT = PRELUDE + """
+            local r = load(ARGV[3])
+            if not r then return 0 end
+            local i = find(r, ARGV[4])
+            if not i or r[i][2] ~= ARGV[5] then return 0 end
+            r[i][4], r[i][5], r[i][9] = tonumber(ARGV[6]), tonumber(ARGV[7]), now
+            save(ARGV[3], r)
+            redis.call('publish', ARGV[8], ARGV[9])
             return 1
             """;
 
+    /** ARGV[3] user key, [4] suffix, [5] channel, [6] event name, [7] reason. Returns the ended session's view, or nil. */
+    private static final String DELETE_SCRIPT = PRELUDE + """
+            local r = load(ARGV[3])
+            if not r then return nil end
+            local i = find(r, ARGV[4])
+            if not i then return nil end
+            local ended = view(r, r[i])
+            save(ARGV[3], without(r, i, ARGV[3]))
+            terminated(ARGV[5], ARGV[6], ARGV[3], ARGV[4], r[1], ARGV[7])
+            return cjson.encode(ended)
+            """;
+
     /**
-     * The validate read, in place of Redisson's {@code RMapCache} get (5 keys, and an HGET of the
-     * map's options on every call): KEYS map, its expiry ZSET, its idle ZSET; ARGV now, token hash.
-     * Same rules as Redisson's: an entry is live until its expiry, and, when it was written with a
-     * maxIdle ({@code session.idle-timeout}), until its idle deadline, which each read pushes to
-     * now + maxIdle.
+     * ARGV[3] user key, [4] channel, [5] event name, [6] reason. Ends every live session of the
+     * record (sessions already past their deadline stay for the sweep to announce as expired) and
+     * returns their views.
      */
-    private static final String GET_SCRIPT = """
-            local packed = redis.call('hget', KEYS[1], ARGV[2])
-            if packed == false then return nil end
-            local maxIdle, value = struct.unpack('dLc0', packed)
-            local now = tonumber(ARGV[1])
-            local expiry = redis.call('zscore', KEYS[2], ARGV[2])
-            if expiry ~= false and tonumber(expiry) <= now then return nil end
-            if maxIdle ~= 0 then
-              local idle = redis.call('zscore', KEYS[3], ARGV[2])
-              if idle ~= false then
-                if tonumber(idle) <= now then return nil end
-                redis.call('zadd', KEYS[3], maxIdle + now, ARGV[2])
+    private static final String DELETE_ALL_SCRIPT = PRELUDE + """
+            local r = load(ARGV[3])
+            if not r then return '[]' end
+            local ended, ids, left = {}, {}, {r[1]}
+            for i = 2, #r do
+              if deadline(r[i]) > now then
+                ended[#ended + 1] = view(r, r[i])
+                ids[#ids + 1] = ARGV[3] .. r[i][1]
+                redis.call('zrem', KEYS[3], ARGV[3] .. r[i][1])
+              else
+                left[#left + 1] = r[i]
               end
             end
-            return value
+            if #ended == 0 then return '[]' end
+            save(ARGV[3], left)
+            redis.call('publish', ARGV[4], '{"event":' .. cjson.encode(ARGV[5]) .. ',"data":{"type":"sessions_revoked","user":'
+              .. cjson.encode(r[1]) .. ',"count":' .. #ids .. ',"session_ids":' .. cjson.encode(ids) .. ',"reason":'
+              .. cjson.encode(ARGV[6]) .. '}}')
+            return cjson.encode(ended)
+            """;
+
+    /** ARGV[3] user key. Returns [count, views...] of the record's live sessions, soonest expiry first (read only). */
+    private static final String LIST_SCRIPT = PRELUDE + """
+            local r = load(ARGV[3])
+            if not r then return '[0]' end
+            local live = {}
+            for i = 2, #r do if deadline(r[i]) > now then live[#live + 1] = r[i] end end
+            table.sort(live, function(a, b) return a[4] < b[4] or (a[4] == b[4] and a[1] < b[1]) end)
+            local out = {#live}
+            for n = 1, #live do out[#out + 1] = view(r, live[n]) end
+            return cjson.encode(out)
+            """;
+
+    /** ARGV[3] a user key. Returns {live sessions, live users, that user's live sessions} (read only). */
+    private static final String COUNTS_SCRIPT = PRELUDE + """
+            local latest = redis.call('zcount', KEYS[2], '(' .. now, '+inf')
+            local earlier = redis.call('zcount', KEYS[3], '(' .. now, '+inf')
+            local mine = 0
+            local r = load(ARGV[3])
+            if r then for i = 2, #r do if deadline(r[i]) > now then mine = mine + 1 end end end
+            return {latest + earlier, latest, mine}
             """;
 
     /**
-     * Replace a live RMapCache entry, in Redisson's format, and only a live one (the same liveness
-     * rules as {@link #GET_SCRIPT}); returns 1 when it did. KEYS: map, its expiry ZSET, its idle ZSET;
-     * ARGV: now, field, value, expiry (epoch ms), maxIdle (ms, 0 = none). A refresh writes through
-     * this rather than Redisson's put, which would re-create an entry that a concurrent logout,
-     * revoke or eviction had just removed: a logged-out token would work again, outside the user's
-     * index and limit.
+     * ARGV[3] offset, [4] limit. The live sessions most recently expiring first, merged from the
+     * records' latest sessions and the earlier ones (read only).
      */
-    private static final String REPLACE_LIVE_SCRIPT = """
-            local packed = redis.call('hget', KEYS[1], ARGV[2])
-            if packed == false then return 0 end
-            local now = tonumber(ARGV[1])
-            local expiry = redis.call('zscore', KEYS[2], ARGV[2])
-            if expiry ~= false and tonumber(expiry) <= now then return 0 end
-            if struct.unpack('dLc0', packed) ~= 0 then
-              local idle = redis.call('zscore', KEYS[3], ARGV[2])
-              if idle ~= false and tonumber(idle) <= now then return 0 end
+    private static final String PAGE_SCRIPT = PRELUDE + """
+            local offset, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
+            local want = offset + limit
+            local a = redis.call('zrevrangebyscore', KEYS[2], '+inf', '(' .. now, 'withscores', 'limit', 0, want)
+            local b = redis.call('zrevrangebyscore', KEYS[3], '+inf', '(' .. now, 'withscores', 'limit', 0, want)
+            local ia, ib, out = 1, 1, {}
+            for n = 1, want do
+              local pick
+              if ia <= #a and (ib > #b or tonumber(a[ia + 1]) >= tonumber(b[ib + 1])) then
+                pick, ia = {a[ia], true}, ia + 2
+              elseif ib <= #b then
+                pick, ib = {b[ib], false}, ib + 2
+              else
+                break
+              end
+              if n > offset then
+                local k = pick[2] and pick[1] or string.sub(pick[1], 1, 16)
+                local r = load(k)
+                if r then
+                  local best
+                  for i = 2, #r do
+                    local s = r[i]
+                    if deadline(s) > now then
+                      if pick[2] then
+                        if best == nil or deadline(s) > deadline(best) then best = s end
+                      elseif k .. s[1] == pick[1] then
+                        best = s
+                      end
+                    end
+                  end
+                  if best then out[#out + 1] = view(r, best) end
+                end
+              end
             end
-            local maxIdle = tonumber(ARGV[5])
-            redis.call('hset', KEYS[1], ARGV[2], struct.pack('dLc0', maxIdle, string.len(ARGV[3]), ARGV[3]))
-            redis.call('zadd', KEYS[2], ARGV[4], ARGV[2])
-            if maxIdle ~= 0 then
-              redis.call('zadd', KEYS[3], now + maxIdle, ARGV[2])
-            else
-              redis.call('zrem', KEYS[3], ARGV[2])
-            end
-            return 1
+            if #out == 0 then return '[]' end
+            return cjson.encode(out)
             """;
 
-    /** Remove a user's whole index; return the ids it held. */
-    private static final String TAKE_ALL_SCRIPT = """
-            local ids = redis.call('zrange', KEYS[1], 0, -1)
-            redis.call('del', KEYS[1])
-            redis.call('zrem', KEYS[2], ARGV[1])
-            return ids
+    /**
+     * ARGV[3] the most entries to take. Takes every session whose deadline has passed, from the
+     * earlier-deadline set and from records whose latest deadline has passed, and returns their
+     * views: the caller announces them. Atomic, so with several instances sweeping each expiry is
+     * taken once.
+     */
+    private static final String SWEEP_SCRIPT = PRELUDE + """
+            local most = tonumber(ARGV[3])
+            local expired = {}
+            for _, id in ipairs(redis.call('zrangebyscore', KEYS[3], '-inf', now, 'limit', 0, most)) do
+              redis.call('zrem', KEYS[3], id)
+              local k, suffix = string.sub(id, 1, 16), string.sub(id, 17)
+              local r = load(k)
+              if r then
+                for i = 2, #r do
+                  if r[i][1] == suffix and deadline(r[i]) <= now then
+                    expired[#expired + 1] = view(r, r[i])
+                    save(k, without(r, i, k))
+                    break
+                  end
+                end
+              end
+            end
+            for _, k in ipairs(redis.call('zrangebyscore', KEYS[2], '-inf', now, 'limit', 0, most)) do
+              local r = load(k)
+              redis.call('hdel', KEYS[1], k)
+              redis.call('zrem', KEYS[2], k)
+              if r then
+                for i = 2, #r do
+                  expired[#expired + 1] = view(r, r[i])
+                  redis.call('zrem', KEYS[3], k .. r[i][1])
+                end
+              end
+            end
+            if #expired == 0 then return '[]' end
+            return cjson.encode(expired)
             """;
 
     private final RedissonClient redis;
@@ -139,15 +307,12 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisKeys keys;
     private final long idleTimeoutMillis;
     private final InstantSource clock;
-    private final RMapCache<String, String> sessions;
-    private final RMapCache<String, String> tokenHashById;
     private final RScript script;
-    /** The sessions map with Redisson's expiry and idle ZSETs: the keys of {@link #GET_SCRIPT}. */
-    private final List<Object> sessionKeys;
-    /** The same three keys of the id map, for {@link #REPLACE_LIVE_SCRIPT}. */
-    private final List<Object> sessionIdKeys;
+    private final List<Object> recordKeys;
+    private final String channel;
+    private final List<Consumer<Session>> expiryListeners = new CopyOnWriteArrayList<>();
 
-    /** @param clock the system clock: Redisson's map cache compares its own entries' deadlines with it */
+    /** @param clock the system clock: deadlines are compared with it, on every instance alike */
     public RedisSessionStore(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, long idleTimeoutMillis,
                              InstantSource clock) {
         this.redis = redis;
@@ -155,229 +320,196 @@ public final class RedisSessionStore implements SessionStore {
         this.keys = keys;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.clock = clock;
-        this.sessions = redis.getMapCache(options(keys.sessions()));
-        this.tokenHashById = redis.getMapCache(options(keys.sessionIds()));
         this.script = redis.getScript(StringCodec.INSTANCE);
-        this.sessionKeys = List.of(keys.sessions(), RedisKeys.expiryIndexOf(keys.sessions()),
-                RedisKeys.idleIndexOf(keys.sessions()));
-        this.sessionIdKeys = List.of(keys.sessionIds(), RedisKeys.expiryIndexOf(keys.sessionIds()),
-                RedisKeys.idleIndexOf(keys.sessionIds()));
+        this.recordKeys = List.of(keys.userSessions(), RedisKeys.expiryIndexOf(keys.userSessions()),
+                keys.earlierSessions());
+        this.channel = keys.events();
     }
 
-    private static MapCacheOptions<String, String> options(String name) {
-        return MapCacheOptions.<String, String>name(name).codec(StringCodec.INSTANCE);
+    private List<Object> args(Object... rest) {
+        List<Object> args = new ArrayList<>(rest.length + 2);
+        args.add(Long.toString(clock.millis()));
+        args.add(Long.toString(idleTimeoutMillis));
+        args.addAll(List.of(rest));
+        return args;
     }
 
-    /**
-     * The session is written first and admitted to the user's index second, so that a concurrent
-     * create that evicts it always finds it to remove; a rejected session is deleted again (its
-     * token was never handed out).
-     */
+    private <T> T run(RScript.Mode mode, String lua, RScript.ReturnType type, List<Object> scriptKeys, List<Object> args) {
+        return script.eval(keys.userSessions(), mode, lua, type, scriptKeys, args.toArray());
+    }
+
     @Override
-    public CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy) {
-        long now = clock.millis();
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        putAsync(batch.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE), tokenHash, Json.writeString(session), session, now);
-        batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE)
-                .fastPutAsync(session.sessionId(), tokenHash, session.ttlMillis(now), TimeUnit.MILLISECONDS);
-        batch.execute();
-
-        List<String> result = script.eval(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST,
-                List.of(keys.userSessions(session.userId()), keys.activeUsers()),
-                Long.toString(now), session.sessionId(), Long.toString(session.expiresAt()),
-                Integer.toString(maxPerUser), policy.configName(), session.userId());
-        if (!"1".equals(result.getFirst())) {
-            removeSessions(List.of(session.sessionId()));
-            return CreateResult.rejected();
-        }
-        List<String> evicted = List.copyOf(result.subList(1, result.size()));
-        if (!evicted.isEmpty()) {
-            removeSessions(evicted);
-        }
-        return new CreateResult(true, evicted);
+    public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy) {
+        String userKey = Tokens.userKeyOf(session.sessionId());
+        List<String> result = run(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST, recordKeys,
+                args(userKey, session.userId(), Integer.toString(maxPerUser), policy.configName(), channel,
+                        AdminEvents.SESSIONS_UPDATE, AdminEventWire.encode(SessionEvents.about(SessionEvents.CREATED, session)),
+                        session.sessionId().substring(Tokens.USER_KEY_LENGTH), secretHash,
+                        Long.toString(session.createdAt()), Long.toString(session.expiresAt()),
+                        Long.toString(session.lastActivity()), session.rememberMe() ? "1" : "0",
+                        Objects.requireNonNullElse(session.ip(), ""), Objects.requireNonNullElse(session.userAgent(), "")));
+        return switch (result.getFirst()) {
+            case "ok" -> new CreateResult(true, result.subList(1, result.size()).stream().map(s -> userKey + s).toList());
+            case "full" -> CreateResult.rejected();
+            default -> throw new IllegalStateException("two user ids share the user key " + userKey);
+        };
     }
 
-    private void putAsync(RMapCacheAsync<String, String> map, String tokenHash, String json, Session session, long now) {
-        if (idleTimeoutMillis > 0) {
-            map.fastPutAsync(tokenHash, json, session.ttlMillis(now), TimeUnit.MILLISECONDS,
-                    idleTimeoutMillis, TimeUnit.MILLISECONDS);
-        } else {
-            map.fastPutAsync(tokenHash, json, session.ttlMillis(now), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Redisson calls expiry listeners on its own I/O threads, where a blocking Redis call would
-     * stall every other notification until it times out: the clean-up is sent asynchronously.
-     */
     @Override
     public void onExpired(Consumer<Session> listener) {
-        sessions.addListener((EntryExpiredListener<String, String>) event -> {
-            Session session = Json.read(event.getValue(), Session.class);
-            // An idle-expired session's id entry outlives it; every instance may do this, it is idempotent.
-            RBatch batch = redis.createBatch(BatchOptions.defaults());
-            batch.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE).fastRemoveAsync(session.sessionId());
-            reindexAsync(batch, session.userId(), null, 0, List.of(session.sessionId()));
-            batch.executeAsync();
-            listener.accept(session);
-        });
-    }
-
-    @Override
-    public Optional<Session> findByTokenHash(String tokenHash) {
-        String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.sessions(),
-                RScript.Mode.READ_WRITE, GET_SCRIPT, RScript.ReturnType.VALUE, sessionKeys,
-                Long.toString(clock.millis()), tokenHash));
-        return Optional.ofNullable(json).map(value -> Json.read(value, Session.class));
-    }
-
-    @Override
-    public Optional<Session> findById(String sessionId) {
-        String tokenHash = tokenHashById.get(sessionId);
-        return tokenHash == null ? Optional.empty() : findByTokenHash(tokenHash);
+        expiryListeners.add(listener);
     }
 
     /**
-     * Every step only re-dates what is still there (the session, its id entry, its index member), so
-     * that a logout, revoke or eviction removing them at the same time stays done.
+     * Takes and announces every session past its deadline (at most {@code most}); returns how
+     * many. Each instance calls it on a timer ({@code redis.cleanup-min-delay}).
      */
-    @Override
-    public boolean update(String tokenHash, Session session) {
-        long now = clock.millis();
-        String expiry = Long.toString(now + session.ttlMillis(now));
-        Long replaced = script.eval(keys.sessions(), RScript.Mode.READ_WRITE, REPLACE_LIVE_SCRIPT,
-                RScript.ReturnType.LONG, sessionKeys, Long.toString(now), tokenHash, Json.writeString(session),
-                expiry, Long.toString(idleTimeoutMillis));
-        if (replaced != 1) {
-            return false;
-        }
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        batch.getScript(StringCodec.INSTANCE).evalAsync(keys.sessionIds(), RScript.Mode.READ_WRITE, REPLACE_LIVE_SCRIPT,
-                RScript.ReturnType.LONG, sessionIdKeys, Long.toString(now), session.sessionId(), tokenHash, expiry, "0");
-        reindexAsync(batch, session.userId(), session.sessionId(), session.expiresAt(), List.of());
-        batch.execute();
-        return true;
+    public int sweep(int most) {
+        String json = run(RScript.Mode.READ_WRITE, SWEEP_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
+                args(Integer.toString(most)));
+        List<Session> expired = sessions(json);
+        expired.forEach(session -> expiryListeners.forEach(listener -> listener.accept(session)));
+        return expired.size();
     }
 
-    private void reindexAsync(RBatch batch, String userId, String setId, long setExpiry, List<String> removeIds) {
-        List<Object> args = new ArrayList<>();
-        args.add(Long.toString(clock.millis()));
-        args.add(userId);
-        args.add(setId == null ? "" : setId);
-        args.add(Long.toString(setExpiry));
-        args.addAll(removeIds);
-        batch.getScript(StringCodec.INSTANCE).evalAsync(RScript.Mode.READ_WRITE, REINDEX_SCRIPT,
-                RScript.ReturnType.LONG, List.of(keys.userSessions(userId), keys.activeUsers()), args.toArray());
-    }
-
-    @Override
-    public Optional<Session> delete(String sessionId) {
-        String tokenHash = tokenHashById.get(sessionId);
-        if (tokenHash == null) {
-            return Optional.empty();
-        }
-        Optional<Session> removed = takeSessions(Map.of(sessionId, tokenHash)).stream().findFirst();
-        removed.ifPresent(session -> {
-            RBatch batch = redis.createBatch(BatchOptions.defaults());
-            reindexAsync(batch, session.userId(), null, 0, List.of(sessionId));
-            batch.execute();
+    /**
+     * Sweeps on a timer (and again at once while a sweep finds {@code most}) until the returned
+     * handle is closed. A failed sweep (Redis away) is retried at the next tick.
+     */
+    public AutoCloseable sweepEvery(Duration every, int most) {
+        Thread sweeper = Thread.ofPlatform().daemon().name("session-sweep").start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(every);
+                    int taken;
+                    do {
+                        taken = sweep(most);
+                    } while (taken >= most);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "session sweep failed", e);
+                }
+            }
         });
+        return sweeper::interrupt;
+    }
+
+    /**
+     * Removes the sessions of the layout before this one (a map by token hash, a map by id and
+     * per-user sorted sets; see {@link RedisKeys#legacySessionKeys()}): their tokens have a shape
+     * this layout cannot read, so their users sign in again. Returns the keys removed.
+     */
+    public long dropLegacyLayout() {
+        RKeys all = redis.getKeys();
+        String[] legacy = keys.legacySessionKeys().toArray(String[]::new);
+        if (all.countExists(legacy) == 0) {
+            return 0;
+        }
+        long removed = all.delete(legacy) + all.deleteByPattern(keys.legacyUserIndexPattern());
+        LOG.warning(() -> "Removed " + removed + " Redis keys of the previous session layout: the sessions they "
+                + "held are ended, and their users sign in again");
         return removed;
     }
 
     @Override
-    public List<Session> deleteAllForUser(String userId) {
-        List<String> ids = script.eval(RScript.Mode.READ_WRITE, TAKE_ALL_SCRIPT, RScript.ReturnType.LIST,
-                List.of(keys.userSessions(userId), keys.activeUsers()), userId);
-        return ids.isEmpty() ? List.of() : removeSessions(ids);
+    public Optional<Session> findByToken(String sessionId, String secretHash) {
+        return find(sessionId, secretHash);
     }
 
-    /** Removes sessions by id: one batch to read their token hashes, one to take the sessions and then their ids. */
-    private List<Session> removeSessions(Collection<String> sessionIds) {
-        Map<String, String> hashById = tokenHashById.getAll(new LinkedHashSet<>(sessionIds));
-        return hashById.isEmpty() ? List.of() : takeSessions(hashById);
+    /** A read by id counts as use of the session, as a validate does. */
+    @Override
+    public Optional<Session> findById(String sessionId) {
+        return Tokens.isSessionId(sessionId) ? find(sessionId, "") : Optional.empty();
     }
 
-    /**
-     * Takes each session, then its id entry, in that order in one pipelined batch: at no moment
-     * does a live session lack its id entry, so an end by id that runs meanwhile (a logout while
-     * a logout-all is half done) always finds what to remove, and never answers before the
-     * session is gone.
-     */
-    private List<Session> takeSessions(Map<String, String> hashById) {
-        RBatch removal = redis.createBatch(BatchOptions.defaults());
-        RMapCacheAsync<String, String> map = removal.<String, String>getMapCache(keys.sessions(), StringCodec.INSTANCE);
-        RMapCacheAsync<String, String> ids = removal.<String, String>getMapCache(keys.sessionIds(), StringCodec.INSTANCE);
-        List<RFuture<String>> removed = new ArrayList<>();
-        hashById.forEach((id, hash) -> {
-            removed.add(map.removeAsync(hash));
-            ids.fastRemoveAsync(id);
-        });
-        removal.execute();
-        return removed.stream().map(RedisSessionStore::completed).filter(Objects::nonNull)
-                .map(json -> Json.read(json, Session.class)).toList();
+    private Optional<Session> find(String sessionId, String secretHash) {
+        List<Object> args = args(Tokens.userKeyOf(sessionId), sessionId.substring(Tokens.USER_KEY_LENGTH), secretHash);
+        String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(),
+                idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, FIND_SCRIPT,
+                RScript.ReturnType.VALUE, recordKeys, args.toArray()));
+        return json == null ? Optional.empty() : Optional.of(session(Json.read(json, JsonNode.class)));
     }
 
-    private static <T> T completed(RFuture<T> future) {
-        return future.toCompletableFuture().join();
+    @Override
+    public boolean update(String secretHash, Session session) {
+        String id = session.sessionId();
+        Long refreshed = run(RScript.Mode.READ_WRITE, REFRESH_SCRIPT, RScript.ReturnType.LONG, recordKeys,
+                args(Tokens.userKeyOf(id), id.substring(Tokens.USER_KEY_LENGTH), secretHash,
+                        Long.toString(session.expiresAt()), Long.toString(session.lastActivity()), channel,
+                        AdminEventWire.encode(SessionEvents.about(SessionEvents.REFRESHED, session))));
+        return refreshed == 1;
     }
 
-    /** The page's ids and the user's count in one round trip (ZCOUNT, ZRANGEBYSCORE ... LIMIT), then the page's sessions. */
+    @Override
+    public Optional<Session> delete(String sessionId, String reason) {
+        if (!Tokens.isSessionId(sessionId)) {
+            return Optional.empty();
+        }
+        String json = run(RScript.Mode.READ_WRITE, DELETE_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
+                args(Tokens.userKeyOf(sessionId), sessionId.substring(Tokens.USER_KEY_LENGTH), channel,
+                        AdminEvents.SESSIONS_UPDATE, reason));
+        return json == null ? Optional.empty() : Optional.of(session(Json.read(json, JsonNode.class)));
+    }
+
+    @Override
+    public List<Session> deleteAllForUser(String userId, String reason) {
+        String json = run(RScript.Mode.READ_WRITE, DELETE_ALL_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
+                args(Tokens.userKey(userId), channel, AdminEvents.SESSIONS_UPDATE, reason));
+        return sessions(json);
+    }
+
     @Override
     public Page<Session> listForUser(String userId, int cursor, int limit) {
-        double now = clock.millis();
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        RScoredSortedSetAsync<String> index = batch.getScoredSortedSet(keys.userSessions(userId), StringCodec.INSTANCE);
-        RFuture<Integer> count = index.countAsync(now, false, Double.POSITIVE_INFINITY, true);
-        RFuture<Collection<String>> ids = index.valueRangeAsync(now, false, Double.POSITIVE_INFINITY, true, cursor, limit);
-        batch.execute();
-        return Page.of(byIds(completed(ids)), completed(count), cursor, completed(ids).size());
-    }
-
-    private List<Session> byIds(Collection<String> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
+        String json = run(RScript.Mode.READ_ONLY, LIST_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
+                args(Tokens.userKey(userId)));
+        JsonNode all = Json.read(json, JsonNode.class);
+        List<Session> page = new ArrayList<>();
+        for (int i = 1 + cursor; i < all.size() && page.size() < limit; i++) {
+            page.add(session(all.get(i)));
         }
-        Map<String, String> hashById = tokenHashById.getAll(new LinkedHashSet<>(ids));
-        if (hashById.isEmpty()) {
-            return List.of();
-        }
-        Map<String, String> jsonByHash = sessions.getAll(Set.copyOf(hashById.values()));
-        List<Session> result = new ArrayList<>();
-        for (String id : ids) {
-            String json = jsonByHash.get(hashById.get(id));
-            if (json != null) {
-                result.add(Json.read(json, Session.class));
-            }
-        }
-        return result;
+        return Page.of(page, all.get(0).asLong(), cursor, page.size());
     }
 
     @Override
     public long countForUser(String userId) {
-        return liveCount(keys.userSessions(userId));
+        return counts(userId).forUser();
     }
 
     @Override
     public long countSessions() {
-        return liveCount(RedisKeys.expiryIndexOf(keys.sessionIds()));
+        return counts("").sessions();
     }
 
     @Override
     public long countUsers() {
-        return liveCount(keys.activeUsers());
+        return counts("").users();
     }
 
-    private long liveCount(String zsetKey) {
-        return redis.getScoredSortedSet(zsetKey, StringCodec.INSTANCE)
-                .count(clock.millis(), false, Double.POSITIVE_INFINITY, true);
+    @Override
+    public Counts counts(String userId) {
+        List<Long> counts = run(RScript.Mode.READ_ONLY, COUNTS_SCRIPT, RScript.ReturnType.LIST, recordKeys,
+                args(Tokens.userKey(userId)));
+        return new Counts(counts.get(0), counts.get(1), counts.get(2));
     }
 
     @Override
     public List<Session> page(int offset, int limit) {
-        Collection<String> ids = redis.<String>getScoredSortedSet(RedisKeys.expiryIndexOf(keys.sessionIds()),
-                        StringCodec.INSTANCE)
-                .valueRangeReversed(clock.millis(), false, Double.POSITIVE_INFINITY, true, offset, limit);
-        return byIds(ids);
+        return sessions(run(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
+                args(Integer.toString(offset), Integer.toString(limit))));
+    }
+
+    private static List<Session> sessions(String json) {
+        List<Session> sessions = new ArrayList<>();
+        Json.read(json, JsonNode.class).forEach(view -> sessions.add(session(view)));
+        return sessions;
+    }
+
+    /** A session from a script's view: {@code [user id, suffix, created, expires at, last activity, remember me, ip, ua]}. */
+    private static Session session(JsonNode view) {
+        String userId = view.get(0).asText();
+        return new Session(Tokens.userKey(userId) + view.get(1).asText(), userId, view.get(2).asLong(),
+                view.get(3).asLong(), view.get(4).asLong(), view.get(5).asBoolean(), view.get(6).asText(),
+                view.get(7).asText());
     }
 }

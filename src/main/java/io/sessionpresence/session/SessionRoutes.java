@@ -130,9 +130,10 @@ public final class SessionRoutes implements HttpService {
         Session current = auth.require(req);
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("store", storeName);
-        stats.put("active_sessions", sessions.countSessions());
-        stats.put("active_users", sessions.countUsers());
-        stats.put("user_sessions", sessions.countForUser(current.userId()));
+        SessionStore.Counts counts = sessions.counts(current.userId());
+        stats.put("active_sessions", counts.sessions());
+        stats.put("active_users", counts.users());
+        stats.put("user_sessions", counts.forUser());
         HttpJson.ok(res, Json.fields("success", true, "stats", stats));
     }
 

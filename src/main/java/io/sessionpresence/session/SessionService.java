@@ -1,13 +1,10 @@
 package io.sessionpresence.session;
 
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.metrics.ServiceMetrics;
@@ -36,9 +33,10 @@ public final class SessionService {
         this.events = events;
         this.clock = clock;
         this.metrics = metrics;
+        // A store hands each expiry to one instance: its event goes to every instance's admin room.
         store.onExpired(session -> {
             metrics.sessionsExpired().increment();
-            events.publishLocal(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_expired", session)));
+            events.publish(SessionEvents.about(SessionEvents.EXPIRED, session));
         });
     }
 
@@ -71,21 +69,27 @@ public final class SessionService {
         return store.countForUser(userId);
     }
 
+    /** The live sessions, the users with one, and {@code userId}'s sessions, read together. */
+    public SessionStore.Counts counts(String userId) {
+        return store.counts(userId);
+    }
+
     /**
      * Ends one of {@code owner}'s own sessions; false when {@code sessionId} names no live session
      * of that user (someone else's answers like an unknown one: ids are not an oracle).
      */
     public boolean revokeOwn(Session owner, String sessionId, String reason) {
-        boolean own = store.findById(sessionId).filter(s -> s.userId().equals(owner.userId())).isPresent();
+        // A session id starts with its user's key: whether it is the owner's needs no read.
+        boolean own = Tokens.isSessionId(sessionId) && Tokens.userKeyOf(sessionId).equals(Tokens.userKey(owner.userId()));
         return own && revoke(sessionId, reason).isPresent();
     }
 
     public Created create(String userId, boolean rememberMe, String userAgent, String ip) {
         long now = clock.millis();
-        String token = Tokens.newToken();
         long expiresAt = settings.capExpiry(now, now + settings.lifetimeMillis(rememberMe));
-        Session session = new Session(Tokens.newSessionId(), userId, now, expiresAt, now, rememberMe, userAgent, ip);
-        SessionStore.CreateResult result = store.create(Tokens.hash(token), session, settings.maxPerUser(),
+        Session session = new Session(Tokens.newSessionId(userId), userId, now, expiresAt, now, rememberMe, userAgent, ip);
+        String token = Tokens.newToken(session.sessionId());
+        SessionStore.CreateResult result = store.create(Tokens.hashOfSecret(token), session, settings.maxPerUser(),
                 settings.limitPolicy());
         if (!result.created()) {
             throw ApiException.conflict("Session limit reached: at most " + settings.maxPerUser()
@@ -93,19 +97,19 @@ public final class SessionService {
         }
         metrics.sessionsCreated().increment();
         metrics.sessionsRevoked().increment(result.evictedSessionIds().size());
-        result.evictedSessionIds().forEach(id -> publish("session_terminated", id, userId, "limit"));
-        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_created", session)));
         return new Created(token, session);
     }
 
+
     /** The live session for a token; empty for unknown, expired or malformed tokens. */
     public Optional<Session> validate(String token) {
-        if (!Tokens.looksLikeToken(token)) {
+        Optional<Tokens.Parsed> parsed = Tokens.parse(token);
+        if (parsed.isEmpty()) {
             return Optional.empty();
         }
         long start = System.nanoTime();
         try {
-            return store.findByTokenHash(Tokens.hash(token));
+            return store.findByToken(parsed.get().sessionId(), Tokens.hash(parsed.get().secret()));
         } finally {
             metrics.validate().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -126,22 +130,18 @@ public final class SessionService {
         long now = clock.millis();
         long proposed = settings.capExpiry(current.createdAt(), now + settings.lifetimeMillis(current.rememberMe()));
         Session refreshed = current.withExpiry(Math.max(current.expiresAt(), proposed), now);
-        if (!store.update(Tokens.hash(token), refreshed)) {
+        // The store announces session_refreshed: open sockets of this session, on every instance, re-read it.
+        if (!store.update(Tokens.hashOfSecret(token), refreshed)) {
             throw ApiException.unauthorized("Session expired");
         }
         metrics.sessionsRefreshed().increment();
-        // Open sockets of this session, on every instance, watch its deadline: they re-read it.
-        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, SessionViews.event("session_refreshed", refreshed)));
         return refreshed;
     }
 
     /** Ends a live session and announces it; the session that was ended, if there was one. */
     public Optional<Session> revoke(String sessionId, String reason) {
-        Optional<Session> removed = store.delete(sessionId);
-        removed.ifPresent(s -> {
-            metrics.sessionsRevoked().increment();
-            announceTerminated(s.sessionId(), s.userId(), reason);
-        });
+        Optional<Session> removed = store.delete(sessionId, reason);
+        removed.ifPresent(s -> metrics.sessionsRevoked().increment());
         return removed;
     }
 
@@ -150,31 +150,12 @@ public final class SessionService {
      * tracked activity), in the same shape as for a live one.
      */
     public void announceTerminated(String sessionId, String userId, String reason) {
-        publish("session_terminated", sessionId, userId, reason);
+        events.publish(SessionEvents.terminated(sessionId, userId, reason));
     }
 
     public int revokeAll(String userId, String reason) {
-        List<Session> removed = store.deleteAllForUser(userId);
+        List<Session> removed = store.deleteAllForUser(userId, reason);
         metrics.sessionsRevoked().increment(removed.size());
-        if (!removed.isEmpty()) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("type", "sessions_revoked");
-            data.put("user", userId);
-            data.put("count", removed.size());
-            data.put("session_ids", removed.stream().map(Session::sessionId).toList());
-            data.put("reason", reason);
-            events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
-        }
         return removed.size();
-    }
-
-    private void publish(String type, String sessionId, String userId, String reason) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("type", type);
-        data.put("session_id", sessionId);
-        data.put("sid", sessionId);
-        data.put("user", userId);
-        data.put("reason", reason);
-        events.publish(new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
     }
 }

@@ -7,10 +7,13 @@ import java.util.function.Consumer;
 import io.sessionpresence.store.Page;
 
 /**
- * Where sessions live. Keys are token hashes ({@link Tokens#hash}); a raw token never reaches a
- * store. Implementations: {@link RedisSessionStore} and {@link MemorySessionStore}, with the same
- * semantics: every session expires on its own at {@link Session#expiresAt()} (or earlier after
- * {@code idleTimeoutMillis} without a read, when configured).
+ * Where sessions live, by public session id, each with the hash of its token's secret
+ * ({@link Tokens#hash}); a raw token never reaches a store. Implementations:
+ * {@link RedisSessionStore} and {@link MemorySessionStore}, with the same semantics: every
+ * session expires on its own at {@link Session#expiresAt()} (or earlier after
+ * {@code idleTimeoutMillis} without a read, when configured). Each store announces the changes it
+ * makes ({@link SessionEvents}: created, refreshed, terminated, revoked) on the admin events it was
+ * built with; expiry goes to {@link #onExpired} listeners on one instance.
  */
 public interface SessionStore {
 
@@ -21,28 +24,32 @@ public interface SessionStore {
         }
     }
 
+    /** Live sessions in the store, users with one, and {@code userId}'s: one read for the stats route. */
+    record Counts(long sessions, long users, long forUser) {
+    }
+
     /**
      * Stores a new session, atomically enforcing {@code maxPerUser} (0 = unlimited) across every
      * instance sharing the store: with {@link LimitPolicy#REJECT_NEW} nothing is stored when the
      * user is at the limit; with {@link LimitPolicy#EVICT_OLDEST} the sessions closest to expiry
-     * are removed to make room.
+     * are removed to make room ({@code session_terminated}, reason {@code limit}).
      */
-    CreateResult create(String tokenHash, Session session, int maxPerUser, LimitPolicy policy);
+    CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy);
 
-    /** The session for a token hash, if live. The hot path: one Redis round trip. */
-    Optional<Session> findByTokenHash(String tokenHash);
+    /** The live session {@code sessionId} if its secret's hash is {@code secretHash}. The hot path: one Redis round trip. */
+    Optional<Session> findByToken(String sessionId, String secretHash);
 
     /** The session with this public id, if live; counts as use of it ({@code session.idle-timeout}), as a validate does. */
     Optional<Session> findById(String sessionId);
 
-    /** Replaces a live session (same id and token), re-arming its TTL to its new expiry. */
-    boolean update(String tokenHash, Session session);
+    /** Replaces a live session (same id and secret), re-arming its TTL to its new expiry; announces {@code session_refreshed}. */
+    boolean update(String secretHash, Session session);
 
-    /** Ends one session by public id; returns it if it was live. */
-    Optional<Session> delete(String sessionId);
+    /** Ends one session by public id, announcing {@code session_terminated} for {@code reason}; returns it if it was live. */
+    Optional<Session> delete(String sessionId, String reason);
 
-    /** Ends every session of a user; returns the ones ended. */
-    List<Session> deleteAllForUser(String userId);
+    /** Ends every session of a user, announcing {@code sessions_revoked} for {@code reason}; returns the ones ended. */
+    List<Session> deleteAllForUser(String userId, String reason);
 
     /**
      * One page of a user's live sessions, soonest expiry first (the order of the per-user index),
@@ -60,12 +67,15 @@ public interface SessionStore {
     /** Users with at least one live session. */
     long countUsers();
 
+    /** {@link #countSessions}, {@link #countUsers} and {@link #countForUser} at once. */
+    Counts counts(String userId);
+
     /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
     List<Session> page(int offset, int limit);
 
     /**
-     * Called when a session ends by expiry (TTL or idle), from the store's own expiry: in Redis on
-     * every instance, when Redisson's eviction task removes the entry.
+     * Called when a session ends by expiry (TTL or idle), from the store's own expiry, on the one
+     * instance that removed it (in Redis: whichever instance's sweep took it).
      */
     void onExpired(Consumer<Session> listener);
 }

@@ -1,5 +1,7 @@
 package io.sessionpresence.store;
 
+import java.util.List;
+
 /**
  * The Redis key schema, and what each operation costs. Every key starts with the configured
  * prefix {@code P} (default {@code sp:}). Values are JSON written with {@code StringCodec}, so
@@ -96,20 +98,30 @@ public final class RedisKeys {
         this.prefix = prefix;
     }
 
-    public String sessions() {
-        return prefix + "sessions";
+    /** The RMapCache of records: user key &rarr; every session of that user. */
+    public String userSessions() {
+        return prefix + "user-sessions";
     }
 
-    public String sessionIds() {
-        return prefix + "session-ids";
+    /** Every session but its user's latest, scored by deadline; in the records' slot. */
+    public String earlierSessions() {
+        return "{" + userSessions() + "}:earlier";
     }
 
-    public String userSessions(String userId) {
-        return "{" + prefix + "users}:sessions:" + userId;
+    /**
+     * The session keys of the layout before {@link #userSessions()} (a map by token hash, a map by
+     * id, a sorted set per user and one of users): removed at start (see the README's upgrade note).
+     * The per-user sets are the keys matching {@link #legacyUserIndexPattern()}.
+     */
+    public List<String> legacySessionKeys() {
+        return List.of(prefix + "sessions", expiryIndexOf(prefix + "sessions"), idleIndexOf(prefix + "sessions"),
+                "{" + prefix + "sessions}:redisson_options", prefix + "session-ids", expiryIndexOf(prefix + "session-ids"),
+                idleIndexOf(prefix + "session-ids"), "{" + prefix + "session-ids}:redisson_options",
+                "{" + prefix + "users}:active");
     }
 
-    public String activeUsers() {
-        return "{" + prefix + "users}:active";
+    public String legacyUserIndexPattern() {
+        return "{" + prefix + "users}:sessions:*";
     }
 
     public String userCache() {

@@ -437,7 +437,7 @@ class PresenceAdminApiTest extends PerStoreServiceTest {
             Response login = service.login("secret-user-" + i, false);
             String token = login.text("session_token");
             secrets.add(token);
-            secrets.add(Tokens.hash(token));
+            secrets.add(Tokens.hashOfSecret(token));
             heartbeat("{\"page\":\"/s\"}", "X-Session-Token", token);
             assertEquals(200, service.post("/api/session/update", "{\"sid\":\"" + login.text("session_id") + "\"}",
                     "X-Session-Token", token).status());

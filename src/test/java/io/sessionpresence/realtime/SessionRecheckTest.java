@@ -41,7 +41,7 @@ class SessionRecheckTest {
             try (RealtimeTestSocket socket = RealtimeTestSocket.connect(protocol, service.port(),
                     "{\"session_token\":\"" + token + "\"}")) {
                 socket.emit("user:heartbeat", "{\"page\":\"/\"}");
-                TestRedis.shared().command("DEL", service.config().get("redis.key-prefix") + "sessions");
+                TestRedis.shared().command("DEL", service.config().get("redis.key-prefix") + "user-sessions");
                 long deletedAt = System.currentTimeMillis();
                 int code = socket.raw().closed().get(5, TimeUnit.SECONDS);
                 long latency = System.currentTimeMillis() - deletedAt;

@@ -41,8 +41,9 @@ class SessionApiTest extends PerStoreServiceTest {
         JsonNode json = created.json();
         assertTrue(json.get("success").asBoolean());
         assertTrue(json.get("session_token").asText().startsWith("sps_"));
-        assertEquals(4 + 43, json.get("session_token").asText().length(), "prefix + 32 bytes base64url");
-        assertFalse(json.get("session_id").asText().isEmpty());
+        assertEquals("sps_" + json.get("session_id").asText() + ".", json.get("session_token").asText().substring(0, 29),
+                "prefix, the session id (24), a dot");
+        assertEquals(29 + 43, json.get("session_token").asText().length(), "then 32 random bytes base64url");
         assertNotEquals(json.get("session_id").asText(), json.get("session_token").asText());
         assertEquals("create-user", json.get("user_id").asText());
         assertFalse(json.get("remember_me").asBoolean());

@@ -61,8 +61,9 @@ class RedisAtRestAndCostTest {
         String all = dump.toString();
         assertFalse(all.contains(token), "raw token stored in Redis");
         assertFalse(all.contains(token.substring(Tokens.TOKEN_PREFIX.length())), "token body stored in Redis");
-        assertTrue(redis.command("HEXISTS", prefix + "sessions", Tokens.hash(token)).equals("1"),
-                "sessions are keyed by SHA-256(token)");
+        assertTrue(redis.command("HEXISTS", prefix + "user-sessions", Tokens.userKey("at-rest-user")).equals("1"),
+                "sessions are kept in their user's record");
+        assertFalse(all.contains(Tokens.parse(token).orElseThrow().secret()), "token secret stored in Redis");
     }
 
     private static long scriptCalls(Map<String, Long> delta) {
