@@ -21,6 +21,7 @@ import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
 import io.sessionpresence.session.SessionAuth;
+import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
@@ -109,8 +110,9 @@ public final class AdminRoutes implements HttpService {
     private SessionPages sessionPages(ServerRequest req) {
         int cursor = HttpJson.pageCursor(req);
         int limit = HttpJson.pageLimit(req);
-        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(cursor, limit));
-        return new SessionPages(Page.of(live, sessions.countSessions(), cursor),
+        Page<Session> page = sessions.page(cursor, limit);
+        List<SessionViews.Admin> live = AdminSessionViews.of(presence, page.items());
+        return new SessionPages(new Page<>(live, page.count(), page.nextCursor()),
                 presence.activityPage(cursor, limit));
     }
 
@@ -168,12 +170,13 @@ public final class AdminRoutes implements HttpService {
     private void debug(ServerRequest req, ServerResponse res) {
         Page<Presence> present = presence.presencePage(0, 3, Optional.empty());
         Page<SessionActivity> activity = presence.activityPage(0, 3);
-        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(0, 3));
+        Page<Session> sample = sessions.page(0, 3);
+        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sample.items());
         Map<String, Object> debug = Json.fields(
                 "store", source,
                 "presence_count", present.count(),
                 "sessions_count", activity.count(),
-                "live_sessions_count", sessions.countSessions(),
+                "live_sessions_count", sample.count(),
                 "presence_keys", present.items().stream().map(Presence::key).toList(),
                 "sessions_keys", activity.items().stream().map(SessionActivity::sid).toList(),
                 "sample_presence", present.items(),

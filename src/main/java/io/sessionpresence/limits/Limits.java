@@ -1,5 +1,11 @@
 package io.sessionpresence.limits;
 
+import java.time.Duration;
+import java.util.Optional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.helidon.config.Config;
 import io.sessionpresence.http.TooManyRequests;
 
@@ -21,6 +27,8 @@ import io.sessionpresence.http.TooManyRequests;
  */
 public final class Limits {
     private static final String ADMIN_LOCKED = "Too many wrong admin tokens from this address";
+    private static final String LOGINS = "Too many sessions created for this user";
+    private static final Duration ADMIN_CLEAR_FOR = Duration.ofSeconds(1);
 
     private final LimitSettings settings;
     private final KeyedLimiter createPerUser;
@@ -29,6 +37,9 @@ public final class Limits {
     private final KeyedLimiter adminFailures;
     private final KeyedLimiter sessionFailures;
     private final KeyedLimiter socketConnections;
+    /** Addresses whose admin lock-out check passed lately. */
+    private final Cache<String, Boolean> adminClear = Caffeine.newBuilder()
+            .expireAfterWrite(ADMIN_CLEAR_FOR).maximumSize(10_000).build();
 
     /** @param shared makes the limits that must hold across instances: logins per user, credential failures */
     public Limits(LimitSettings settings, SharedLimiters shared) {
@@ -50,11 +61,26 @@ public final class Limits {
         perAddress(createPerIp, ip, "Too many sessions created from this address");
     }
 
-    /** A new session for {@code user}, whose identity is verified. */
-    public void sessionCreateFor(String user) {
-        if (settings.enabled()) {
-            refuseUnless(createPerUser.take(user), "Too many sessions created for this user");
+    /**
+     * A new session for {@code user}, whose identity is verified. Counted here, or, when the count
+     * is in Redis, returned for the session store to take in its create script (one round trip
+     * for a login): the caller passes it on and calls {@link #loginRefused} if the store refuses.
+     */
+    public Optional<ScriptedLimit> sessionCreateFor(String user) {
+        if (!settings.enabled()) {
+            return Optional.empty();
         }
+        Optional<ScriptedLimit> scripted = createPerUser.scripted(user);
+        if (scripted.isEmpty()) {
+            refuseUnless(createPerUser.take(user), LOGINS);
+        }
+        return scripted;
+    }
+
+    /** The refusal of a login that {@link #sessionCreateFor}'s scripted limit refused, for {@code waitNanos}. */
+    public static TooManyRequests loginRefused(long waitNanos) {
+        Verdict verdict = Verdict.refusedFor(waitNanos);
+        return new TooManyRequests(LOGINS + "; retry in " + verdict.retryAfterSeconds() + " s", verdict.retryAfterSeconds());
     }
 
     /** A heartbeat or session update that carries no session token. */
@@ -62,15 +88,22 @@ public final class Limits {
         perAddress(anonymousPerIp, ip, "Too many requests without a session from this address");
     }
 
-    /** Before checking an admin token: refused while the address is locked out by wrong tokens. */
+    /**
+     * Before checking an admin token: refused while the address is locked out by wrong tokens. An
+     * address found clear is not asked about again for {@link #ADMIN_CLEAR_FOR} (an admin page is
+     * then one Redis round trip, not two): a lock-out made by wrong tokens on another instance
+     * reaches this one within that time, and one made here at once.
+     */
     public void adminAttempt(String ip) {
-        if (settings.enabled()) {
+        if (settings.enabled() && adminClear.getIfPresent(ip) == null) {
             refuseUnless(adminFailures.peek(ip), ADMIN_LOCKED);
+            adminClear.put(ip, Boolean.TRUE);
         }
     }
 
     /** A wrong admin token; refused (instead of the 401) once the address has no failures left. */
     public void adminFailed(String ip) {
+        adminClear.invalidate(ip);
         everyAddress(adminFailures, ip, ADMIN_LOCKED);
     }
 

@@ -1,6 +1,7 @@
 package io.sessionpresence.limits;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.sessionpresence.store.RedisBatcher;
 import org.redisson.api.RScript;
@@ -18,24 +19,9 @@ import org.redisson.client.codec.StringCodec;
  * clock, not each instance's, decides.
  */
 final class RedisLimiter implements KeyedLimiter {
-    /**
-     * KEYS[1] the key; ARGV[1] microseconds between requests at the steady rate; ARGV[2] the
-     * period in microseconds (burst = period / interval requests); ARGV[3] "1" to take, "0" to peek.
-     * Returns 0 when allowed (and taken), else the microseconds until the next request would be.
-     */
-    private static final String GCRA_SCRIPT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            local interval = tonumber(ARGV[1])
-            local tat = tonumber(redis.call('GET', KEYS[1])) or now
-            if tat < now then tat = now end
-            local next_tat = tat + interval
-            local wait = next_tat - tonumber(ARGV[2]) - now
-            if wait > 0 then return math.ceil(wait) end
-            if ARGV[3] == '1' then
-              redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000))
-            end
-            return 0
+    /** KEYS[1] the key; ARGV as {@link ScriptedLimit#LUA}'s take_limit, and "1" to take or "0" to peek. */
+    private static final String GCRA_SCRIPT = ScriptedLimit.LUA + """
+            return take_limit(KEYS[1], ARGV[1], ARGV[2], ARGV[3] == '0')
             """;
 
     private final RedisBatcher batcher;
@@ -60,6 +46,11 @@ final class RedisLimiter implements KeyedLimiter {
     @Override
     public Verdict peek(String key) {
         return run(key, "0");
+    }
+
+    @Override
+    public Optional<ScriptedLimit> scripted(String key) {
+        return Optional.of(new ScriptedLimit(prefix + key, interval, period));
     }
 
     private Verdict run(String key, String take) {

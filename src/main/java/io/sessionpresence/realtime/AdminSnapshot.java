@@ -8,6 +8,7 @@ import io.sessionpresence.admin.AdminSessionViews;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
+import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
@@ -33,10 +34,11 @@ final class AdminSnapshot {
 
     Map<String, Object> take() {
         Page<Presence> present = presence.presencePage(0, limit, Optional.empty());
-        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sessions.page(0, limit));
+        Page<Session> page = sessions.page(0, limit);
+        List<SessionViews.Admin> live = AdminSessionViews.of(presence, page.items());
         return Json.fields(
                 "presence", Json.fields("items", present.items(), "count", present.count()),
-                "sessions", Json.fields("items", live, "count", sessions.countSessions()),
+                "sessions", Json.fields("items", live, "count", page.count()),
                 "timestamp", System.currentTimeMillis());
     }
 }

@@ -17,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.store.Expiries;
 import io.sessionpresence.store.MemoryBudget;
 import io.sessionpresence.store.Page;
@@ -125,7 +126,11 @@ public final class MemorySessionStore implements SessionStore {
 
     /** Stored first, admitted second: a concurrent create that evicts it always finds it to remove. */
     @Override
-    public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy) {
+    public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy,
+                               Optional<ScriptedLimit> loginLimit) {
+        if (loginLimit.isPresent()) {
+            throw new IllegalArgumentException("a Redis limit given to the memory store");
+        }
         MemoryBudget.admitCount(byToken.estimatedSize(), budget.limits().maxSessions(), "max-sessions");
         budget.admit(weigh(secretHash, session));
         long now = time.millis();
@@ -157,7 +162,7 @@ public final class MemorySessionStore implements SessionStore {
         evicted.forEach(this::removeSession);
         evicted.forEach(id -> events.publish(SessionEvents.terminated(id, session.userId(), "limit")));
         events.publish(SessionEvents.about(SessionEvents.CREATED, session));
-        return new CreateResult(true, List.copyOf(evicted));
+        return CreateResult.created(List.copyOf(evicted));
     }
 
     /** An idle-expired session leaves its id and index entries before their own expiry: drop them. */
@@ -295,7 +300,7 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> page(int offset, int limit) {
+    public Page<Session> page(int offset, int limit) {
         // Keeps only the offset + limit newest in a heap (O(n log k)) instead of sorting all
         // sessions: admin pages and every admin:snapshot read this.
         int keep = offset + limit;
@@ -306,6 +311,6 @@ public final class MemorySessionStore implements SessionStore {
                 newest.poll();
             }
         }
-        return newest.stream().sorted(NEWEST_FIRST).skip(offset).toList();
+        return Page.of(newest.stream().sorted(NEWEST_FIRST).skip(offset).toList(), countSessions(), offset);
     }
 }

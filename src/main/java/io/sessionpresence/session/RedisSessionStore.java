@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.events.AdminEventWire;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.json.Json;
+import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
@@ -121,10 +122,15 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * ARGV[3] user key, [4] user id, [5] per-user limit (0 = none), [6] policy, [7] channel,
      * [8] event name, [9] the created event, [10..17] the new session: suffix, secret hash,
-     * created, expires at, last activity, remember me ('1'/'0'), ip, user agent.
-     * Returns {'ok', evicted suffixes...}, {'full'} or {'taken'} (another user's key).
+     * created, expires at, last activity, remember me ('1'/'0'), ip, user agent; with KEYS[4] (a
+     * login limit) also [18] and [19], its interval and period.
+     * Returns {'ok', evicted suffixes...}, {'full'}, {'wait', µs} or {'taken'} (another user's key).
      */
-    private static final String CREATE_SCRIPT = PRELUDE + """
+    private static final String CREATE_SCRIPT = PRELUDE + ScriptedLimit.LUA + """
+            if KEYS[4] then
+              local wait = take_limit(KEYS[4], ARGV[18], ARGV[19], false)
+              if wait > 0 then return {'wait', tostring(wait)} end
+            end
             local k, user = ARGV[3], ARGV[4]
             local r = load(k) or {user}
             if r[1] ~= user then return {'taken'} end
@@ -223,15 +229,17 @@ public final class RedisSessionStore implements SessionStore {
             """;
 
     /**
-     * ARGV[3] offset, [4] limit. The live sessions most recently expiring first, merged from the
-     * records' latest sessions and the earlier ones (read only).
+     * ARGV[3] offset, [4] limit. Returns [count, views...]: how many sessions are live, and a page
+     * of them, most recently expiring first, merged from the records' latest sessions and the
+     * earlier ones (read only).
      */
     private static final String PAGE_SCRIPT = PRELUDE + """
             local offset, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
             local want = offset + limit
             local a = redis.call('zrevrangebyscore', KEYS[2], '+inf', '(' .. now, 'withscores', 'limit', 0, want)
             local b = redis.call('zrevrangebyscore', KEYS[3], '+inf', '(' .. now, 'withscores', 'limit', 0, want)
-            local ia, ib, out = 1, 1, {}
+            local ia, ib = 1, 1
+            local out = {redis.call('zcount', KEYS[2], '(' .. now, '+inf') + redis.call('zcount', KEYS[3], '(' .. now, '+inf')}
             for n = 1, want do
               local pick
               if ia <= #a and (ib > #b or tonumber(a[ia + 1]) >= tonumber(b[ib + 1])) then
@@ -260,7 +268,6 @@ public final class RedisSessionStore implements SessionStore {
                 end
               end
             end
-            if #out == 0 then return '[]' end
             return cjson.encode(out)
             """;
 
@@ -339,18 +346,26 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy) {
+    public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy,
+                               Optional<ScriptedLimit> loginLimit) {
         String userKey = Tokens.userKeyOf(session.sessionId());
-        List<String> result = run(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST, recordKeys,
-                args(userKey, session.userId(), Integer.toString(maxPerUser), policy.configName(), channel,
+        List<Object> scriptKeys = new ArrayList<>(recordKeys);
+        List<Object> args = args(userKey, session.userId(), Integer.toString(maxPerUser), policy.configName(), channel,
                         AdminEvents.SESSIONS_UPDATE, AdminEventWire.encode(SessionEvents.about(SessionEvents.CREATED, session)),
                         session.sessionId().substring(Tokens.USER_KEY_LENGTH), secretHash,
                         Long.toString(session.createdAt()), Long.toString(session.expiresAt()),
                         Long.toString(session.lastActivity()), session.rememberMe() ? "1" : "0",
-                        Objects.requireNonNullElse(session.ip(), ""), Objects.requireNonNullElse(session.userAgent(), "")));
+                        Objects.requireNonNullElse(session.ip(), ""), Objects.requireNonNullElse(session.userAgent(), ""));
+        loginLimit.ifPresent(limit -> {
+            scriptKeys.add(limit.key());
+            args.add(limit.intervalMicros());
+            args.add(limit.periodMicros());
+        });
+        List<String> result = run(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST, scriptKeys, args);
         return switch (result.getFirst()) {
-            case "ok" -> new CreateResult(true, result.subList(1, result.size()).stream().map(s -> userKey + s).toList());
+            case "ok" -> CreateResult.created(result.subList(1, result.size()).stream().map(s -> userKey + s).toList());
             case "full" -> CreateResult.rejected();
+            case "wait" -> CreateResult.limited(Long.parseLong(result.get(1)) * 1_000L);
             default -> throw new IllegalStateException("two user ids share the user key " + userKey);
         };
     }
@@ -494,9 +509,14 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public List<Session> page(int offset, int limit) {
-        return sessions(run(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
-                args(Integer.toString(offset), Integer.toString(limit))));
+    public Page<Session> page(int offset, int limit) {
+        JsonNode page = Json.read(run(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
+                args(Integer.toString(offset), Integer.toString(limit))), JsonNode.class);
+        List<Session> items = new ArrayList<>();
+        for (int i = 1; i < page.size(); i++) {
+            items.add(session(page.get(i)));
+        }
+        return Page.of(items, page.get(0).asLong(), offset);
     }
 
     private static List<Session> sessions(String json) {

@@ -17,6 +17,7 @@ import io.sessionpresence.http.ClientInfo;
 import io.sessionpresence.http.HttpJson;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.limits.Limits;
+import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.store.Page;
 
 /**
@@ -67,10 +68,10 @@ public final class SessionRoutes implements HttpService {
             limits.sessionFailed(ip);
             throw ApiException.unauthorized("Invalid identity token");
         }
-        limits.sessionCreateFor(userId);
+        Optional<ScriptedLimit> loginLimit = limits.sessionCreateFor(userId);
         ObjectNode body = HttpJson.readObject(req, maxBodyBytes, true);
         boolean rememberMe = HttpJson.optBoolean(body, "remember_me", false);
-        SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), ip);
+        SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), ip, loginLimit);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("success", true);
         out.put("session_token", created.token());

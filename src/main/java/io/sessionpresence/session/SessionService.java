@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
+import io.sessionpresence.limits.Limits;
+import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.store.Page;
 
@@ -41,7 +43,7 @@ public final class SessionService {
     }
 
     /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
-    public List<Session> page(int offset, int limit) {
+    public Page<Session> page(int offset, int limit) {
         return store.page(offset, limit);
     }
 
@@ -85,12 +87,21 @@ public final class SessionService {
     }
 
     public Created create(String userId, boolean rememberMe, String userAgent, String ip) {
+        return create(userId, rememberMe, userAgent, ip, Optional.empty());
+    }
+
+    /** @param loginLimit the per-user login limit for the store to take in the same step ({@link Limits#sessionCreateFor}) */
+    public Created create(String userId, boolean rememberMe, String userAgent, String ip,
+                          Optional<ScriptedLimit> loginLimit) {
         long now = clock.millis();
         long expiresAt = settings.capExpiry(now, now + settings.lifetimeMillis(rememberMe));
         Session session = new Session(Tokens.newSessionId(userId), userId, now, expiresAt, now, rememberMe, userAgent, ip);
         String token = Tokens.newToken(session.sessionId());
         SessionStore.CreateResult result = store.create(Tokens.hashOfSecret(token), session, settings.maxPerUser(),
-                settings.limitPolicy());
+                settings.limitPolicy(), loginLimit);
+        if (result.limitedNanos() > 0) {
+            throw Limits.loginRefused(result.limitedNanos());
+        }
         if (!result.created()) {
             throw ApiException.conflict("Session limit reached: at most " + settings.maxPerUser()
                     + " sessions per user; log out elsewhere first");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.store.Page;
 
 /**
@@ -17,10 +18,21 @@ import io.sessionpresence.store.Page;
  */
 public interface SessionStore {
 
-    /** What {@link #create} did about the per-user limit. */
-    record CreateResult(boolean created, List<String> evictedSessionIds) {
+    /**
+     * What {@link #create} did: created (evicting these sessions to make room), refused by the
+     * per-user limit, or refused by the login limit for {@code limitedNanos}.
+     */
+    record CreateResult(boolean created, List<String> evictedSessionIds, long limitedNanos) {
+        static CreateResult created(List<String> evictedSessionIds) {
+            return new CreateResult(true, evictedSessionIds, 0);
+        }
+
         static CreateResult rejected() {
-            return new CreateResult(false, List.of());
+            return new CreateResult(false, List.of(), 0);
+        }
+
+        static CreateResult limited(long nanos) {
+            return new CreateResult(false, List.of(), nanos);
         }
     }
 
@@ -32,9 +44,11 @@ public interface SessionStore {
      * Stores a new session, atomically enforcing {@code maxPerUser} (0 = unlimited) across every
      * instance sharing the store: with {@link LimitPolicy#REJECT_NEW} nothing is stored when the
      * user is at the limit; with {@link LimitPolicy#EVICT_OLDEST} the sessions closest to expiry
-     * are removed to make room ({@code session_terminated}, reason {@code limit}).
+     * are removed to make room ({@code session_terminated}, reason {@code limit}). A
+     * {@code loginLimit} is taken first, in the same step (only a store in Redis is given one).
      */
-    CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy);
+    CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy,
+                        Optional<ScriptedLimit> loginLimit);
 
     /** The live session {@code sessionId} if its secret's hash is {@code secretHash}. The hot path: one Redis round trip. */
     Optional<Session> findByToken(String sessionId, String secretHash);
@@ -70,8 +84,8 @@ public interface SessionStore {
     /** {@link #countSessions}, {@link #countUsers} and {@link #countForUser} at once. */
     Counts counts(String userId);
 
-    /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
-    List<Session> page(int offset, int limit);
+    /** A page of live sessions, most recently expiring first, with their count; {@code offset} is the cursor. */
+    Page<Session> page(int offset, int limit);
 
     /**
      * Called when a session ends by expiry (TTL or idle), from the store's own expiry, on the one

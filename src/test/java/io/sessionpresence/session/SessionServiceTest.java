@@ -302,6 +302,6 @@ class SessionServiceTest {
         assertFalse(expired.getFirst().local(), "the one instance that takes an expiry tells every instance");
         assertEquals(SessionViews.event("session_expired", expiring.session()), expired.getFirst().data());
         assertEquals(1, sessions.countSessions());
-        assertEquals(List.of(remembered.session()), sessions.page(0, 10));
+        assertEquals(List.of(remembered.session()), sessions.page(0, 10).items());
     }
 }
