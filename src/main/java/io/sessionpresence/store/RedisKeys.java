@@ -11,17 +11,15 @@ import java.util.List;
  * <table>
  * <caption>Redis keys</caption>
  * <tr><th>key</th><th>type</th><th>holds</th></tr>
- * <tr><td>{@code P sessions}</td><td>RMapCache</td><td>SHA-256(token) hex &rarr; session JSON
- *     (id, user, created, expires_at, last_activity, remember_me, ua, ip); per-entry TTL = expiry,
- *     maxIdle = {@code session.idle-timeout} when set. No raw token is stored anywhere.</td></tr>
- * <tr><td>{@code P session-ids}</td><td>RMapCache</td><td>public session id &rarr; token hash,
- *     same TTL; its Redisson expiry zset ({@link #expiryIndexOf}) is what counts and pages live
- *     sessions.</td></tr>
- * <tr><td><code>{P users}:sessions:&lt;user&gt;</code></td><td>ZSET</td><td>the user's session ids scored
- *     by expiry; the key itself expires with its latest member; pruned of expired ids on every
- *     write.</td></tr>
- * <tr><td><code>{P users}:active</code></td><td>ZSET</td><td>user id scored by the expiry of their
- *     latest session: {@code ZCOUNT now +inf} is the number of users with a live session.</td></tr>
+ * <tr><td>{@code P user-sessions}</td><td>RMapCache (written by our scripts only)</td><td>user key
+ *     (12 bytes of SHA-256 of the user id, base64url) &rarr; the user's record: MessagePack
+ *     {@code [user id, [id suffix, secret hash, created, expires at, last activity, remember me, ip,
+ *     user agent, last use]...]}; the entry's expiry = its latest session's deadline. A session id
+ *     is the user key and 6 random bytes; a token is {@code sps_<session id>.<secret>}, and only
+ *     16 bytes of SHA-256 of the secret are stored.</td></tr>
+ * <tr><td><code>{P user-sessions}:earlier</code></td><td>ZSET</td><td>every session but its user's
+ *     latest, by id, scored by its deadline: with the map's expiry ZSET it counts live sessions
+ *     ({@code ZCOUNT} of both) and tells the sweep when each session ends.</td></tr>
  * <tr><td>{@code P user-cache}</td><td>RMapCache</td><td>user id &rarr; cached data JSON, TTL
  *     {@code cache.ttl}.</td></tr>
  * <tr><td>{@code P presence}</td><td>RMapCache</td><td><code>user|ip</code> &rarr; presence JSON, TTL
@@ -39,41 +37,52 @@ import java.util.List;
  *     again at each of the session's pings while it polls, deleted when it closes. Written only
  *     when {@code realtime.advertise-url} is set.</td></tr>
  * <tr><td>{@code P events}</td><td>pub/sub channel</td><td>admin events, fanned out to every
- *     instance's admin room (expiry events are not re-published: every instance hears Redisson's
- *     own expiry notifications).</td></tr>
+ *     instance's admin room. Presence and activity expiry events are not re-published (every
+ *     instance hears Redisson's own expiry notifications); a session's expiry is published by
+ *     the instance whose sweep took it.</td></tr>
  * </table>
  * An {@code RMapCache} named X also owns Redisson's {@code redisson__timeout__set:{X}} (entry
  * expiry, a ZSET), {@code redisson__idle__set:{X}} (only with maxIdle) and
  * {@code {X}:redisson_options}. Redisson's eviction task removes expired entries every
  * {@code redis.cleanup-min-delay}..{@code cleanup-max-delay} seconds; until then a read never
  * returns them, and our counts use {@code ZCOUNT} on the expiry zset instead of {@code HLEN}.
+ * The session records are the exception: no Redisson map object is made for them, so its
+ * eviction never runs there; each instance's sweep ({@code RedisSessionStore#sweep}, every
+ * {@code redis.cleanup-min-delay} s) takes the sessions past their deadline and announces them.
+ *
+ * <h2>Bytes per session</h2>
+ * {@code MEMORY USAGE} of the three session keys, with a 111-character browser User-Agent
+ * ({@code RedisBytesPerSessionTest}): 438 bytes per session with one per user (the record's hash
+ * field and value, ~300; its member of the expiry ZSET, ~137); 339 with five per user (one record
+ * and one expiry member per user, ~110 per session in the earlier-deadline ZSET for the other
+ * four). A record grows with its user's sessions, so {@code session.max-per-user} (50) also bounds
+ * what each call reads.
  *
  * <h2>Cost per operation (round trips; every RMapCache call is one EVALSHA)</h2>
- * Store calls only: routes that need a session add one validate first, and operations that
- * announce an admin event add its PUBLISH (for heartbeats and tracked activity, the PUBLISH runs
- * inside the write script).
+ * Store calls only: routes that need a session add one validate first. Every write that announces
+ * an admin event PUBLISHes it from inside its own script. {@code RedisRoundTripsTest} counts each
+ * route's round trips against a real Redis.
  * <table>
  * <caption>Redis round trips per API call</caption>
  * <tr><th>API call</th><th>round trips</th><th>commands</th></tr>
- * <tr><td>validate</td><td>1</td><td>EVALSHA of our read script ({@code RedisSessionStore}): HGET,
- *     ZSCORE of the expiry; with {@code session.idle-timeout} also ZSCORE and ZADD of the idle
- *     deadline. Redisson's own get also reads the map's options each time.</td></tr>
- * <tr><td>create</td><td>3</td><td>EVAL of the per-user login limit (GET, SET);
- *     EVAL create-script (ZREMRANGEBYSCORE x2, ZCARD, ZADD x2, PEXPIREAT);
- *     one pipelined batch of 2 EVALSHA (session put, id put). +2 when the limit evicts.</td></tr>
- * <tr><td>refresh</td><td>2</td><td>EVAL replace-if-live of the session ({@code RedisSessionStore}:
- *     HGET, ZSCORE, HSET, ZADD, ZREM); batch of EVAL replace-if-live of the id entry + EVAL reindex</td></tr>
- * <tr><td>logout / revoke one</td><td>3</td><td>EVALSHA get of the id; a batch removing the session, then the id
- *     (a live session never lacks its id entry); EVAL reindex</td></tr>
- * <tr><td>logout-all</td><td>3</td><td>EVAL take-all; EVALSHA getAll of the ids; a batch removing each session,
- *     then its id</td></tr>
- * <tr><td>list own sessions (a page)</td><td>3</td><td>one batch: ZCOUNT, ZRANGEBYSCORE ... LIMIT of the page; EVALSHA getAll of those ids; EVALSHA getAll of their sessions</td></tr>
- * <tr><td>stats</td><td>3 + validate</td><td>ZCOUNT x3</td></tr>
+ * <tr><td>validate</td><td>1</td><td>EVALSHA of the find script ({@code RedisSessionStore}): HGET
+ *     of the record; with {@code session.idle-timeout} also HSET and ZADDs of the new deadline.</td></tr>
+ * <tr><td>create</td><td>1</td><td>EVAL of the create script: the shared login limit (TIME, GET,
+ *     SET), HGET, the per-user limit and eviction, HSET, ZADD x sessions of the user, PUBLISH of the
+ *     created event (and one per evicted session).</td></tr>
+ * <tr><td>refresh, logout, revoke one, logout-all</td><td>1 + validate</td><td>EVAL of one script:
+ *     HGET, HSET or HDEL, ZADD/ZREM, PUBLISH of its event</td></tr>
+ * <tr><td>list own sessions, stats</td><td>1 + validate</td><td>EVAL of one read-only script (HGET;
+ *     stats also ZCOUNT x2)</td></tr>
+ * <tr><td>admin page of sessions</td><td>1</td><td>read-only script: ZCOUNT x2, ZREVRANGEBYSCORE
+ *     x2 (merged), HGET of each record on the page</td></tr>
+ * <tr><td>the sweep (each instance, every {@code redis.cleanup-min-delay} s)</td><td>1</td><td>ZRANGEBYSCORE
+ *     x2, and per expired session HGET, HSET or HDEL, ZREM; then one PUBLISH per expiry</td></tr>
  * <tr><td>a failed session or identity token (401)</td><td>+1</td><td>EVAL of the per-address
  *     failure limit (GET, SET)</td></tr>
- * <tr><td>any admin call</td><td>+1</td><td>EVAL of the admin lock-out check (GET); a wrong admin
- *     token +1 more (GET, SET)</td></tr>
- * <tr><td>cache get / put</td><td>1</td><td>EVALSHA</td></tr>
+ * <tr><td>any admin call</td><td>+1, at most once a second per address</td><td>EVAL of the admin
+ *     lock-out check (GET); a wrong admin token +1 more (GET, SET)</td></tr>
+ * <tr><td>cache get / put</td><td>1 + validate</td><td>EVALSHA</td></tr>
  * <tr><td>admin presence / activity page</td><td>1</td><td>EVALSHA_RO page script (ZCOUNT,
  *     ZREVRANGEBYSCORE ... LIMIT on the expiry ZSET, HMGET of just those entries)</td></tr>
  * <tr><td>Engine.IO long-polling handshake (with {@code realtime.advertise-url})</td><td>+1</td><td>SET

@@ -238,6 +238,9 @@ class OneUserConcurrencyTest extends PerStoreServiceTest {
         /** Revokes a recent session of any thread by id, with one of this thread's tokens. */
         private void revoke(List<Tracked> mine, Tracked caller, ThreadLocalRandom random) {
             Tracked target = recent.get(random.nextInt((int) Math.min(created.get(), recent.length())));
+            if (target == null) {
+                return; // counted by another thread's create, not stored in recent yet
+            }
             target.endAttempts.incrementAndGet();
             Response response = service.delete("/api/session/" + target.id, "X-Session-Token", caller.token);
             switch (response.status()) {
