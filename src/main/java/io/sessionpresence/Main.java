@@ -57,6 +57,7 @@ import io.sessionpresence.realtime.ws.WsEndpoint;
 import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.SessionRoutes;
 import io.sessionpresence.session.SessionService;
+import io.sessionpresence.session.ValidatedSessions;
 import io.sessionpresence.session.SessionSettings;
 import io.sessionpresence.shutdown.GracefulShutdown;
 import io.sessionpresence.shutdown.ShutdownSettings;
@@ -120,6 +121,12 @@ public final class Main {
          * @param metrics where they count what happens; it watches the store's figures from now on
          */
         public static Services create(Config config, Backend backend, AdminEvents events, ServiceMetrics metrics) {
+            return create(config, backend, events, metrics, ValidatedSessions.off());
+        }
+
+        /** @param validated the near cache of validates, fed by {@code events}' subscription */
+        public static Services create(Config config, Backend backend, AdminEvents events, ServiceMetrics metrics,
+                                      ValidatedSessions validated) {
             SessionSettings sessionSettings = SessionSettings.from(config);
             PresenceSettings presenceSettings = PresenceSettings.from(config);
             IdentityVerifier identity = IdentitySettings.from(config).verifier();
@@ -133,7 +140,7 @@ public final class Main {
                 LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
             }
             SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis(), events),
-                    sessionSettings, events, backend.clock(), metrics);
+                    sessionSettings, events, backend.clock(), metrics, validated);
             PresenceService presence = new PresenceService(backend.presenceEntries(events),
                     backend.activityEntries(events), presenceSettings, events, backend.clock());
             metrics.watchStore(sessions::countSessions, presence::presentCount);
@@ -183,7 +190,12 @@ public final class Main {
         Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time, metrics);
         try {
             Realtime realtime = Realtime.create(config, metrics, backend.connectionOwners());
-            Services services = Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
+            ValidatedSessions validated = ValidatedSessions.from(config, backend.clock());
+            AdminEvents events = backend.adminEvents(event -> {
+                validated.heard(event);
+                realtime.deliver(event);
+            }, validated::forgetAll);
+            Services services = Services.create(config, backend, events, metrics, validated);
             HttpRouting.Builder routing = HttpRouting.builder().addFilter(shutdown.connectionClose());
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);

@@ -40,7 +40,12 @@ public interface Backend extends AutoCloseable {
     UserCacheStore userCache();
 
     /** Admin events as this backend carries them; {@code room} delivers to this instance's admin sockets. */
-    AdminEvents adminEvents(Consumer<AdminEvent> room);
+    default AdminEvents adminEvents(Consumer<AdminEvent> room) {
+        return adminEvents(room, () -> { });
+    }
+
+    /** @param subscribed runs each time the event subscription is made (again): events may have been missed before */
+    AdminEvents adminEvents(Consumer<AdminEvent> room, Runnable subscribed);
 
     /** @param events where each write announces itself (the Redis store publishes from its write script) */
     ExpiringEntries presenceEntries(AdminEvents events);

@@ -55,7 +55,7 @@ public final class MemoryBackend implements Backend {
     }
 
     @Override
-    public AdminEvents adminEvents(Consumer<AdminEvent> room) {
+    public AdminEvents adminEvents(Consumer<AdminEvent> room, Runnable subscribed) {
         return new LocalAdminEvents(room);
     }
 

@@ -91,8 +91,8 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
-    public AdminEvents adminEvents(Consumer<AdminEvent> room) {
-        RedisAdminEvents events = new RedisAdminEvents(client, keys.events(), room);
+    public AdminEvents adminEvents(Consumer<AdminEvent> room, Runnable subscribed) {
+        RedisAdminEvents events = new RedisAdminEvents(client, keys.events(), room, subscribed);
         subscriptions.add(events);
         return events;
     }

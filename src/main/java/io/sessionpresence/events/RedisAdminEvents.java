@@ -7,6 +7,7 @@ import java.util.logging.Logger;
 import io.sessionpresence.logging.LogLimiter;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -26,14 +27,22 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
     private final RTopic topic;
     private final Consumer<AdminEvent> room;
     private final int listenerId;
+    private final int statusListenerId;
 
     /**
      * @param channel the pub/sub channel every instance sharing the store listens on
      * @param room    delivers an event to this instance's admin sockets
+     * @param subscribed runs each time the subscription is made, again after a lost connection
      */
-    public RedisAdminEvents(RedissonClient redis, String channel, Consumer<AdminEvent> room) {
+    public RedisAdminEvents(RedissonClient redis, String channel, Consumer<AdminEvent> room, Runnable subscribed) {
         this.topic = redis.getTopic(channel, StringCodec.INSTANCE);
         this.room = room;
+        this.statusListenerId = topic.addListener(new BaseStatusListener() {
+            @Override
+            public void onSubscribe(String ch) {
+                subscribed.run();
+            }
+        });
         this.listenerId = topic.addListener(String.class, (ch, message) -> receive(message));
     }
 
@@ -66,6 +75,6 @@ public final class RedisAdminEvents implements AdminEvents, AutoCloseable {
 
     @Override
     public void close() {
-        topic.removeListener(listenerId);
+        topic.removeListener(listenerId, statusListenerId);
     }
 }

@@ -26,10 +26,18 @@ public final class SessionService {
     private final AdminEvents events;
     private final InstantSource clock;
     private final ServiceMetrics metrics;
+    private final ValidatedSessions validated;
 
     /** @param clock what sessions are stamped with and expire by: the clock of {@code store} */
     public SessionService(SessionStore store, SessionSettings settings, AdminEvents events, InstantSource clock,
                           ServiceMetrics metrics) {
+        this(store, settings, events, clock, metrics, ValidatedSessions.off());
+    }
+
+    /** @param validated the near cache of validates, which this service keeps right for its own changes */
+    public SessionService(SessionStore store, SessionSettings settings, AdminEvents events, InstantSource clock,
+                          ServiceMetrics metrics, ValidatedSessions validated) {
+        this.validated = validated;
         this.store = store;
         this.settings = settings;
         this.events = events;
@@ -120,7 +128,16 @@ public final class SessionService {
         }
         long start = System.nanoTime();
         try {
-            return store.findByToken(parsed.get().sessionId(), Tokens.hash(parsed.get().secret()));
+            String sessionId = parsed.get().sessionId();
+            String secretHash = Tokens.hash(parsed.get().secret());
+            Optional<Session> cached = validated.get(sessionId, secretHash);
+            if (cached.isPresent()) {
+                return cached;
+            }
+            long readAt = validated.beforeRead();
+            Optional<Session> found = store.findByToken(sessionId, secretHash);
+            found.ifPresent(session -> validated.keep(readAt, secretHash, session));
+            return found;
         } finally {
             metrics.validate().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
@@ -142,7 +159,10 @@ public final class SessionService {
         long proposed = settings.capExpiry(current.createdAt(), now + settings.lifetimeMillis(current.rememberMe()));
         Session refreshed = current.withExpiry(Math.max(current.expiresAt(), proposed), now);
         // The store announces session_refreshed: open sockets of this session, on every instance, re-read it.
-        if (!store.update(Tokens.hashOfSecret(token), refreshed)) {
+        boolean updated = store.update(Tokens.hashOfSecret(token), refreshed);
+        // After the change: a validate that read before it is then not kept (ValidatedSessions#keep).
+        validated.forget(current.sessionId());
+        if (!updated) {
             throw ApiException.unauthorized("Session expired");
         }
         metrics.sessionsRefreshed().increment();
@@ -152,6 +172,7 @@ public final class SessionService {
     /** Ends a live session and announces it; the session that was ended, if there was one. */
     public Optional<Session> revoke(String sessionId, String reason) {
         Optional<Session> removed = store.delete(sessionId, reason);
+        validated.forget(sessionId);
         removed.ifPresent(s -> metrics.sessionsRevoked().increment());
         return removed;
     }
@@ -166,6 +187,7 @@ public final class SessionService {
 
     public int revokeAll(String userId, String reason) {
         List<Session> removed = store.deleteAllForUser(userId, reason);
+        removed.forEach(session -> validated.forget(session.sessionId()));
         metrics.sessionsRevoked().increment(removed.size());
         return removed.size();
     }
