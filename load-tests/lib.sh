@@ -76,6 +76,26 @@ start_service() {
   return 1
 }
 
+# start_peer_express REDIS_URL -> sets SERVICE_PORT, SERVICE_PID: the express-session + connect-redis peer
+# (peers/express) as a node:cluster of 2 processes; installs its npm packages (npm ci) when missing.
+start_peer_express() {
+  local redis_url=$1 peer="$LOAD_DIR/peers/express"
+  if [ ! -f "$peer/node_modules/.package-lock.json" ] || [ "$peer/package-lock.json" -nt "$peer/node_modules/.package-lock.json" ]; then
+    log "installing the express peer's npm packages (npm ci)"
+    (cd "$peer" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null)
+  fi
+  SERVICE_PORT=$(free_port)
+  (cd "$peer" && exec env PORT="$SERVICE_PORT" WORKERS=2 REDIS_URL="$redis_url" node server.js) >"${SERVICE_LOG:-/dev/null}" 2>&1 &
+  SERVICE_PID=$!
+  STARTED_PIDS+=("$SERVICE_PID")
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SERVICE_PORT/api/session/validate")" = 401 ] \
+        && { log "express peer pid $SERVICE_PID on port $SERVICE_PORT"; return 0; }
+    sleep 0.1
+  done
+  log "the express peer did not start"; return 1
+}
+
 # start_redis PORT -> sets REDIS_PID. Installs Debian's redis-server when missing.
 start_redis() {
   local port=$1

@@ -9,7 +9,7 @@
 #
 # Knobs (environment): STORES, SIMULATIONS, DURATION (s per measured phase), WARMUP (s),
 # COALESCE_MS (realtime.coalesce-ms of the AdminRealtimeCoalesced run, default 20),
-# CONNECTIONS, LIMITS_ENABLED (default false: the service's rate limits off), RESULTS (output
+# CONNECTIONS, NEAR_CACHE_MS (1000: the near-cache run), PEERS ("express"; "" = none), LIMITS_ENABLED (default false: the service's rate limits off), RESULTS (output
 # folder), SERVICE_ROOT (measure another checkout of the service), JAVA (a JDK 25 java), EXTRA
 # (more -D properties for every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1
 # (record the service with Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for
@@ -22,7 +22,7 @@ main() {
   trap stop_all EXIT INT TERM
 
   STORES=${STORES:-"redis memory"}
-  SIMULATIONS=${SIMULATIONS:-"SessionLifecycle ValidateHotPath HeartbeatStorm UserCache AdminRealtime"}
+  SIMULATIONS=${SIMULATIONS:-"SessionLifecycle ValidateHotPath CreateHotPath HeartbeatStorm UserCache AdminRealtime"}
   DURATION=${DURATION:-15}
   # The JIT of a 2-core machine under load needs ~20 s on a path before it runs at full speed.
   WARMUP=${WARMUP:-12}
@@ -130,6 +130,29 @@ main() {
     fi
     stop_pid "$SERVICE_PID"
   done
+
+  if [[ " $STORES " == *" redis "* ]]; then
+    # The Redis store again with the near cache of validates on (session.near-cache-ms), and the
+    # peer a team would otherwise write (express-session + connect-redis, 2 processes), both on the
+    # same Redis, for the side-by-side table. The ceiling is the Redis store's of this run.
+    ceiling=$(tool Summary ceiling "$RESULTS/redis")
+    dir="$RESULTS/redis-near-cache"; mkdir -p "$dir"
+    redis-cli -p "$REDIS_PORT" flushall >/dev/null
+    SESSION_NEAR_CACHE_MS=${NEAR_CACHE_MS:-1000} SERVICE_LOG="$dir/service.log" start_service redis "$REDIS_URL"
+    run_simulation redis-near-cache ValidateHotPath "http://127.0.0.1:$SERVICE_PORT" -DredisUrl="$REDIS_URL" \
+        -Dceiling="$ceiling" -Dwarmup="$RATIO_WARMUP"
+    stop_pid "$SERVICE_PID"
+    for peer in ${PEERS-express}; do
+      dir="$RESULTS/$peer-c2"; mkdir -p "$dir"
+      redis-cli -p "$REDIS_PORT" flushall >/dev/null
+      SERVICE_LOG="$dir/service.log" "start_peer_$peer" "$REDIS_URL" || continue
+      for simulation in ValidateHotPath CreateHotPath; do
+        run_simulation "$peer-c2" "$simulation" "http://127.0.0.1:$SERVICE_PORT" -DredisUrl="$REDIS_URL" \
+            -DassertSpeed=false -Dwarmup="$RATIO_WARMUP"
+      done
+      stop_pid "$SERVICE_PID"
+    done
+  fi
 
   echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/env.txt"
   echo "wall_seconds=$(( $(date +%s) - started ))" >>"$RESULTS/env.txt"

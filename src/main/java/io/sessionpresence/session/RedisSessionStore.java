@@ -71,12 +71,18 @@ public final class RedisSessionStore implements SessionStore {
               end
               return nil
             end
-            local function save(k, r)
+            local function latestOf(r)
               local latest, latestSuffix = nil, nil
               for i = 2, #r do
                 local d = deadline(r[i])
                 if latest == nil or d > latest then latest, latestSuffix = d, r[i][1] end
               end
+              return latestSuffix, latest
+            end
+            -- Writes r back. was: the latest session's suffix before the change; dirty: the suffix
+            -- of the one session whose deadline changed (or nil). Only what moved is re-indexed.
+            local function save(k, r, was, dirty)
+              local latestSuffix, latest = latestOf(r)
               if latest == nil then
                 redis.call('hdel', KEYS[1], k)
                 redis.call('zrem', KEYS[2], k)
@@ -86,8 +92,12 @@ public final class RedisSessionStore implements SessionStore {
               redis.call('hset', KEYS[1], k, struct.pack('dLc0', 0, string.len(payload), payload))
               redis.call('zadd', KEYS[2], latest, k)
               for i = 2, #r do
-                if r[i][1] == latestSuffix then redis.call('zrem', KEYS[3], k .. r[i][1])
-                else redis.call('zadd', KEYS[3], deadline(r[i]), k .. r[i][1]) end
+                local suffix = r[i][1]
+                if suffix == latestSuffix then
+                  if was ~= suffix then redis.call('zrem', KEYS[3], k .. suffix) end
+                elseif suffix == dirty or suffix == was then
+                  redis.call('zadd', KEYS[3], deadline(r[i]), k .. suffix)
+                end
               end
             end
             local function without(r, i, k)
@@ -113,8 +123,9 @@ public final class RedisSessionStore implements SessionStore {
             local i = find(r, ARGV[4])
             if not i or (ARGV[5] ~= '' and r[i][2] ~= ARGV[5]) then return nil end
             if idle > 0 then
+              local was = latestOf(r)
               r[i][9] = now
-              save(ARGV[3], r)
+              save(ARGV[3], r, was, r[i][1])
             end
             return cjson.encode(view(r, r[i]))
             """;
@@ -134,6 +145,7 @@ public final class RedisSessionStore implements SessionStore {
             local k, user = ARGV[3], ARGV[4]
             local r = load(k) or {user}
             if r[1] ~= user then return {'taken'} end
+            local was = latestOf(r)
             local max = tonumber(ARGV[5])
             local result = {'ok'}
             if max > 0 then
@@ -152,7 +164,7 @@ public final class RedisSessionStore implements SessionStore {
             end
             r[#r + 1] = {ARGV[10], ARGV[11], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), ARGV[15] == '1',
               ARGV[16], ARGV[17], tonumber(ARGV[12])}
-            save(k, r)
+            save(k, r, was, ARGV[10])
             redis.call('publish', ARGV[7], ARGV[9])
             return result
             """;
@@ -162,8 +174,9 @@ public final class RedisSessionStore implements SessionStore {
             if not r then return 0 end
             local i = find(r, ARGV[4])
             if not i or r[i][2] ~= ARGV[5] then return 0 end
+            local was = latestOf(r)
             r[i][4], r[i][5], r[i][9] = tonumber(ARGV[6]), tonumber(ARGV[7]), now
-            save(ARGV[3], r)
+            save(ARGV[3], r, was, r[i][1])
             redis.call('publish', ARGV[8], ARGV[9])
             return 1
             """;
@@ -175,7 +188,7 @@ public final class RedisSessionStore implements SessionStore {
             local i = find(r, ARGV[4])
             if not i then return nil end
             local ended = view(r, r[i])
-            save(ARGV[3], without(r, i, ARGV[3]))
+            save(ARGV[3], without(r, i, ARGV[3]), (latestOf(r)))
             terminated(ARGV[5], ARGV[6], ARGV[3], ARGV[4], r[1], ARGV[7])
             return cjson.encode(ended)
             """;
@@ -199,7 +212,7 @@ public final class RedisSessionStore implements SessionStore {
               end
             end
             if #ended == 0 then return '[]' end
-            save(ARGV[3], left)
+            save(ARGV[3], left, (latestOf(r)))
             redis.call('publish', ARGV[4], '{"event":' .. cjson.encode(ARGV[5]) .. ',"data":{"type":"sessions_revoked","user":'
               .. cjson.encode(r[1]) .. ',"count":' .. #ids .. ',"session_ids":' .. cjson.encode(ids) .. ',"reason":'
               .. cjson.encode(ARGV[6]) .. '}}')
@@ -288,7 +301,7 @@ public final class RedisSessionStore implements SessionStore {
                 for i = 2, #r do
                   if r[i][1] == suffix and deadline(r[i]) <= now then
                     expired[#expired + 1] = view(r, r[i])
-                    save(k, without(r, i, k))
+                    save(k, without(r, i, k), (latestOf(r)))
                     break
                   end
                 end

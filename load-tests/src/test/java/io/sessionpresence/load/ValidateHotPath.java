@@ -40,6 +40,14 @@ public class ValidateHotPath extends PhasedSimulation {
         if (before != null) {
             metrics.put("sessions_created", sessions);
             metrics.put("redis_bytes_per_session", (after.usedMemory() - before.usedMemory()) / (double) sessions);
+            // The same number of sessions again, five per user (a user on several devices).
+            List<String> devices = new ArrayList<>(sessions);
+            for (int i = 0; i < sessions; i++) {
+                devices.add("lt-vh5-" + i / 5);
+            }
+            setup.parallel(devices, setup::createSession);
+            RedisSnapshot five = metrics.snapshot();
+            metrics.put("redis_bytes_per_session_5_per_user", (five.usedMemory() - after.usedMemory()) / (double) sessions);
         }
         List<Map<String, Object>> feed = new ArrayList<>(created.size());
         created.forEach(s -> feed.add(s.asFeed()));

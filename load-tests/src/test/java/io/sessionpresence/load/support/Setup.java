@@ -26,8 +26,8 @@ public final class Setup {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PARALLEL = 32;
 
-    /** A session made for the load test: its user and its token. */
-    public record UserSession(String user, String token) {
+    /** A session made for the load test: its user, its token and its public id. */
+    public record UserSession(String user, String token, String sessionId) {
         public Map<String, Object> asFeed() {
             return Map.of("user", user, "token", token);
         }
@@ -63,7 +63,7 @@ public final class Setup {
     public UserSession createSession(String user) {
         JsonNode created = send("POST", "/api/session/create", "{\"remember_me\":false}",
                 "Authorization", "Bearer dev:" + user);
-        return new UserSession(user, created.path("session_token").asText());
+        return new UserSession(user, created.path("session_token").asText(), created.path("session_id").asText());
     }
 
     /** Sessions for users {@code prefix0 .. prefix(n-1)}, {@value #PARALLEL} requests at a time. */

@@ -15,12 +15,13 @@ public record Targets(
         int adminPageP99Ms,
         int deliveryP99Ms,
         int lifecycleP99Ms,
-        int cacheP99Ms) {
+        int cacheP99Ms,
+        double createShareOfCeiling) {
 
     public static Targets forStore(String store) {
         return switch (store) {
-            case "memory" -> new Targets(0.80, 5, 0.35, 10, 20, 50, 25, 10);
-            default -> new Targets(0.40, 10, 0.35, 10, 20, 50, 25, 10);
+            case "memory" -> new Targets(0.80, 5, 0.35, 10, 20, 50, 25, 10, 0.30);
+            default -> new Targets(0.40, 10, 0.35, 10, 20, 50, 25, 10, 0.20);
         };
     }
 }

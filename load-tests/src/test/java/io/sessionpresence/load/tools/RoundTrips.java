@@ -2,9 +2,6 @@ package io.sessionpresence.load.tools;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -90,7 +87,19 @@ public final class RoundTrips {
         calls.put("stats", i -> setup.send("GET", "/api/session/stats", null, token));
         calls.put("refresh", i -> setup.send("POST", "/api/session/refresh", null, token));
         calls.put("admin presence page (100)", i -> setup.send("GET", "/admin/presence?limit=100", null, admin));
+        calls.put("list", i -> setup.send("GET", "/api/session/list", null, token));
+        calls.put("admin sessions page (100)", i -> setup.send("GET", "/admin/sessions?limit=100", null, admin));
         calls.put("create", i -> setup.createSession("lt-rt-create-" + i));
+        List<Setup.UserSession> toRevoke = new ArrayList<>();
+        List<Setup.UserSession> toEndAll = new ArrayList<>();
+        for (int i = 0; i <= SAMPLES; i++) {
+            toRevoke.add(setup.createSession("lt-rt-user"));
+            toEndAll.add(setup.createSession("lt-rt-all-" + i));
+            setup.createSession("lt-rt-all-" + i);
+        }
+        calls.put("revoke one", i -> setup.send("DELETE", "/api/session/" + toRevoke.get(i).sessionId(), null, token));
+        calls.put("logout-all (2 sessions)", i -> setup.send("POST", "/api/session/logout-all", null,
+                "X-Session-Token", toEndAll.get(i).token()));
         List<Setup.UserSession> toLogout = new ArrayList<>();
         for (int i = 0; i <= SAMPLES; i++) {
             toLogout.add(setup.createSession("lt-rt-logout-" + i));
@@ -160,22 +169,16 @@ public final class RoundTrips {
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
     }
 
-    /** The exact client command of one validate (the SQLite baseline replays it with other keys). */
+    /**
+     * The exact client command of one validate (the SQLite baseline replays it with other keys):
+     * the one that names this session's own part of its id ({@code sps_<user key 16><own 8>.<secret>}).
+     */
     private static List<String> validateCommand(List<Command> all, List<Window> windows, String token) {
-        String hash = sha256Hex(token);
+        String ownPart = token.substring(4 + 16, 4 + 24);
         return windows.stream().filter(w -> w.call().equals("validate"))
                 .flatMap(w -> all.stream().filter(c -> !c.fromScript() && c.micros() >= w.fromMicros()
-                        && c.micros() <= w.toMicros() && c.args().contains(hash)))
+                        && c.micros() <= w.toMicros() && c.args().contains(ownPart)))
                 .map(Command::args).findFirst().orElse(List.of());
-    }
-
-    static String sha256Hex(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static <T> T mode(List<T> values) {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sessionpresence.load.support.Resp;
 
@@ -26,25 +27,45 @@ import io.sessionpresence.load.support.Resp;
  * The smallest honest SQLite baseline for the Chrome-extension session store's "faster / less memory than SQLite" claims,
  * measured in the same run on the same sessions:
  * <ul>
- * <li>the session rows are the service's own: every session JSON in Redis ({@code sp:sessions},
- *     written by the Redis-store run), copied into a SQLite file (WAL) with the token hash as
- *     primary key and an index on user_id (the per-user listing the service also indexes);</li>
+ * <li>the session rows are the service's own: every session in Redis ({@code sp:user-sessions},
+ *     written by the Redis-store run; read out as JSON by a script, since the records are
+ *     MessagePack), copied into a SQLite file (WAL) with the session id as primary key, the
+ *     secret's hash beside it, and an index on user_id (the per-user listing the service serves);</li>
  * <li><b>bytes per session</b>: the SQLite file (after a checkpoint) divided by the rows, beside
  *     Redis {@code used_memory} per session measured by ValidateHotPath;</li>
  * <li><b>lookup</b>: {@code connections} threads, each with its own connection, look up random
  *     sessions for {@code seconds}: SQLite {@code SELECT data ... WHERE token_hash=? AND
  *     expires_at>?} versus Redis replaying the exact command the service sends for a validate
  *     (captured by {@link RoundTrips}) with other token hashes. Both are the store call alone,
- *     without HTTP, from the same JVM.</li>
+ *     without HTTP, from the same JVM. Both check the secret's hash as the service does.</li>
  * </ul>
  * Usage: {@code SqliteBaseline <redisUrl> <connections> <seconds> <roundtrips.json> <out.json>}.
  */
 public final class SqliteBaseline {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** One stored session: where it is, the hash that proves it, and its data as JSON. */
+    private record Row(String userKey, String suffix, String secretHash, String userId, long expiresAt, String data) {
+        String sessionId() {
+            return userKey + suffix;
+        }
+    }
+
+    /** Every session of every record, as JSON arrays {@code [user key, user id, session]}. */
+    private static final String READ_ALL = """
+            local out = {}
+            local all = redis.call('hgetall', KEYS[1])
+            for i = 1, #all, 2 do
+              local _, payload = struct.unpack('dLc0', all[i + 1])
+              local r = cmsgpack.unpack(payload)
+              for j = 2, #r do out[#out + 1] = cjson.encode({all[i], r[1], r[j]}) end
+            end
+            return out
+            """;
+
     /** One client's lookup; each thread gets its own. */
     private interface Lookup extends AutoCloseable {
-        boolean find(String tokenHash) throws Exception;
+        boolean find(Row row) throws Exception;
 
         @Override
         default void close() throws Exception {
@@ -66,27 +87,27 @@ public final class SqliteBaseline {
             throw new IllegalStateException("no validate command captured in " + args[3]);
         }
 
-        Map<String, String> sessions = new LinkedHashMap<>();
+        List<Row> rows = new ArrayList<>();
         try (Resp redis = new Resp(redisUrl)) {
             @SuppressWarnings("unchecked")
-            List<Object> keys = (List<Object>) redis.command("HKEYS", "sp:sessions");
-            for (int i = 0; i < keys.size(); i += 500) {
-                List<Object> chunk = keys.subList(i, Math.min(keys.size(), i + 500));
-                List<String> command = new ArrayList<>(List.of("HMGET", "sp:sessions"));
-                chunk.forEach(k -> command.add((String) k));
-                @SuppressWarnings("unchecked")
-                List<Object> values = (List<Object>) redis.command(command.toArray(String[]::new));
-                for (int j = 0; j < chunk.size(); j++) {
-                    String value = (String) values.get(j);
-                    if (value != null && value.indexOf('{') >= 0) {
-                        // RMapCache stores a small binary header before the value.
-                        sessions.put((String) chunk.get(j), value.substring(value.indexOf('{')));
-                    }
-                }
+            List<Object> sessions = (List<Object>) redis.command("EVAL", READ_ALL, "1", "sp:user-sessions");
+            for (Object json : sessions) {
+                JsonNode entry = JSON.readTree((String) json);
+                JsonNode s = entry.get(2);
+                ObjectNode data = JSON.createObjectNode();
+                data.put("session_id", entry.get(0).asText() + s.get(0).asText());
+                data.put("user_id", entry.get(1).asText());
+                data.put("created", s.get(2).asLong());
+                data.put("expires_at", s.get(3).asLong());
+                data.put("last_activity", s.get(4).asLong());
+                data.put("remember_me", s.get(5).asBoolean());
+                data.put("ip", s.get(6).asText());
+                data.put("user_agent", s.get(7).asText());
+                rows.add(new Row(entry.get(0).asText(), s.get(0).asText(), s.get(1).asText(), entry.get(1).asText(),
+                        s.get(3).asLong(), data.toString()));
             }
         }
-        List<String> hashes = List.copyOf(sessions.keySet());
-        System.out.println("sessions copied from Redis: " + hashes.size());
+        System.out.println("sessions copied from Redis: " + rows.size());
 
         Path dir = Files.createTempDirectory("sqlite-baseline");
         Path db = dir.resolve("sessions.db");
@@ -94,17 +115,17 @@ public final class SqliteBaseline {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             st.execute("PRAGMA synchronous=NORMAL");
-            st.execute("CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, "
-                    + "expires_at INTEGER NOT NULL, data TEXT NOT NULL)");
+            st.execute("CREATE TABLE sessions (session_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, "
+                    + "user_id TEXT NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL)");
             st.execute("CREATE INDEX sessions_user ON sessions(user_id)");
             c.setAutoCommit(false);
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO sessions VALUES (?,?,?,?)")) {
-                for (Map.Entry<String, String> e : sessions.entrySet()) {
-                    JsonNode s = JSON.readTree(e.getValue());
-                    insert.setString(1, e.getKey());
-                    insert.setString(2, s.path("user_id").asText());
-                    insert.setLong(3, s.path("expires_at").asLong());
-                    insert.setString(4, e.getValue());
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO sessions VALUES (?,?,?,?,?)")) {
+                for (Row row : rows) {
+                    insert.setString(1, row.sessionId());
+                    insert.setString(2, row.secretHash());
+                    insert.setString(3, row.userId());
+                    insert.setLong(4, row.expiresAt());
+                    insert.setString(5, row.data());
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -116,14 +137,14 @@ public final class SqliteBaseline {
         long fileBytes = Files.size(db) + sizeIfExists(dir.resolve("sessions.db-wal"));
 
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sessions", hashes.size());
+        out.put("sessions", rows.size());
         out.put("sqlite_version", sqliteVersion(url));
         out.put("sqlite_file_bytes", fileBytes);
-        out.put("sqlite_bytes_per_session", fileBytes / (double) hashes.size());
+        out.put("sqlite_bytes_per_session", fileBytes / (double) rows.size());
         out.put("connections", connections);
         out.put("seconds", seconds);
-        out.put("sqlite_lookup", bench(connections, seconds, hashes, () -> sqliteLookup(url)));
-        out.put("redis_lookup", bench(connections, seconds, hashes, () -> redisLookup(redisUrl, template)));
+        out.put("sqlite_lookup", bench(connections, seconds, rows, () -> sqliteLookup(url)));
+        out.put("redis_lookup", bench(connections, seconds, rows, () -> redisLookup(redisUrl, template)));
         out.put("redis_command", template.subList(0, Math.min(3, template.size())));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(new File(args[4]), out);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
@@ -136,12 +157,13 @@ public final class SqliteBaseline {
     private static Lookup sqliteLookup(String url) throws SQLException {
         Connection c = DriverManager.getConnection(url);
         PreparedStatement select = c.prepareStatement(
-                "SELECT data FROM sessions WHERE token_hash = ? AND expires_at > ?");
+                "SELECT data FROM sessions WHERE session_id = ? AND secret_hash = ? AND expires_at > ?");
         return new Lookup() {
             @Override
-            public boolean find(String tokenHash) throws SQLException {
-                select.setString(1, tokenHash);
-                select.setLong(2, System.currentTimeMillis());
+            public boolean find(Row row) throws SQLException {
+                select.setString(1, row.sessionId());
+                select.setString(2, row.secretHash());
+                select.setLong(3, System.currentTimeMillis());
                 try (ResultSet rs = select.executeQuery()) {
                     return rs.next() && rs.getString(1) != null;
                 }
@@ -154,11 +176,13 @@ public final class SqliteBaseline {
         };
     }
 
-    /** The service's validate command with the token hash (last argument) and clock replaced. */
+    /** The service's validate command with the user key, suffix and secret hash (the last three arguments) and clock replaced. */
     private static Lookup redisLookup(String redisUrl, List<String> template) {
         Resp redis = new Resp(redisUrl);
         String[] command = template.toArray(String[]::new);
         int hashAt = command.length - 1;
+        int suffixAt = command.length - 2;
+        int keyAt = command.length - 3;
         int clockAt = -1;
         for (int i = 0; i < command.length; i++) {
             if (command[i].matches("1\\d{12}")) {
@@ -168,9 +192,11 @@ public final class SqliteBaseline {
         int clock = clockAt;
         return new Lookup() {
             @Override
-            public boolean find(String tokenHash) {
+            public boolean find(Row row) {
                 String[] args = command.clone();
-                args[hashAt] = tokenHash;
+                args[hashAt] = row.secretHash();
+                args[suffixAt] = row.suffix();
+                args[keyAt] = row.userKey();
                 if (clock >= 0) {
                     args[clock] = Long.toString(System.currentTimeMillis());
                 }
@@ -185,7 +211,7 @@ public final class SqliteBaseline {
     }
 
     /** {@code threads} threads look up random hashes: 2 s warm-up, then {@code seconds} measured. */
-    private static Map<String, Object> bench(int threads, int seconds, List<String> hashes, LookupFactory factory)
+    private static Map<String, Object> bench(int threads, int seconds, List<Row> rows, LookupFactory factory)
             throws Exception {
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -202,9 +228,9 @@ public final class SqliteBaseline {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 try (lookup) {
                     while (running.get()) {
-                        String hash = hashes.get(random.nextInt(hashes.size()));
+                        Row row = rows.get(random.nextInt(rows.size()));
                         long start = System.nanoTime();
-                        boolean found = lookup.find(hash);
+                        boolean found = lookup.find(row);
                         long took = System.nanoTime() - start;
                         if (measuring.get() && n < samples.length) {
                             samples[n++] = took;

@@ -31,11 +31,16 @@ public final class Summary {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> STORES = List.of("redis", "memory");
     private static final List<String> SIMULATIONS = List.of("Ceiling", "SessionLifecycle", "ValidateHotPath",
-            "HeartbeatStorm", "UserCache", "AdminRealtime", "AdminRealtimeCoalesced");
+            "HeartbeatStorm", "UserCache", "AdminRealtime", "AdminRealtimeCoalesced", "CreateHotPath");
     /** Round trips per call as the README's "Redis round trips" table promises (validate included). */
-    private static final Map<String, Integer> CLAIMED_ROUND_TRIPS = Map.of(
-            "validate", 1, "heartbeat (anonymous)", 1, "heartbeat (with session)", 2, "cache get (hit)", 2,
-            "cache put", 2, "admin presence page (100)", 1, "create", 3, "refresh", 3, "stats", 4, "logout", 5);
+    /** Besides the stores: the Redis store with the near cache on, and the express peer (2 processes). */
+    private static final List<String> OTHERS = List.of("redis-near-cache", "express-c2");
+    private static final Map<String, Integer> CLAIMED_ROUND_TRIPS = Map.ofEntries(
+            Map.entry("validate", 1), Map.entry("heartbeat (anonymous)", 1), Map.entry("heartbeat (with session)", 2),
+            Map.entry("cache get (hit)", 2), Map.entry("cache put", 2), Map.entry("admin presence page (100)", 1),
+            Map.entry("create", 1), Map.entry("refresh", 2), Map.entry("stats", 2), Map.entry("logout", 2),
+            Map.entry("list", 2), Map.entry("revoke one", 2), Map.entry("logout-all (2 sessions)", 2),
+            Map.entry("admin sessions page (100)", 3));
     private static final Pattern ROW = Pattern.compile(
             "<tr id=\"req_[^\"]*\"[^>]*>.*?class=\"ellipsed-name\">([^<]*)</span>(.*?)</tr>", Pattern.DOTALL);
     private static final Pattern CELL = Pattern.compile("<td class=\"value [^\"]*col-(\\d+)\">([^<]*)</td>");
@@ -99,7 +104,7 @@ public final class Summary {
 
     private Summary(Path dir) throws IOException {
         this.dir = dir;
-        for (String store : STORES) {
+        for (String store : java.util.stream.Stream.concat(STORES.stream(), OTHERS.stream()).toList()) {
             Map<String, Run> byName = new LinkedHashMap<>();
             for (String simulation : SIMULATIONS) {
                 load(dir.resolve(store), store, simulation).ifPresent(r -> byName.put(simulation, r));
@@ -203,6 +208,7 @@ public final class Summary {
         for (String store : runs.keySet()) {
             scenarioTable(store);
         }
+        sideBySide();
         roundTrips();
         claims();
         seedClaims();
@@ -270,6 +276,11 @@ public final class Summary {
                     + "distinct users, all of a session's keys and index entries included)",
                     values.path("redis_bytes_per_session").asDouble(), values.path("sessions_created").asInt()));
         }
+        if (values.has("redis_bytes_per_session_5_per_user")) {
+            notes.add(f("Redis bytes per session, five per user: **%.0f** (the same, across creating %d more sessions, "
+                    + "five for each of %d users)", values.path("redis_bytes_per_session_5_per_user").asDouble(),
+                    values.path("sessions_created").asInt(), values.path("sessions_created").asInt() / 5));
+        }
         runs.get(store).values().stream().filter(r -> r.simulation().equals("HeartbeatStorm")).findFirst()
                 .flatMap(r -> r.phase("fill").map(p -> p.path("redis")))
                 .filter(r -> !r.isMissingNode())
@@ -325,6 +336,37 @@ public final class Summary {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /** The `max` phases' requests/s of validate and create beside the express peer's, from this run. */
+    private void sideBySide() {
+        if (!runs.containsKey("express-c2")) {
+            return;
+        }
+        md.append("## Side by side: express-session + connect-redis, 2 processes (`peers/express`)\n\n");
+        md.append("Same machine, same Redis, same simulations, this run: `max` phases (64 connections, closed loop). "
+                + "The peer keeps one `sess:<id>` string per session (connect-redis) and answers the same routes.\n\n");
+        md.append("| | redis | redis, near cache | express-c2 | redis ÷ express | near cache ÷ express |\n"
+                + "|---|---|---|---|---|---|\n");
+        for (String[] row : List.of(new String[] {"validate req/s", "ValidateHotPath", "max/validate"},
+                new String[] {"create req/s", "CreateHotPath", "max/create"})) {
+            double ours = perSecond("redis", row[1], row[2]);
+            double near = perSecond("redis-near-cache", row[1], row[2]);
+            double peer = perSecond("express-c2", row[1], row[2]);
+            md.append(f("| %s | %.0f | %s | %.0f | %s | %s |%n", row[0], ours, near > 0 ? f("%.0f", near) : "",
+                    peer, peer > 0 ? f("%.1f×", ours / peer) : "", peer > 0 && near > 0 ? f("%.1f×", near / peer) : ""));
+        }
+        double ourBytes = values("redis", "ValidateHotPath").path("redis_bytes_per_session").asDouble();
+        double peerBytes = values("express-c2", "ValidateHotPath").path("redis_bytes_per_session").asDouble();
+        md.append(f("| Redis bytes per session (1 per user) | %.0f | | %.0f | | |%n", ourBytes, peerBytes));
+        md.append(f("| Redis bytes per session (5 per user) | %.0f | | %.0f | | |%n%n",
+                values("redis", "ValidateHotPath").path("redis_bytes_per_session_5_per_user").asDouble(),
+                values("express-c2", "ValidateHotPath").path("redis_bytes_per_session_5_per_user").asDouble()));
+    }
+
+    private double perSecond(String store, String simulation, String request) {
+        Run run = runs.getOrDefault(store, Map.of()).get(simulation);
+        return run == null ? 0 : run.request(request).map(run::perSecond).orElse(0.0);
     }
 
     private void roundTrips() throws IOException {
