@@ -36,10 +36,9 @@ main() {
   # it with 429s (SessionLifecycle's validate after logout counts as an invalid token; the closed
   # loops exceed every per-address rate). LIMITS_ENABLED=true measures with the limits on.
   export LIMITS_ENABLED=${LIMITS_ENABLED:-false}
-  # The access log writes a line per request through one locked, flushed console stream: on by
-  # default in the service, it cost ~60 µs of service CPU per request in this suite (ceiling 13.7k
-  # req/s with it, 2026-12-02), which measures the log, not the service. LOGGING_ACCESS_LOG=true
-  # measures with it.
+  # The access log writes a line per request: on by default in the service, it cost ~45-60 µs of
+  # service CPU per request in this suite (ceiling 13.1-13.7k req/s with it, 25.6-27k without,
+  # 2026-12-02), which measures the log, not the service. LOGGING_ACCESS_LOG=true measures with it.
   export LOGGING_ACCESS_LOG=${LOGGING_ACCESS_LOG:-false}
   RESULTS=${RESULTS:-"$LOAD_DIR/results/$(date -u +%Y-%m-%d)"}
   JAVA=$(find_java); export JAVA
