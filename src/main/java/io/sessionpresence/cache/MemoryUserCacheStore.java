@@ -44,6 +44,9 @@ public final class MemoryUserCacheStore implements UserCacheStore {
         Entry held = cache.getIfPresent(userId);
         int added = weigh(userId, entry) - (held == null ? 0 : weigh(userId, held));
         if (added > 0) {
+            // Caffeine sums weights as it maintains the cache: brought up to date first, so that the
+            // bound counts the puts just made (cache writes are few; heartbeats never come here).
+            cache.cleanUp();
             MemoryBudget.admitBytes(MemoryBudget.bytesOf(cache), added, budget.limits().maxCacheBytes(), "max-cache-bytes");
             budget.admit(added);
         }
