@@ -23,6 +23,7 @@ import io.sessionpresence.presence.SessionActivity;
 import io.sessionpresence.session.SessionAuth;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionService;
+import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.store.StoreStats;
@@ -162,8 +163,9 @@ public final class AdminRoutes implements HttpService {
         figures.putAll(stats.backendFigures());
         figures.put("presence_keys", presence.presentCount());
         figures.put("sessions_keys", presence.activityCount());
-        figures.put("active_users", sessions.countUsers());
-        figures.put("active_sessions", sessions.countSessions());
+        SessionStore.Counts counts = sessions.counts(null);
+        figures.put("active_users", counts.users());
+        figures.put("active_sessions", counts.sessions());
         HttpJson.ok(res, Json.fields("status", "success", "source", source, "stats", figures));
     }
 

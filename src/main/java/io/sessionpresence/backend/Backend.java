@@ -33,8 +33,10 @@ public interface Backend extends AutoCloseable {
     /** The clock of every store here; the services stamp sessions, presence and activity with it too. */
     InstantSource clock();
 
-    /** @param idleTimeoutMillis sessions unused this long end early; 0 = off */
-    /** @param events where the store announces the session changes it makes (the Redis store publishes from its scripts) */
+    /**
+     * @param idleTimeoutMillis sessions unused this long end early; 0 = off
+     * @param events            where the store announces the session changes it makes (the Redis store publishes from its scripts)
+     */
     SessionStore sessionStore(long idleTimeoutMillis, AdminEvents events);
 
     UserCacheStore userCache();

@@ -40,7 +40,7 @@ public final class RedisBackend implements Backend {
     private final InstantSource clock;
     private final RedisSettings settings;
     private final List<RedisAdminEvents> subscriptions = new ArrayList<>();
-    private final List<AutoCloseable> sweeps = new ArrayList<>();
+    private final List<Runnable> sweepStops = new ArrayList<>();
 
     private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher, InstantSource clock,
                          RedisSettings settings) {
@@ -81,7 +81,7 @@ public final class RedisBackend implements Backend {
         RedisSessionStore store = new RedisSessionStore(client, batcher, keys, idleTimeoutMillis, clock);
         store.dropLegacyLayout();
         // Sessions expire through the store's own sweep, at the pace Redisson evicts the other maps.
-        sweeps.add(store.sweepEvery(Duration.ofSeconds(settings.cleanupMinDelay()), settings.cleanupKeys()));
+        sweepStops.add(store.sweepEvery(Duration.ofSeconds(settings.cleanupMinDelay()), settings.cleanupKeys()));
         return store;
     }
 
@@ -134,13 +134,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public void close() {
-        for (AutoCloseable sweep : sweeps) {
-            try {
-                sweep.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        sweepStops.forEach(Runnable::run);
         subscriptions.forEach(RedisAdminEvents::close);
         client.shutdown();
     }

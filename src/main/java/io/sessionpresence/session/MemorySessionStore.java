@@ -276,8 +276,7 @@ public final class MemorySessionStore implements SessionStore {
                 ids.size());
     }
 
-    @Override
-    public long countForUser(String userId) {
+    private long countForUser(String userId) {
         UserIndex index = byUser.getIfPresent(userId);
         return index == null ? 0 : index.live(time.millis()).size();
     }
@@ -296,7 +295,7 @@ public final class MemorySessionStore implements SessionStore {
 
     @Override
     public Counts counts(String userId) {
-        return new Counts(countSessions(), countUsers(), countForUser(userId));
+        return new Counts(countSessions(), countUsers(), userId == null ? 0 : countForUser(userId));
     }
 
     @Override

@@ -231,12 +231,12 @@ public final class RedisSessionStore implements SessionStore {
             return cjson.encode(out)
             """;
 
-    /** ARGV[3] a user key. Returns {live sessions, live users, that user's live sessions} (read only). */
+    /** ARGV[3] a user key, or '' for none. Returns {live sessions, live users, that user's live sessions} (read only). */
     private static final String COUNTS_SCRIPT = PRELUDE + """
             local latest = redis.call('zcount', KEYS[2], '(' .. now, '+inf')
             local earlier = redis.call('zcount', KEYS[3], '(' .. now, '+inf')
             local mine = 0
-            local r = load(ARGV[3])
+            local r = ARGV[3] ~= '' and load(ARGV[3])
             if r then for i = 2, #r do if deadline(r[i]) > now then mine = mine + 1 end end end
             return {latest + earlier, latest, mine}
             """;
@@ -402,9 +402,9 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * Sweeps on a timer (and again at once while a sweep finds {@code most}) until the returned
-     * handle is closed. A failed sweep (Redis away) is retried at the next tick.
+     * stop is run. A failed sweep (Redis away) is retried at the next tick.
      */
-    public AutoCloseable sweepEvery(Duration every, int most) {
+    public Runnable sweepEvery(Duration every, int most) {
         Thread sweeper = Thread.ofPlatform().daemon().name("session-sweep").start(() -> {
             while (true) {
                 try {
@@ -500,24 +500,19 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public long countForUser(String userId) {
-        return counts(userId).forUser();
-    }
-
-    @Override
     public long countSessions() {
-        return counts("").sessions();
+        return counts(null).sessions();
     }
 
     @Override
     public long countUsers() {
-        return counts("").users();
+        return counts(null).users();
     }
 
     @Override
     public Counts counts(String userId) {
         List<Long> counts = run(RScript.Mode.READ_ONLY, COUNTS_SCRIPT, RScript.ReturnType.LIST, recordKeys,
-                args(Tokens.userKey(userId)));
+                args(userId == null ? "" : Tokens.userKey(userId)));
         return new Counts(counts.get(0), counts.get(1), counts.get(2));
     }
 

@@ -75,11 +75,7 @@ public final class SessionService {
         return store.countUsers();
     }
 
-    public long countForUser(String userId) {
-        return store.countForUser(userId);
-    }
-
-    /** The live sessions, the users with one, and {@code userId}'s sessions, read together. */
+    /** The live sessions, the users with one, and {@code userId}'s sessions (0 for null), read together. */
     public SessionStore.Counts counts(String userId) {
         return store.counts(userId);
     }
@@ -118,7 +114,6 @@ public final class SessionService {
         metrics.sessionsRevoked().increment(result.evictedSessionIds().size());
         return new Created(token, session);
     }
-
 
     /** The live session for a token; empty for unknown, expired or malformed tokens. */
     public Optional<Session> validate(String token) {

@@ -36,7 +36,7 @@ public interface SessionStore {
         }
     }
 
-    /** Live sessions in the store, users with one, and {@code userId}'s: one read for the stats route. */
+    /** Live sessions in the store, users with one, and one user's: one read for the stats routes. */
     record Counts(long sessions, long users, long forUser) {
     }
 
@@ -72,16 +72,13 @@ public interface SessionStore {
      */
     Page<Session> listForUser(String userId, int cursor, int limit);
 
-    /** Live sessions of one user (no expired ones). */
-    long countForUser(String userId);
-
     /** Live sessions in the store (expired-but-not-yet-evicted entries are not counted). */
     long countSessions();
 
     /** Users with at least one live session. */
     long countUsers();
 
-    /** {@link #countSessions}, {@link #countUsers} and {@link #countForUser} at once. */
+    /** {@link #countSessions}, {@link #countUsers} and {@code userId}'s live sessions (0 for a null user) at once. */
     Counts counts(String userId);
 
     /** A page of live sessions, most recently expiring first, with their count; {@code offset} is the cursor. */

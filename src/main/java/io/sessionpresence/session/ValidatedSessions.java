@@ -1,7 +1,7 @@
 package io.sessionpresence.session;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -53,7 +53,7 @@ public final class ValidatedSessions {
     /** From {@code session.near-cache-ms} and {@code session.near-cache-max-entries}; off with an idle timeout. */
     public static ValidatedSessions from(Config root, InstantSource clock) {
         long millis = Settings.intValue(root, "session.near-cache-ms", 0);
-        boolean idle = Settings.seconds(root, "session.idle-timeout", 0) > 0;
+        boolean idle = SessionSettings.from(root).idleTimeoutMillis() > 0;
         return new ValidatedSessions(Duration.ofMillis(idle ? 0 : millis),
                 Settings.intValue(root, "session.near-cache-max-entries", 1), clock);
     }

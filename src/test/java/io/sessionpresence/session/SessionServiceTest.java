@@ -100,10 +100,10 @@ class SessionServiceTest {
         assertFalse(live(sessions, normal), "ended at created + session.timeout");
         assertTrue(sessions.hasExpired(session));
         assertTrue(live(sessions, remembered), "remember-me lives session.remember-me-timeout");
-        assertEquals(1, sessions.countForUser("alice"));
+        assertEquals(1, sessions.counts("alice").forUser());
         clock.advance(Duration.ofSeconds(DAY));
         assertFalse(live(sessions, remembered));
-        assertEquals(0, sessions.countForUser("alice"));
+        assertEquals(0, sessions.counts("alice").forUser());
     }
 
     @Test
@@ -183,7 +183,7 @@ class SessionServiceTest {
         assertEquals(409, refused.status());
         assertTrue(refused.getMessage().contains("at most 2"), refused.getMessage());
         assertEquals(List.of(), events.all(), "nothing to announce for a refused session");
-        assertEquals(2, sessions.countForUser("limited"));
+        assertEquals(2, sessions.counts("limited").forUser());
         assertTrue(live(sessions, first));
         create(sessions, "someone-else");
 
