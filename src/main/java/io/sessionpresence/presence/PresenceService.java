@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 import io.sessionpresence.auth.IdentityVerifier;
 import io.sessionpresence.events.AdminEvent;
@@ -40,10 +41,8 @@ public final class PresenceService {
         this.settings = settings;
         this.events = events;
         this.clock = clock;
-        presence.onExpired((key, json) -> {
-            Presence expired = Json.read(json, Presence.class);
-            events.publishLocal(presenceEvent("user_expired", expired));
-        });
+        presence.onExpired((key, value) ->
+                events.publishLocal(presenceEvent("user_expired", Presence.fromStored(key, value))));
     }
 
     /**
@@ -107,7 +106,7 @@ public final class PresenceService {
         }
         Presence entry = new Presence(visitor.user(), visitor.ip(), visitor.ua(), safePage,
                 clock.millis(), visitor.verified());
-        presence.put(entry.key(), Json.writeString(entry), entry.lastSeen() + settings.ttlSeconds() * 1000,
+        presence.put(entry.key(), entry.stored(), entry.lastSeen() + settings.ttlSeconds() * 1000,
                 presenceEvent(type, entry));
         return entry;
     }
@@ -119,32 +118,32 @@ public final class PresenceService {
         Map<String, Object> data = Json.fields("type", "session_activity", "sid", id, "session_id", id,
                 "user", entry.user(), "ip", entry.ip(), "ua", entry.ua(), "last_activity", entry.lastActivity(),
                 "verified", entry.verified());
-        activity.put(id, Json.writeString(entry), entry.lastActivity() + settings.activityTtlSeconds() * 1000,
+        activity.put(id, entry.stored(), entry.lastActivity() + settings.activityTtlSeconds() * 1000,
                 new AdminEvent(AdminEvents.SESSIONS_UPDATE, data));
         return entry;
     }
 
     /** Removes the tracked activity of {@code sid}; the entry removed, if there was one. */
     public Optional<SessionActivity> endActivity(String sid) {
-        return activity.remove(sid).map(json -> Json.read(json, SessionActivity.class));
+        return activity.remove(sid).map(value -> SessionActivity.fromStored(sid, value));
     }
 
     /** Tracked activity of these sids, by sid (absent ones left out), read in one go. */
     public Map<String, SessionActivity> activities(Collection<String> sids) {
         Map<String, SessionActivity> found = new HashMap<>();
-        activity.getAll(sids).forEach((sid, json) -> found.put(sid, Json.read(json, SessionActivity.class)));
+        activity.getAll(sids).forEach((sid, value) -> found.put(sid, SessionActivity.fromStored(sid, value)));
         return found;
     }
 
     /** Newest first; with a page filter, only entries on that page (count is then the matches). */
     public Page<Presence> presencePage(int cursor, int limit, Optional<String> pageFilter) {
         if (pageFilter.isEmpty()) {
-            return parsed(presence.newestFirst(cursor, limit), Presence.class);
+            return parsed(presence.newestFirst(cursor, limit), Presence::fromStored);
         }
         List<Presence> matches = new ArrayList<>();
         for (int offset = 0; ; offset += SCAN_CHUNK) {
-            List<String> chunk = presence.newestFirst(offset, SCAN_CHUNK).items();
-            chunk.stream().map(json -> Json.read(json, Presence.class))
+            List<Map.Entry<String, String>> chunk = presence.newestFirst(offset, SCAN_CHUNK).items();
+            chunk.stream().map(e -> Presence.fromStored(e.getKey(), e.getValue()))
                     .filter(p -> p.page().equals(pageFilter.get()))
                     .forEach(matches::add);
             if (chunk.size() < SCAN_CHUNK) {
@@ -157,12 +156,12 @@ public final class PresenceService {
     }
 
     public Page<SessionActivity> activityPage(int cursor, int limit) {
-        return parsed(activity.newestFirst(cursor, limit), SessionActivity.class);
+        return parsed(activity.newestFirst(cursor, limit), SessionActivity::fromStored);
     }
 
-    private static <T> Page<T> parsed(Page<String> page, Class<T> type) {
-        return new Page<>(page.items().stream().map(json -> Json.read(json, type)).toList(), page.count(),
-                page.nextCursor());
+    private static <T> Page<T> parsed(Page<Map.Entry<String, String>> page, BiFunction<String, String, T> read) {
+        return new Page<>(page.items().stream().map(e -> read.apply(e.getKey(), e.getValue())).toList(),
+                page.count(), page.nextCursor());
     }
 
     public long presentCount() {

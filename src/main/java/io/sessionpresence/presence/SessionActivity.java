@@ -1,6 +1,8 @@
 package io.sessionpresence.presence;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.sessionpresence.json.Json;
 
 /**
  * Tracked activity of a session (the presence tracker's {@code sessions:active} entries), stored under its sid.
@@ -18,6 +20,25 @@ public record SessionActivity(String sid,
                               String ua,
                               @JsonProperty("last_activity") long lastActivity,
                               boolean verified) {
+    /** What the store holds under the sid: the other fields as a JSON array (see {@link Presence.Stored}). */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    public record Stored(String user, String ip, String ua, long lastActivity, boolean verified) {
+    }
+
+    public String stored() {
+        return Json.writeString(new Stored(user, ip, ua, lastActivity, verified));
+    }
+
+    /** The entry stored under {@code sid}; a whole JSON object (earlier builds) is read as one. */
+    public static SessionActivity fromStored(String sid, String value) {
+        if (value.startsWith("{")) {
+            return Json.read(value, SessionActivity.class);
+        }
+        Stored stored = Json.read(value, Stored.class);
+        return new SessionActivity(sid, stored.user(), stored.ip(), stored.ua(), stored.lastActivity(),
+                stored.verified());
+    }
+
     /** The presence tracker's payload also carries the id as {@code session_id}. */
     @JsonProperty("session_id")
     public String sessionId() {

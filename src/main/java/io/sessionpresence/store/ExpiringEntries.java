@@ -28,10 +28,10 @@ public interface ExpiringEntries {
     Optional<String> remove(String key);
 
     /**
-     * Live entries, most recently written first, skipping {@code offset}, with the number of all
-     * live entries: one round trip, reading only the entries it returns.
+     * Live entries as (key, json), most recently written first, skipping {@code offset}, with the
+     * number of all live entries: one round trip, reading only the entries it returns.
      */
-    Page<String> newestFirst(int offset, int limit);
+    Page<Map.Entry<String, String>> newestFirst(int offset, int limit);
 
     /** Live entries (expired-but-not-yet-evicted ones are not counted). */
     long count();

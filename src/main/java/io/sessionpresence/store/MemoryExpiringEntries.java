@@ -98,9 +98,9 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public Page<String> newestFirst(int offset, int limit) {
+    public Page<Map.Entry<String, String>> newestFirst(int offset, int limit) {
         long now = time.millis();
-        List<String> page = new ArrayList<>(Math.min(limit, 1024));
+        List<Map.Entry<String, String>> page = new ArrayList<>(Math.min(limit, 1024));
         int skipped = 0;
         for (Slot slot : byExpiry) {
             if (slot.expiresAt() <= now || page.size() >= limit) {
@@ -111,7 +111,7 @@ public final class MemoryExpiringEntries implements ExpiringEntries {
                 continue;
             }
             if (skipped++ >= offset) {
-                page.add(entry.json());
+                page.add(Map.entry(slot.key(), entry.json()));
             }
         }
         return Page.of(page, count(), offset);

@@ -1,6 +1,7 @@
 package io.sessionpresence.store;
 
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +32,7 @@ import org.redisson.client.codec.StringCodec;
 public final class RedisExpiringEntries implements ExpiringEntries {
     /**
      * KEYS: map, its expiry ZSET; ARGV: now, offset, limit. Returns the live count, then the page's
-     * values. Redisson keeps each RMapCache value as {@code struct.pack('dLc0', maxIdle, len, value)};
+     * keys and values in turn. Redisson keeps each RMapCache value as {@code struct.pack('dLc0', maxIdle, len, value)};
      * entries here never have a maxIdle, so the expiry ZSET alone says what is live (as in
      * Redisson's own reads).
      */
@@ -40,9 +41,10 @@ public final class RedisExpiringEntries implements ExpiringEntries {
             local page = {tostring(redis.call('zcount', KEYS[2], live, '+inf'))}
             local keys = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'LIMIT', ARGV[2], ARGV[3])
             if #keys > 0 then
-              for _, packed in ipairs(redis.call('hmget', KEYS[1], unpack(keys))) do
+              for i, packed in ipairs(redis.call('hmget', KEYS[1], unpack(keys))) do
                 if packed then
                   local _, value = struct.unpack('dLc0', packed)
+                  page[#page + 1] = keys[i]
                   page[#page + 1] = value
                 end
               end
@@ -106,11 +108,15 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     }
 
     @Override
-    public Page<String> newestFirst(int offset, int limit) {
+    public Page<Map.Entry<String, String>> newestFirst(int offset, int limit) {
         List<String> reply = script.eval(name, RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT, RScript.ReturnType.LIST,
                 mapAndIndex,
                 Long.toString(clock.millis()), Integer.toString(offset), Integer.toString(limit));
-        return Page.of(List.copyOf(reply.subList(1, reply.size())), Long.parseLong(reply.getFirst()), offset);
+        List<Map.Entry<String, String>> page = new ArrayList<>(reply.size() / 2);
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            page.add(Map.entry(reply.get(i), reply.get(i + 1)));
+        }
+        return Page.of(page, Long.parseLong(reply.getFirst()), offset);
     }
 
     @Override

@@ -22,9 +22,11 @@ import java.util.List;
  *     ({@code ZCOUNT} of both) and tells the sweep when each session ends.</td></tr>
  * <tr><td>{@code P user-cache}</td><td>RMapCache</td><td>user id &rarr; cached data JSON, TTL
  *     {@code cache.ttl}.</td></tr>
- * <tr><td>{@code P presence}</td><td>RMapCache</td><td><code>user|ip</code> &rarr; presence JSON, TTL
+ * <tr><td>{@code P presence}</td><td>RMapCache</td><td><code>user|ip</code> &rarr; JSON array
+ *     {@code [ua, page, last seen, verified]} (what the key does not already hold), TTL
  *     {@code presence.ttl}.</td></tr>
- * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; session activity JSON, TTL
+ * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; JSON array
+ *     {@code [user, ip, ua, last activity, verified]}, TTL
  *     {@code presence.activity-ttl}.</td></tr>
  * <tr><td><code>P limit:&lt;limit&gt;:&lt;address or user&gt;</code></td><td>string</td><td>the shared
  *     rate limits ({@code session-create-per-user}, {@code admin-failures-per-ip},
