@@ -34,6 +34,7 @@ public final class EioSocket {
     private static final Logger LOG = Logger.getLogger(EioSocket.class.getName());
     private static final String NOOP = "6";
     private static final String PING_TIMEOUT = "ping timeout";
+    private static final String TRANSPORT_ERROR = "transport error";
     private static final long UPGRADE_CHECK_MS = 100;
 
     private enum State { POLLING, UPGRADING, WEBSOCKET, CLOSED }
@@ -82,8 +83,20 @@ public final class EioSocket {
                 this::ping, () -> drop(PING_TIMEOUT));
     }
 
-    /** Each ping also tells the other instances, while polls may still come, that the session is still here. */
+    /**
+     * Each ping also tells the other instances, while polls may still come, that the session is
+     * still here. A WebSocket whose writes have stalled past the pong timeout is dropped: a client
+     * may answer pings it never read.
+     */
     private void ping() {
+        WsChannel active;
+        synchronized (lock) {
+            active = ws;
+        }
+        if (active != null && active.stalledLongerThan(TimeUnit.MILLISECONDS.toNanos(engine.settings().pingTimeoutMs()))) {
+            drop(TRANSPORT_ERROR);
+            return;
+        }
         send(String.valueOf(Type.PING.code()));
         boolean polling;
         synchronized (lock) {
@@ -99,7 +112,7 @@ public final class EioSocket {
         this.handler = handler;
         outbox.offer(openPacket);
         if (ws != null) {
-            ws.startWriter(outbox, e -> drop("transport error"));
+            ws.startWriter(outbox, e -> drop(TRANSPORT_ERROR));
         }
         heartbeat.start();
     }
@@ -216,7 +229,7 @@ public final class EioSocket {
                 state = State.WEBSOCKET;
             }
             outbox.wake();
-            from.startWriter(outbox, e -> drop("transport error"));
+            from.startWriter(outbox, e -> drop(TRANSPORT_ERROR));
             return;
         }
         if (packet.type() != Type.NOOP) {

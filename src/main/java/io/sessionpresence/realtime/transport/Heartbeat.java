@@ -46,8 +46,15 @@ public final class Heartbeat {
         next = timers.schedule(this::ping, intervalNanos, TimeUnit.NANOSECONDS);
     }
 
-    public void pong() {
-        start();
+    /**
+     * Only the pong a ping waits for restarts the cycle: unsolicited ones (RFC 6455 allows them)
+     * would otherwise put the next ping off for as long as a client keeps sending them, and with it
+     * the checks made at each ping.
+     */
+    public synchronized void pong() {
+        if (awaitingPong) {
+            start();
+        }
     }
 
     private void ping() {

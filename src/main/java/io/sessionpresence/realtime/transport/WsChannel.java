@@ -60,6 +60,8 @@ public final class WsChannel {
     private volatile String closeReason = "";
     /** Guarded by sendLock: once set, nothing more is written. */
     private boolean closeSent;
+    /** {@code System.nanoTime()} when the write in progress began; 0 while none is. */
+    private volatile long writeStarted;
 
     public WsChannel(WsSession session, String label) {
         this.session = session;
@@ -80,7 +82,7 @@ public final class WsChannel {
         sendLock.lock();
         try {
             if (!closeSent) {
-                session.ping(BufferData.empty());
+                timed(() -> session.ping(BufferData.empty()));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Realtime " + label + ": ping failed");
@@ -94,7 +96,7 @@ public final class WsChannel {
         sendLock.lock();
         try {
             if (!closeSent) {
-                session.pong(payload);
+                timed(() -> session.pong(payload));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Realtime " + label + ": pong failed");
@@ -122,11 +124,32 @@ public final class WsChannel {
             if (closeSent) {
                 return false;
             }
-            socket.writeNow(frames);
+            timed(() -> socket.writeNow(frames));
             return true;
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /** Runs a blocking write, under the send lock, so that {@link #stalledLongerThan} can see how long it takes. */
+    private void timed(Runnable write) {
+        writeStarted = System.nanoTime();
+        try {
+            write.run();
+        } finally {
+            writeStarted = 0;
+        }
+    }
+
+    /**
+     * True while one write has been blocked for more than {@code limitNanos}: the peer stopped
+     * reading (its receive window and our send buffer are full). A client can keep answering
+     * pings without ever reading, so its heartbeat alone would never reap it: the heartbeat's
+     * ping asks this too, and drops the connection.
+     */
+    public boolean stalledLongerThan(long limitNanos) {
+        long started = writeStarted;
+        return started != 0 && System.nanoTime() - started > limitNanos;
     }
 
     private static int headerLength(int payloadLength) {

@@ -2,6 +2,7 @@ package io.sessionpresence.realtime.ws;
 
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,8 +115,7 @@ final class WsConnection implements WsListener, Transport {
         outbox = new Outbox(settings.queueSize(), settings.overflow(), "websocket client", dropped);
         channel.startWriter(outbox, e -> drop());
         // Created before the client, so that a session ending at once stops it for good.
-        heartbeat = new Heartbeat(timers, settings.pingIntervalMs(), settings.pingTimeoutMs(),
-                () -> Thread.ofVirtual().start(channel::ping), this::drop);
+        heartbeat = new Heartbeat(timers, settings.pingIntervalMs(), settings.pingTimeoutMs(), this::ping, this::drop);
         if (!endpoint.opened(this)) {
             goAway();
             return;
@@ -312,6 +312,15 @@ final class WsConnection implements WsListener, Transport {
     }
 
     /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
+    /** A client whose writes have stalled past the pong timeout is as gone as one that does not answer pings. */
+    private void ping() {
+        if (channel.stalledLongerThan(TimeUnit.MILLISECONDS.toNanos(settings.pingTimeoutMs()))) {
+            drop();
+            return;
+        }
+        Thread.ofVirtual().start(channel::ping);
+    }
+
     private void drop() {
         end();
         channel.abort();
