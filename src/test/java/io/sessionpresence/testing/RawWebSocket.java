@@ -76,20 +76,28 @@ public final class RawWebSocket implements AutoCloseable {
      * message unfinished (a text frame opens it, {@link WsFrame#CONTINUATION} frames go on with it).
      */
     public void sendFrame(boolean fin, int opcode, byte[] payload) throws IOException {
+        sendFrame((fin ? 0x80 : 0) | opcode, true, payload);
+    }
+
+    /** Sends one frame with any first byte (FIN, RSV1-3, opcode), masked or not as a client must not. */
+    public void sendFrame(int firstByte, boolean masked, byte[] payload) throws IOException {
         byte[] mask = {1, 2, 3, 4};
         int header = payload.length < 126 ? 2 : payload.length < 1 << 16 ? 4 : 10;
-        ByteBuffer frame = ByteBuffer.allocate(header + 4 + payload.length);
-        frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+        int maskBit = masked ? 0x80 : 0;
+        ByteBuffer frame = ByteBuffer.allocate(header + (masked ? 4 : 0) + payload.length);
+        frame.put((byte) firstByte);
         if (payload.length < 126) {
-            frame.put((byte) (0x80 | payload.length));
+            frame.put((byte) (maskBit | payload.length));
         } else if (payload.length < 1 << 16) {
-            frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+            frame.put((byte) (maskBit | 126)).putShort((short) payload.length);
         } else {
-            frame.put((byte) (0x80 | 127)).putLong(payload.length);
+            frame.put((byte) (maskBit | 127)).putLong(payload.length);
         }
-        frame.put(mask);
+        if (masked) {
+            frame.put(mask);
+        }
         for (int i = 0; i < payload.length; i++) {
-            frame.put((byte) (payload[i] ^ mask[i % 4]));
+            frame.put((byte) (masked ? payload[i] ^ mask[i % 4] : payload[i]));
         }
         out.write(frame.array());
         out.flush();
