@@ -18,10 +18,10 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 /**
- * The sending side of one WebSocket. Helidon's {@link WsSession#send} (4.3.1, the version
- * pinned) blocks until the frame is written and is not safe for concurrent use, so every frame
- * goes out under one lock, normally from this channel's own writer thread draining an
- * {@link Outbox}: publishers only enqueue, and a client that stops reading stalls its writer alone.
+ * The sending side of one WebSocket. Helidon's {@link WsSession#send} blocks until the frame is
+ * written, so every frame goes out under one lock, normally from this channel's own writer thread
+ * draining an {@link Outbox}: publishers only enqueue, and a client that stops reading stalls its
+ * writer alone (and is dropped at its next ping, {@link #stalledLongerThan}).
  *
  * <p>Text frames are written straight to the connection's socket, and whatever the writer finds
  * queued goes out as consecutive frames in one write: with Helidon's {@code send}, each frame
