@@ -20,7 +20,7 @@ import org.redisson.client.RedisException;
 import org.redisson.client.RedisTimeoutException;
 
 /**
- * Lets concurrent requests share Redis round trips: heartbeats and the session scripts (validate, create, ...).
+ * Lets concurrent requests share Redis round trips, for the hot paths (validate, heartbeat).
  *
  * <p>Each call adds its commands to a Redisson batch and waits for their replies. While fewer
  * than {@code depth} batches are in flight a call is sent at once, alone, so an idle service adds

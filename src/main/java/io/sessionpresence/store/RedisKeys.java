@@ -98,9 +98,9 @@ import java.util.List;
  *     the entry in Redisson's value format, ZADD to the expiry ZSET, PUBLISH of the admin event.
  *     Redisson's own {@code fastPut} runs 9 commands for the same write.</td></tr>
  * </table>
- * Heartbeats and every session script go through {@link RedisBatcher}: under load, concurrent
- * calls share one pipelined round trip (each call's commands kept together), so the figures
- * above are what one call waits for, and the round trips per request fall below one.
+ * Validate and heartbeat go through {@link RedisBatcher}: under load, concurrent calls share one
+ * pipelined round trip (each call's commands kept together), so the figures above are what one
+ * call waits for, and the round trips per request fall below one.
  */
 public final class RedisKeys {
     private final String prefix;
