@@ -327,6 +327,7 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisKeys keys;
     private final long idleTimeoutMillis;
     private final InstantSource clock;
+    private final RScript script;
     private final List<Object> recordKeys;
     private final String channel;
     private final List<Consumer<Session>> expiryListeners = new CopyOnWriteArrayList<>();
@@ -339,6 +340,7 @@ public final class RedisSessionStore implements SessionStore {
         this.keys = keys;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.clock = clock;
+        this.script = redis.getScript(StringCodec.INSTANCE);
         this.recordKeys = List.of(keys.userSessions(), RedisKeys.expiryIndexOf(keys.userSessions()),
                 keys.earlierSessions());
         this.channel = keys.events();
@@ -352,13 +354,8 @@ public final class RedisSessionStore implements SessionStore {
         return args;
     }
 
-    /**
-     * Every script goes through the batcher: concurrent calls share a round trip (creates under
-     * load as validates do), and a call is never retried, so a write that timed out is not made twice.
-     */
     private <T> T run(RScript.Mode mode, String lua, RScript.ReturnType type, List<Object> scriptKeys, List<Object> args) {
-        return batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<T>evalAsync(keys.userSessions(), mode, lua,
-                type, scriptKeys, args.toArray()));
+        return script.eval(keys.userSessions(), mode, lua, type, scriptKeys, args.toArray());
     }
 
     @Override
@@ -455,9 +452,10 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private Optional<Session> find(String sessionId, String secretHash) {
-        String json = run(idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, FIND_SCRIPT,
-                RScript.ReturnType.VALUE, recordKeys,
-                args(Tokens.userKeyOf(sessionId), sessionId.substring(Tokens.USER_KEY_LENGTH), secretHash));
+        List<Object> args = args(Tokens.userKeyOf(sessionId), sessionId.substring(Tokens.USER_KEY_LENGTH), secretHash);
+        String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(),
+                idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, FIND_SCRIPT,
+                RScript.ReturnType.VALUE, recordKeys, args.toArray()));
         return json == null ? Optional.empty() : Optional.of(session(Json.read(json, JsonNode.class)));
     }
 
