@@ -50,9 +50,18 @@ wait_http() {
   done
 }
 
+# How the service is started: "jar" (java -jar on a JDK 25) or "image" (the shipped layout,
+# target/image/bin/session-presence: jlink runtime, AOT cache, the launcher's JVM options).
+SERVICE_LAUNCHER=${SERVICE_LAUNCHER:-jar}
+
 build_service() {
-  log "building the service (mvn package -DskipTests)"
-  (cd "$SERVICE_ROOT" && mvn -B -q package -DskipTests)
+  if [ "$SERVICE_LAUNCHER" = image ]; then
+    log "building the service and its image layout (mvn -Pimage package -DskipTests)"
+    (cd "$SERVICE_ROOT" && mvn -B -q -Pimage package -DskipTests)
+  else
+    log "building the service (mvn package -DskipTests)"
+    (cd "$SERVICE_ROOT" && mvn -B -q package -DskipTests)
+  fi
 }
 
 # start_service STORE [REDIS_URL] -> sets SERVICE_PID and SERVICE_PORT (a free port; a second
@@ -63,8 +72,14 @@ start_service() {
   SERVICE_LOG=${SERVICE_LOG:-/dev/null}
   for _ in 1 2 3; do
     SERVICE_PORT=$(free_port)
-    (cd "$SERVICE_ROOT" && exec env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
-        ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
+    if [ "$SERVICE_LAUNCHER" = image ]; then
+      # The launcher adds SERVICE_JAVA_OPTS (as JAVA_OPTS) to its own options.
+      env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" \
+          JAVA_OPTS="${SERVICE_JAVA_OPTS:-}" "$SERVICE_ROOT/target/image/bin/session-presence" >"$SERVICE_LOG" 2>&1 &
+    else
+      (cd "$SERVICE_ROOT" && exec env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
+          ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
+    fi
     SERVICE_PID=$!
     STARTED_PIDS+=("$SERVICE_PID")
     if wait_http "http://127.0.0.1:$SERVICE_PORT/observe/health/live" 90 "$SERVICE_PID"; then

@@ -11,7 +11,10 @@
 # COALESCE_MS (realtime.coalesce-ms of the AdminRealtimeCoalesced run, default 20),
 # CONNECTIONS, NEAR_CACHE_MS (5000: the near-cache run), PEERS ("express"; "" = none), LIMITS_ENABLED
 # (default false: the service's rate limits off), LOGGING_ACCESS_LOG (default false), RESULTS (output
-# folder), SERVICE_ROOT (measure another checkout of the service), JAVA (a JDK 25 java), EXTRA
+# folder), SERVICE_ROOT (measure another checkout of the service), SERVICE_LAUNCHER (jar, the
+# default, or image: the shipped layout with its launcher's JVM options), JVM_OPTS (more JVM options
+# for the service, e.g. JVM_OPTS=-XX:MaxRAM=512m sizes it as a container with that memory limit
+# would), JAVA (a JDK 25 java), EXTRA
 # (more -D properties for every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1
 # (record the service with Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for
 # finding the cause of a miss).
@@ -54,6 +57,8 @@ main() {
     echo "java=$("$JAVA" -version 2>&1 | head -n 1)"
     echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "duration=$DURATION warmup=$WARMUP connections=$CONNECTIONS limits=$LIMITS_ENABLED access_log=$LOGGING_ACCESS_LOG"
+    echo "launcher=$SERVICE_LAUNCHER"
+    echo "jvm_opts=${JVM_OPTS:-}"
   } >"$RESULTS/env.txt"
 
   build_service
@@ -93,10 +98,10 @@ main() {
       redis-cli -p "$REDIS_PORT" flushall >/dev/null
       redis_args=(-DredisUrl="$REDIS_URL")
     fi
-    SERVICE_JAVA_OPTS=""
+    SERVICE_JAVA_OPTS=${JVM_OPTS:-}
     if [ "${JFR:-0}" = 1 ]; then
       mkdir -p "$LOAD_DIR/target/jfr"
-      SERVICE_JAVA_OPTS="-XX:StartFlightRecording=filename=$LOAD_DIR/target/jfr/$store.jfr,settings=profile"
+      SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS -XX:StartFlightRecording=filename=$LOAD_DIR/target/jfr/$store.jfr,settings=profile"
     fi
     SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service.log" start_service "$store" "$REDIS_URL"
     base="http://127.0.0.1:$SERVICE_PORT"

@@ -173,6 +173,14 @@ public final class Summary {
         return env;
     }
 
+    /** How run.sh started the service: {@code java -jar} or the image's launcher, and any JVM options added. */
+    private static String launcher(Map<String, String> env) {
+        String launcher = env.getOrDefault("launcher", "jar");
+        String options = env.getOrDefault("jvm_opts", "").isBlank() ? "" : ", with `" + env.get("jvm_opts") + "`";
+        return (launcher.equals("image") ? "the image layout's launcher (`target/image/bin/session-presence`)"
+                : "`java -jar` (JVM defaults)") + options;
+    }
+
     private double ceiling(String store) {
         Run run = runs.getOrDefault(store, Map.of()).get("Ceiling");
         return run == null ? 0 : run.request("max/ceiling").map(run::perSecond).orElse(0.0);
@@ -181,10 +189,10 @@ public final class Summary {
     private String report() throws IOException {
         Map<String, String> env = env();
         md.append("# Load-test summary, ").append(env.getOrDefault("date", "?")).append("\n\n");
-        md.append(f("Machine: %s CPUs (%s), %s. Service commit `%s`. Load average (1/5/15 min) before the run: %s; "
-                        + "after: %s. Measured phases: %s. Wall time: %s s.%n%n",
-                env.get("cpus"), env.get("cpu"), env.get("java"), env.get("commit"), env.get("load_before"),
-                env.get("load_after"), env.get("duration"), env.get("wall_seconds")));
+        md.append(f("Machine: %s CPUs (%s), %s. Service commit `%s`, started by %s. Load average (1/5/15 min) "
+                        + "before the run: %s; after: %s. Measured phases: %s. Wall time: %s s.%n%n",
+                env.get("cpus"), env.get("cpu"), env.get("java"), env.get("commit"), launcher(env),
+                env.get("load_before"), env.get("load_after"), env.get("duration"), env.get("wall_seconds")));
         md.append("Produced by `load-tests/run.sh` (the load generator, Redis and the service share this machine). "
                 + "Throughput is the measured phase's requests divided by its duration (closed loops: first "
                 + "user's start to last user's end; open models: marker to marker, so a little under the "
