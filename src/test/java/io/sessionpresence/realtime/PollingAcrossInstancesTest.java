@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -96,8 +98,8 @@ class PollingAcrossInstancesTest {
         private final List<TestService> instances;
         private int next;
         final List<String> received = new ArrayList<>();
-        /** How many of {@link #received} {@link #await} has looked at. */
-        private int seen;
+        /** Indexes in {@link #received} of the packets an {@link #await} returned. */
+        private final Set<Integer> taken = new HashSet<>();
 
         private Polling(String sid, List<TestService> instances) {
             this.sid = sid;
@@ -142,14 +144,18 @@ class PollingAcrossInstancesTest {
             return packets;
         }
 
-        /** The next packet received that matches, polling (alternating) until one comes. */
+        /**
+         * The first packet received that matches and no earlier await took, polling (alternating)
+         * until one comes. Packets an await passes over stay for later ones: an acknowledgement
+         * and the broadcast its event caused may arrive in either order.
+         */
         String await(Predicate<String> wanted) {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (true) {
-                while (seen < received.size()) {
-                    String packet = received.get(seen++);
-                    if (wanted.test(packet)) {
-                        return packet;
+                for (int i = 0; i < received.size(); i++) {
+                    if (!taken.contains(i) && wanted.test(received.get(i))) {
+                        taken.add(i);
+                        return received.get(i);
                     }
                 }
                 // Checked after the scan: the packets of the poll that ended past the deadline count too.
