@@ -68,18 +68,19 @@ build_service() {
 # one is tried if another process took it first); logs to $SERVICE_LOG.
 start_service() {
   local store=$1 redis_url=${2:-}
-  local java; java=$(find_java)
+  local command
+  if [ "$SERVICE_LAUNCHER" = image ]; then
+    # The launcher adds SERVICE_JAVA_OPTS (as JAVA_OPTS) to its own options.
+    command=(env JAVA_OPTS="${SERVICE_JAVA_OPTS:-}" "$SERVICE_ROOT/target/image/bin/session-presence")
+  else
+    # shellcheck disable=SC2206 # SERVICE_JAVA_OPTS holds several options
+    command=("$(find_java)" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR")
+  fi
   SERVICE_LOG=${SERVICE_LOG:-/dev/null}
   for _ in 1 2 3; do
     SERVICE_PORT=$(free_port)
-    if [ "$SERVICE_LAUNCHER" = image ]; then
-      # The launcher adds SERVICE_JAVA_OPTS (as JAVA_OPTS) to its own options.
-      env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" \
-          JAVA_OPTS="${SERVICE_JAVA_OPTS:-}" "$SERVICE_ROOT/target/image/bin/session-presence" >"$SERVICE_LOG" 2>&1 &
-    else
-      (cd "$SERVICE_ROOT" && exec env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
-          ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "$java" ${SERVICE_JAVA_OPTS:-} -jar "$SERVICE_JAR") >"$SERVICE_LOG" 2>&1 &
-    fi
+    (cd "$SERVICE_ROOT" && exec env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
+        ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "${command[@]}") >"$SERVICE_LOG" 2>&1 &
     SERVICE_PID=$!
     STARTED_PIDS+=("$SERVICE_PID")
     if wait_http "http://127.0.0.1:$SERVICE_PORT/observe/health/live" 90 "$SERVICE_PID"; then

@@ -93,7 +93,7 @@ public final class EioSocket {
         synchronized (lock) {
             active = ws;
         }
-        if (active != null && active.stalledLongerThan(TimeUnit.MILLISECONDS.toNanos(engine.settings().pingTimeoutMs()))) {
+        if (active != null && active.stalledLongerThan(engine.settings().pingTimeoutMs())) {
             drop(TRANSPORT_ERROR);
             return;
         }

@@ -142,14 +142,14 @@ public final class WsChannel {
     }
 
     /**
-     * True while one write has been blocked for more than {@code limitNanos}: the peer stopped
+     * True while one write has been blocked for more than {@code limitMillis}: the peer stopped
      * reading (its receive window and our send buffer are full). A client can keep answering
      * pings without ever reading, so its heartbeat alone would never reap it: the heartbeat's
      * ping asks this too, and drops the connection.
      */
-    public boolean stalledLongerThan(long limitNanos) {
+    public boolean stalledLongerThan(long limitMillis) {
         long started = writeStarted;
-        return started != 0 && System.nanoTime() - started > limitNanos;
+        return started != 0 && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(limitMillis);
     }
 
     private static int headerLength(int payloadLength) {

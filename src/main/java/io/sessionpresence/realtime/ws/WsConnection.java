@@ -2,7 +2,6 @@ package io.sessionpresence.realtime.ws;
 
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -311,16 +310,16 @@ final class WsConnection implements WsListener, Transport {
         channel.closeAfter(outbox, WsCloseCodes.GOING_AWAY, "server shutdown");
     }
 
-    /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
     /** A client whose writes have stalled past the pong timeout is as gone as one that does not answer pings. */
     private void ping() {
-        if (channel.stalledLongerThan(TimeUnit.MILLISECONDS.toNanos(settings.pingTimeoutMs()))) {
+        if (channel.stalledLongerThan(settings.pingTimeoutMs())) {
             drop();
             return;
         }
         Thread.ofVirtual().start(channel::ping);
     }
 
+    /** Dead or hopelessly slow peer: forget it and drop the TCP connection. */
     private void drop() {
         end();
         channel.abort();
