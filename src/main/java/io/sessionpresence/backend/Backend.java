@@ -15,6 +15,7 @@ import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.RedisSettings;
+import io.sessionpresence.store.RedisTopology;
 import io.sessionpresence.store.StoreStats;
 import io.sessionpresence.store.TimeSource;
 
@@ -89,20 +90,20 @@ public interface Backend extends AutoCloseable {
                 try {
                     yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("store.type=redis but Redis at " + settings.redactedUrl()
+                    throw new IllegalStateException("store.type=redis but Redis (" + settings.topology().describe() + ")"
                             + " does not answer: " + e.getMessage(), e);
                 }
             }
             default -> {
-                if (settings.url().isEmpty()) {
-                    log.warning("Store: memory, because REDIS_URL is not set (store.type=auto). Sessions and "
+                if (settings.topology() instanceof RedisTopology.None) {
+                    log.warning("Store: memory, because no Redis is configured (REDIS_URL, REDIS_SENTINEL_*, REDIS_CLUSTER_NODES, REDIS_CONFIG_FILE; store.type=auto). Sessions and "
                             + "presence live in this process only and are lost on restart.");
                     yield new MemoryBackend(time, memory);
                 }
                 try {
                     yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
                 } catch (RuntimeException e) {
-                    log.warning("Store: memory, because Redis at " + settings.redactedUrl() + " did not answer at "
+                    log.warning("Store: memory, because Redis (" + settings.topology().describe() + ") did not answer at "
                             + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "
                             + "fail instead.");
                     yield new MemoryBackend(time, memory);

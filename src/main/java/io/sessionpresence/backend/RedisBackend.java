@@ -26,7 +26,7 @@ import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.RedisStoreStats;
 import io.sessionpresence.store.StoreStats;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.api.redisnode.RedisNode;
 
 /**
  * Everything in one Redis through one Redisson client, under the key schema of {@link RedisKeys};
@@ -126,7 +126,7 @@ public final class RedisBackend implements Backend {
     @Override
     public boolean answers() {
         try {
-            return client.getRedisNodes(RedisNodes.SINGLE).getInstance().ping();
+            return RedisConnection.masters(client).stream().allMatch(RedisNode::ping);
         } catch (RuntimeException e) {
             return false;
         }

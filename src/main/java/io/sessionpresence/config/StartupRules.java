@@ -64,6 +64,12 @@ public final class StartupRules {
         if (!redisUrl.isEmpty() && !protectedRedis(redisUrl)) {
             refused.add("'redis.url' without a password on a host other than this machine");
         }
+        for (String nodes : List.of("redis.sentinel.nodes", "redis.cluster.nodes")) {
+            boolean remote = Settings.list(root, nodes).stream().anyMatch(node -> !isLoopback(hostOf(node)));
+            if (remote && Settings.string(root, "redis.password").isEmpty()) {
+                refused.add("'" + nodes + "' on a host other than this machine without 'redis.password'");
+            }
+        }
         return refused;
     }
 
@@ -82,6 +88,12 @@ public final class StartupRules {
         int colon = userInfo == null ? -1 : userInfo.indexOf(':');
         String password = colon < 0 ? "" : userInfo.substring(colon + 1);
         return !password.isEmpty() || isLoopback(uri.getHost());
+    }
+
+    /** The host of {@code host:port} ({@code [v6]:port} too). */
+    private static String hostOf(String node) {
+        int colon = node.lastIndexOf(':');
+        return colon > 0 ? node.substring(0, colon) : node;
     }
 
     private static boolean isLoopback(String host) {

@@ -370,7 +370,7 @@ public final class RedisSessionStore implements SessionStore {
                         Long.toString(session.lastActivity()), session.rememberMe() ? "1" : "0",
                         Objects.requireNonNullElse(session.ip(), ""), Objects.requireNonNullElse(session.userAgent(), ""));
         loginLimit.ifPresent(limit -> {
-            scriptKeys.add(limit.key());
+            scriptKeys.add(keys.inRecordsSlot(limit.key()));
             args.add(limit.intervalMicros());
             args.add(limit.periodMicros());
         });

@@ -1,23 +1,38 @@
 package io.sessionpresence.store;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.logging.Logger;
 
+import io.sessionpresence.config.InvalidConfigException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisCluster;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.api.redisnode.RedisSentinelMasterSlave;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.BaseMasterSlaveServersConfig;
 import org.redisson.config.Config;
-import org.redisson.config.SingleServerConfig;
+import org.redisson.config.ReadMode;
+import org.redisson.config.ShardedSubscriptionMode;
+import org.redisson.config.SubscriptionMode;
 
 /**
- * Connects to Redis: the Redisson client for {@code redis.*}, checked with one command before it is
- * handed out, and tuned to fail fast (no retries past the timeout) so that an outage becomes a
- * quick 503 rather than a queue of waiting requests.
+ * Connects to Redis: the Redisson client for {@code redis.*} and its {@link RedisTopology},
+ * checked with one command before it is handed out, and tuned to fail fast (no retries past the
+ * timeout) so that an outage or a failover becomes a quick 503 rather than a queue of waiting
+ * requests. Every read goes to a master: a session validated right after its creation must not
+ * miss on a replica that lags.
  */
 public final class RedisConnection {
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+    /** How often Redisson asks a Cluster or the sentinels who the masters are: a failover is seen within this. */
+    private static final int TOPOLOGY_SCAN_MS = 1000;
 
     private RedisConnection() {
     }
@@ -27,52 +42,162 @@ public final class RedisConnection {
         RedissonClient client = Redisson.create(redissonConfig(settings));
         try {
             client.getBucket(settings.keyPrefix() + "ping").isExists();
+            LOG.info("Store: redis, " + settings.topology().describe() + ": " + shape(client));
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
         }
-        LOG.info("Store: redis at " + settings.redactedUrl());
         return client;
     }
 
+    /** The masters the client writes to: one, or each master of a Cluster. */
+    public static List<RedisNode> masters(RedissonClient client) {
+        Config config = client.getConfig();
+        if (config.isClusterConfig()) {
+            return List.copyOf(client.getRedisNodes(RedisNodes.CLUSTER).getMasters());
+        }
+        if (config.isSentinelConfig()) {
+            return List.of(client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE).getMaster());
+        }
+        if (config.isSingleConfig()) {
+            return List.of(client.getRedisNodes(RedisNodes.SINGLE).getInstance());
+        }
+        return List.of(client.getRedisNodes(RedisNodes.MASTER_SLAVE).getMaster());
+    }
+
+    /** What the client found, for the startup line: e.g. "3 masters, 3 replicas". */
+    private static String shape(RedissonClient client) {
+        Config config = client.getConfig();
+        if (config.isClusterConfig()) {
+            RedisCluster cluster = client.getRedisNodes(RedisNodes.CLUSTER);
+            return cluster.getMasters().size() + " masters, " + cluster.getSlaves().size() + " replicas";
+        }
+        if (config.isSentinelConfig()) {
+            RedisSentinelMasterSlave nodes = client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE);
+            return "master " + nodes.getMaster().getAddr() + ", " + nodes.getSlaves().size() + " replicas, "
+                    + nodes.getSentinels().size() + " sentinels";
+        }
+        return "1 master";
+    }
+
     public static Config redissonConfig(RedisSettings settings) {
-        URI uri = settings.uri();
-        Config config = new Config();
-        config.setMinCleanUpDelay(settings.cleanupMinDelay());
-        config.setMaxCleanUpDelay(settings.cleanupMaxDelay());
-        config.setCleanUpKeysAmount(settings.cleanupKeys());
-        config.setNettyThreads(settings.nettyThreads());
-        // Every value here is JSON text; naming the codec also keeps Redisson's Kryo default unloaded.
+        RedisAccess access = settings.access();
+        Config config;
+        switch (settings.topology()) {
+            case RedisTopology.SingleServer single -> {
+                config = tuned(new Config(), settings);
+                URI uri = single.uri();
+                var server = config.useSingleServer()
+                        .setAddress(single.address())
+                        .setConnectionMinimumIdleSize(Math.min(4, settings.poolSize()))
+                        .setConnectionPoolSize(settings.poolSize());
+                String path = uri.getPath();
+                if (path != null && path.length() > 1) {
+                    server.setDatabase(Integer.parseInt(path.substring(1)));
+                }
+                failFast(server, settings, urlUser(uri, access.username()), urlPassword(uri, access.password()));
+                secure(server, access);
+            }
+            case RedisTopology.Sentinel sentinel -> {
+                config = tuned(new Config(), settings);
+                var servers = config.useSentinelServers()
+                        .setMasterName(sentinel.master())
+                        .setScanInterval(TOPOLOGY_SCAN_MS);
+                sentinel.nodes().forEach(node -> servers.addSentinelAddress(address(node, access)));
+                if (!access.sentinelUsername().isEmpty()) {
+                    servers.setSentinelUsername(access.sentinelUsername());
+                }
+                if (!access.sentinelPassword().isEmpty()) {
+                    servers.setSentinelPassword(access.sentinelPassword());
+                }
+                mastersOnly(servers, settings);
+                failFast(servers, settings, access.username(), access.password());
+                secure(servers, access);
+            }
+            case RedisTopology.Cluster cluster -> {
+                config = tuned(new Config(), settings);
+                var servers = config.useClusterServers()
+                        .setScanInterval(TOPOLOGY_SCAN_MS)
+                        .setShardedSubscriptionMode(ShardedSubscriptionMode.AUTO);
+                cluster.nodes().forEach(node -> servers.addNodeAddress(address(node, access)));
+                mastersOnly(servers, settings);
+                failFast(servers, settings, access.username(), access.password());
+                secure(servers, access);
+            }
+            case RedisTopology.ConfigFile file -> {
+                try {
+                    config = Config.fromYAML(file.file().toFile());
+                } catch (IOException | RuntimeException e) {
+                    throw new InvalidConfigException("redis.config-file", "is not a Redisson YAML config: " + e.getMessage());
+                }
+            }
+            case RedisTopology.None none -> throw new IllegalStateException("no Redis configured");
+        }
+        // Every value here is text (JSON or MessagePack written by our scripts); naming the codec
+        // also keeps Redisson's Kryo default unloaded. A config file's own codec would misread them.
         config.setCodec(StringCodec.INSTANCE);
-        SingleServerConfig server = config.useSingleServer()
-                .setAddress(uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 6379))
-                .setTimeout(settings.timeoutMs())
+        return config;
+    }
+
+    private static Config tuned(Config config, RedisSettings settings) {
+        return config.setMinCleanUpDelay(settings.cleanupMinDelay())
+                .setMaxCleanUpDelay(settings.cleanupMaxDelay())
+                .setCleanUpKeysAmount(settings.cleanupKeys())
+                .setNettyThreads(settings.nettyThreads());
+    }
+
+    private static void failFast(BaseConfig<?> server, RedisSettings settings, String username, String password) {
+        server.setTimeout(settings.timeoutMs())
                 .setConnectTimeout(settings.connectTimeoutMs())
                 .setRetryAttempts(0)
-                .setPingConnectionInterval(5000)
-                .setConnectionMinimumIdleSize(Math.min(4, settings.poolSize()))
-                .setConnectionPoolSize(settings.poolSize());
+                .setPingConnectionInterval(5000);
+        if (!username.isEmpty() && !username.equals("default")) {
+            server.setUsername(username);
+        }
+        if (!password.isEmpty()) {
+            server.setPassword(password);
+        }
+    }
+
+    private static void mastersOnly(BaseMasterSlaveServersConfig<?> servers, RedisSettings settings) {
+        servers.setReadMode(ReadMode.MASTER)
+                .setSubscriptionMode(SubscriptionMode.MASTER)
+                .setMasterConnectionMinimumIdleSize(Math.min(4, settings.poolSize()))
+                .setMasterConnectionPoolSize(settings.poolSize())
+                // Replicas serve no reads: one connection each keeps Redisson's view of them.
+                .setSlaveConnectionMinimumIdleSize(1)
+                .setSlaveConnectionPoolSize(1);
+    }
+
+    private static void secure(BaseConfig<?> server, RedisAccess access) {
+        if (access.trustManagers() != null) {
+            server.setSslTrustManagerFactory(access.trustManagers());
+        }
+        if (access.keyManagers() != null) {
+            server.setSslKeyManagerFactory(access.keyManagers());
+        }
+    }
+
+    private static String address(String node, RedisAccess access) {
+        return (access.tls() ? "rediss://" : "redis://") + node;
+    }
+
+    private static String urlUser(URI uri, String otherwise) {
         String userInfo = uri.getRawUserInfo();
-        if (userInfo != null && !userInfo.isEmpty()) {
-            int colon = userInfo.indexOf(':');
-            String user = colon >= 0 ? userInfo.substring(0, colon) : "";
-            String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
-            if (!user.isEmpty() && !user.equals("default")) {
-                server.setUsername(decode(user));
-            }
-            if (!password.isEmpty()) {
-                server.setPassword(decode(password));
-            }
+        if (userInfo == null || userInfo.isEmpty()) {
+            return otherwise;
         }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                server.setDatabase(Integer.parseInt(path.substring(1)));
-            } catch (NumberFormatException e) {
-                throw new io.sessionpresence.config.InvalidConfigException("redis.url", "database must be a number");
-            }
+        int colon = userInfo.indexOf(':');
+        return decode(colon >= 0 ? userInfo.substring(0, colon) : "");
+    }
+
+    private static String urlPassword(URI uri, String otherwise) {
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null || userInfo.isEmpty()) {
+            return otherwise;
         }
-        return config;
+        int colon = userInfo.indexOf(':');
+        return colon >= 0 ? decode(userInfo.substring(colon + 1)) : decode(userInfo);
     }
 
     private static String decode(String value) {

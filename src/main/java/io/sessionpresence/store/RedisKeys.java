@@ -116,7 +116,16 @@ public final class RedisKeys {
 
     /** Every session but its user's latest, scored by deadline; in the records' slot. */
     public String earlierSessions() {
-        return "{" + userSessions() + "}:earlier";
+        return inRecordsSlot("earlier");
+    }
+
+    /**
+     * {@code name} under the records' hash tag: a key in the slot of {@link #userSessions()}, which
+     * a session script may touch on a Redis Cluster (a script's keys must share one slot), e.g. the
+     * per-user login limit the create script takes.
+     */
+    public String inRecordsSlot(String name) {
+        return "{" + userSessions() + "}:" + name;
     }
 
     /**

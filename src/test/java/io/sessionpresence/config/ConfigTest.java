@@ -66,7 +66,7 @@ class ConfigTest {
 
     @Test
     void badValuesStopStartupNamingTheKey() {
-        Map<String, Map<String, String>> bad = Map.of(
+        Map<String, Map<String, String>> bad = new java.util.HashMap<>(Map.of(
                 "session.timeout", Map.of("session.timeout", "-5"),
                 "session.remember-me-timeout", Map.of("session.remember-me-timeout", "soon"),
                 "redis.url", Map.of("store.type", "auto", "redis.url", "http://nope"),
@@ -74,12 +74,25 @@ class ConfigTest {
                 "session.limit-policy", Map.of("session.limit-policy", "maybe"),
                 "identity.mode", Map.of("identity.mode", "trust-me"),
                 "presence.allow-anonymous", Map.of("presence.allow-anonymous", "perhaps"),
-                "realtime.advertise-url", Map.of("realtime.advertise-url", "http://10.1.2.3:8080/socket.io/"));
+                "realtime.advertise-url", Map.of("realtime.advertise-url", "http://10.1.2.3:8080/socket.io/")));
+        bad.putAll(Map.of(
+                "redis.sentinel.master", Map.of("redis.sentinel.nodes", "127.0.0.1:26379"),
+                "redis.sentinel.nodes", Map.of("redis.sentinel.master", "mymaster"),
+                "redis.cluster.nodes", Map.of("redis.cluster.nodes", "redis://127.0.0.1:7000"),
+                "redis.config-file", Map.of("redis.config-file", "/nonexistent/redisson.yaml"),
+                "redis.tls.ca-file", Map.of("redis.tls.ca-file", "pom.xml")));
         bad.forEach((key, values) -> {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
                     () -> Main.start(ConfigLoader.load(Map.of(), memory(values))), key);
             assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
         });
+    }
+
+    @Test
+    void oneWayToReachRedisAtATime() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> Main.start(ConfigLoader.load(Map.of(),
+                memory(Map.of("redis.url", "redis://127.0.0.1:6379", "redis.cluster.nodes", "127.0.0.1:7000")))));
+        assertTrue(e.getMessage().contains("'redis.url'") && e.getMessage().contains("redis.cluster.nodes"), e.getMessage());
     }
 
     @Test

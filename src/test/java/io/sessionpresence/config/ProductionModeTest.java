@@ -94,6 +94,18 @@ class ProductionModeTest {
     }
 
     @Test
+    void refusesSentinelsOrClusterNodesWithoutPasswordOnAnotherHost() {
+        assertRefused("redis.cluster.nodes", Map.of("store.type", "redis", "redis.cluster.nodes", "127.0.0.1:7000,10.0.0.6:7000"));
+        assertRefused("redis.sentinel.nodes", Map.of("store.type", "redis", "redis.sentinel.master", "mymaster",
+                "redis.sentinel.nodes", "10.0.0.7:26379"));
+        for (Map<String, String> accepted : List.of(Map.of("redis.cluster.nodes", "10.0.0.6:7000", "redis.password", "secret"),
+                Map.of("redis.cluster.nodes", "127.0.0.1:7000,localhost:7001"),
+                Map.of("redis.sentinel.master", "mymaster", "redis.sentinel.nodes", "10.0.0.7:26379", "redis.password", "s"))) {
+            assertDoesNotThrow(() -> StartupRules.check(load(accepted)), accepted.toString());
+        }
+    }
+
+    @Test
     void everyRefusalIsNamedAtOnce() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> StartupRules.check(load(Map.of("identity.mode", "dev", "presence.allow-anonymous", "true"))));

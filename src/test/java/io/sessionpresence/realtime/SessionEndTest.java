@@ -90,7 +90,7 @@ class SessionEndTest {
         Arrays.stream(Protocol.values()).forEach(p -> admins.add(user("refresh", p)));
         shared.put("admin.users", String.join(",", admins));
         a = TestService.start(store, shared);
-        b = store == StoreKind.REDIS ? TestService.start(store, shared) : a;
+        b = store.redis() ? TestService.start(store, shared) : a;
         closeLatencies.clear();
     }
 

@@ -202,7 +202,7 @@ class SessionApiTest extends PerStoreServiceTest {
         Response stats = service.get("/api/session/stats", "X-Session-Token", token);
         assertEquals(200, stats.status());
         JsonNode s = stats.json().get("stats");
-        assertEquals(store.name().toLowerCase(), s.get("store").asText());
+        assertEquals(store.reported(), s.get("store").asText());
         assertEquals(2, s.get("user_sessions").asInt());
         assertTrue(s.get("active_sessions").asInt() >= 2);
         assertTrue(s.get("active_users").asInt() >= 1);

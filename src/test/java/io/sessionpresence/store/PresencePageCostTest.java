@@ -30,7 +30,7 @@ class PresencePageCostTest {
 
     @Test
     void aPageOf100ReadsOnlyItsEntries(TestRedis redis) {
-        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "cost" + System.nanoTime() + ":", 1, 5, 500, 8, 2, 4);
+        RedisSettings settings = RedisSettings.forUrl(redis.url(), 5000, "cost" + System.nanoTime() + ":", 8, 4);
         RedissonClient client = Redisson.create(RedisConnection.redissonConfig(settings));
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());

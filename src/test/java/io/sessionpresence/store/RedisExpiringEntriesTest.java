@@ -1,5 +1,6 @@
 package io.sessionpresence.store;
 
+import java.net.URI;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,8 @@ class RedisExpiringEntriesTest {
     @BeforeEach
     void connect(TestRedis testRedis) {
         redis = testRedis;
-        RedisSettings settings = new RedisSettings("redis", redis.url(), 5000, 5000, "put" + System.nanoTime() + ":",
-                1, 2, 500, 8, 2, 4);
+        RedisSettings settings = new RedisSettings("redis", new RedisTopology.SingleServer(URI.create(redis.url())), RedisAccess.NONE,
+                5000, 5000, "put" + System.nanoTime() + ":", 1, 2, 500, 8, 2, 4);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
         entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }), keys.presence(), keys.events(),

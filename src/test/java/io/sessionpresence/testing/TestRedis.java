@@ -65,7 +65,7 @@ public final class TestRedis implements AutoCloseable {
      * unique suffix, generous timeouts, the shipped pool, one batch in flight.
      */
     public RedisSettings settings(String prefix) {
-        return new RedisSettings("redis", url(), 5000, 5000, prefix + System.nanoTime() + ":", 1, 5, 500, 64, 2, 1);
+        return RedisSettings.forUrl(url(), 5000, prefix + System.nanoTime() + ":", 64, 1);
     }
 
     public String host() {
@@ -198,6 +198,14 @@ public final class TestRedis implements AutoCloseable {
      */
     public static TestRedis startPersistent(int port, Path dir) {
         return startLocal(port, dir, List.of("--appendonly", "yes", "--appendfsync", "everysec", "--save", ""));
+    }
+
+    /**
+     * A private local server on {@code port} with {@code args} added to its command line (cluster,
+     * TLS, replication options; persistence as they say), in a directory of its own.
+     */
+    public static TestRedis startServer(int port, List<String> args) {
+        return startLocal(port, temporaryDir(), args);
     }
 
     private static TestRedis startLocal(int port, Path dir, List<String> persistence) {
