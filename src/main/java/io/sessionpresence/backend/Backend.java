@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 
 import io.helidon.health.HealthCheck;
 import io.sessionpresence.cache.UserCacheStore;
+import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
@@ -89,6 +90,8 @@ public interface Backend extends AutoCloseable {
             case "redis" -> {
                 try {
                     yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
+                } catch (InvalidConfigException e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("store.type=redis but Redis (" + settings.topology().describe() + ")"
                             + " does not answer: " + e.getMessage(), e);
@@ -102,6 +105,8 @@ public interface Backend extends AutoCloseable {
                 }
                 try {
                     yield RedisBackend.connect(settings, time.clock(), metrics.redisBatchSize()::record);
+                } catch (InvalidConfigException e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     log.warning("Store: memory, because Redis (" + settings.topology().describe() + ") did not answer at "
                             + "startup (" + e.getClass().getSimpleName() + "); store.type=auto. Set STORE=redis to "

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.logging.Logger;
 
 import io.sessionpresence.cache.RedisUserCacheStore;
 import io.sessionpresence.cache.UserCacheStore;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.events.RedisAdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.RedisSessionStore;
@@ -25,7 +27,9 @@ import io.sessionpresence.store.RedisKeys;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.RedisStoreStats;
 import io.sessionpresence.store.StoreStats;
+import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.api.redisnode.RedisNode;
 
 /**
@@ -34,6 +38,7 @@ import org.redisson.api.redisnode.RedisNode;
  * round trips through one {@link RedisBatcher}.
  */
 public final class RedisBackend implements Backend {
+    private static final Logger LOG = Logger.getLogger(RedisBackend.class.getName());
     private final RedissonClient client;
     private final RedisKeys keys;
     private final RedisBatcher batcher;
@@ -61,9 +66,35 @@ public final class RedisBackend implements Backend {
      */
     public static RedisBackend connect(RedisSettings settings, InstantSource clock, IntConsumer batchSizes) {
         RedissonClient client = RedisConnection.connect(settings);
-        return new RedisBackend(client, new RedisKeys(settings.keyPrefix()),
-                new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128, batchSizes), clock,
-                settings);
+        try {
+            boolean cluster = client.getConfig().isClusterConfig();
+            RedisKeys keys = new RedisKeys(settings.keyPrefix(), settings.shardsFor(cluster), cluster);
+            checkLayout(client, keys);
+            return new RedisBackend(client, keys,
+                    new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128, batchSizes), clock,
+                    settings);
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
+    }
+
+    /**
+     * Records the shard count the data is written with on first start, and refuses another one
+     * later: entries written under one count are looked for in other maps under another.
+     */
+    private static void checkLayout(RedissonClient client, RedisKeys keys) {
+        RBucket<String> layout = client.getBucket(keys.layout(), StringCodec.INSTANCE);
+        String mine = "shards=" + keys.shards();
+        layout.setIfAbsent(mine);
+        String recorded = layout.get();
+        if (recorded != null && !recorded.equals(mine)) {
+            throw new InvalidConfigException("redis.shards", "is " + keys.shards() + " but the data under this key prefix "
+                    + "was written with " + recorded + " (key " + keys.layout() + "); set REDIS_SHARDS to that, or start "
+                    + "from an empty Redis (or another redis.key-prefix) to change it");
+        }
+        LOG.info(() -> "Redis layout: " + keys.shards() + (keys.shards() == 1 ? " shard" : " shards")
+                + (keys.shardedPubSub() ? ", sharded pub/sub" : ""));
     }
 
     @Override
@@ -92,7 +123,11 @@ public final class RedisBackend implements Backend {
 
     @Override
     public AdminEvents adminEvents(Consumer<AdminEvent> room, Runnable subscribed) {
-        RedisAdminEvents events = new RedisAdminEvents(client, keys.events(), room, subscribed);
+        List<String> channels = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            channels.add(keys.events(shard));
+        }
+        RedisAdminEvents events = new RedisAdminEvents(client, channels, keys.shardedPubSub(), room, subscribed);
         subscriptions.add(events);
         return events;
     }
@@ -100,12 +135,12 @@ public final class RedisBackend implements Backend {
     /** Each write publishes its event from inside its own script, so {@code events} is not called. */
     @Override
     public ExpiringEntries presenceEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys.presence(), keys.events(), clock);
+        return new RedisExpiringEntries(client, batcher, keys, keys::presence, clock);
     }
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys.activity(), keys.events(), clock);
+        return new RedisExpiringEntries(client, batcher, keys, keys::activity, clock);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.sessionpresence.cache;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -8,21 +10,32 @@ import org.redisson.api.RMapCache;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** One {@code RMapCache} entry per user with its own TTL; get and put are one round trip each. */
+/**
+ * One {@code RMapCache} entry per user with its own TTL, in the map of the user's shard
+ * ({@link RedisKeys#shardOf} of the user id); get and put are one round trip each.
+ */
 public final class RedisUserCacheStore implements UserCacheStore {
-    private final RMapCache<String, String> map;
+    private final RedisKeys keys;
+    private final List<RMapCache<String, String>> maps = new ArrayList<>();
 
     public RedisUserCacheStore(RedissonClient redis, RedisKeys keys) {
-        this.map = redis.getMapCache(keys.userCache(), StringCodec.INSTANCE);
+        this.keys = keys;
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            maps.add(redis.getMapCache(keys.userCache(shard), StringCodec.INSTANCE));
+        }
+    }
+
+    private RMapCache<String, String> mapOf(String userId) {
+        return maps.get(keys.shardOf(userId));
     }
 
     @Override
     public Optional<String> get(String userId) {
-        return Optional.ofNullable(map.get(userId));
+        return Optional.ofNullable(mapOf(userId).get(userId));
     }
 
     @Override
     public void put(String userId, String json, long ttlMillis) {
-        map.fastPut(userId, json, ttlMillis, TimeUnit.MILLISECONDS);
+        mapOf(userId).fastPut(userId, json, ttlMillis, TimeUnit.MILLISECONDS);
     }
 }

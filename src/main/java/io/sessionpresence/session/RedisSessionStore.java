@@ -3,13 +3,18 @@ package io.sessionpresence.session;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.events.AdminEventWire;
@@ -19,6 +24,7 @@ import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
+import org.redisson.api.RBatch;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -106,8 +112,9 @@ public final class RedisSessionStore implements SessionStore {
               redis.call('zrem', KEYS[3], k .. r[i][1])
               return left
             end
+            -- A session as callers read it; the last element, its deadline, orders pages merged across shards.
             local function view(r, s)
-              return {r[1], s[1], s[3], s[4], s[5], s[6], s[7], s[8]}
+              return {r[1], s[1], s[3], s[4], s[5], s[6], s[7], s[8], deadline(s)}
             end
             local function terminated(channel, event, k, suffix, user, reason)
               redis.call('publish', channel, '{"event":' .. cjson.encode(event) .. ',"data":{"type":"session_terminated","session_id":'
@@ -328,8 +335,14 @@ public final class RedisSessionStore implements SessionStore {
     private final long idleTimeoutMillis;
     private final InstantSource clock;
     private final RScript script;
-    private final List<Object> recordKeys;
-    private final String channel;
+    /** Per shard: its map of records, their expiry ZSET and the earlier-deadline ZSET (KEYS of every script). */
+    private final List<List<Object>> recordKeys = new ArrayList<>();
+    private final String find;
+    private final String create;
+    private final String refresh;
+    private final String delete;
+    private final String deleteAll;
+    private final String sweep;
     private final List<Consumer<Session>> expiryListeners = new CopyOnWriteArrayList<>();
 
     /** @param clock the system clock: deadlines are compared with it, on every instance alike */
@@ -341,9 +354,16 @@ public final class RedisSessionStore implements SessionStore {
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.clock = clock;
         this.script = redis.getScript(StringCodec.INSTANCE);
-        this.recordKeys = List.of(keys.userSessions(), RedisKeys.expiryIndexOf(keys.userSessions()),
-                keys.earlierSessions());
-        this.channel = keys.events();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            recordKeys.add(List.of(keys.userSessions(shard), RedisKeys.expiryIndexOf(keys.userSessions(shard)),
+                    keys.earlierSessions(shard)));
+        }
+        this.find = keys.publishing(FIND_SCRIPT);
+        this.create = keys.publishing(CREATE_SCRIPT);
+        this.refresh = keys.publishing(REFRESH_SCRIPT);
+        this.delete = keys.publishing(DELETE_SCRIPT);
+        this.deleteAll = keys.publishing(DELETE_ALL_SCRIPT);
+        this.sweep = keys.publishing(SWEEP_SCRIPT);
     }
 
     private List<Object> args(Object... rest) {
@@ -354,27 +374,51 @@ public final class RedisSessionStore implements SessionStore {
         return args;
     }
 
-    private <T> T run(RScript.Mode mode, String lua, RScript.ReturnType type, List<Object> scriptKeys, List<Object> args) {
-        return script.eval(keys.userSessions(), mode, lua, type, scriptKeys, args.toArray());
+    private <T> T run(int shard, RScript.Mode mode, String lua, RScript.ReturnType type, List<Object> scriptKeys,
+                      List<Object> args) {
+        return script.eval(keys.userSessions(shard), mode, lua, type, scriptKeys, args.toArray());
+    }
+
+    /** {@code lua} on the shard of user key {@code userKey}, with that shard's record keys. */
+    private <T> T onUser(String userKey, RScript.Mode mode, String lua, RScript.ReturnType type, List<Object> args) {
+        int shard = keys.shardOf(userKey);
+        return run(shard, mode, lua, type, recordKeys.get(shard), args);
+    }
+
+    /** {@code lua} on every shard at once (one round trip per master), each with its own arguments; replies in shard order. */
+    private <T> List<T> onEveryShard(RScript.Mode mode, String lua, RScript.ReturnType type, IntFunction<List<Object>> args) {
+        List<Function<RBatch, ? extends CompletionStage<T>>> calls = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            int s = shard;
+            calls.add(batch -> batch.getScript(StringCodec.INSTANCE).<T>evalAsync(keys.userSessions(s), mode, lua, type,
+                    recordKeys.get(s), args.apply(s).toArray()));
+        }
+        return batcher.together(calls);
+    }
+
+    /** The events channel of the shard of {@code userKey}: a script may publish only in its own slot on a Cluster. */
+    private String channelOf(String userKey) {
+        return keys.events(keys.shardOf(userKey));
     }
 
     @Override
     public CreateResult create(String secretHash, Session session, int maxPerUser, LimitPolicy policy,
                                Optional<ScriptedLimit> loginLimit) {
         String userKey = Tokens.userKeyOf(session.sessionId());
-        List<Object> scriptKeys = new ArrayList<>(recordKeys);
-        List<Object> args = args(userKey, session.userId(), Integer.toString(maxPerUser), policy.configName(), channel,
+        int shard = keys.shardOf(userKey);
+        List<Object> scriptKeys = new ArrayList<>(recordKeys.get(shard));
+        List<Object> args = args(userKey, session.userId(), Integer.toString(maxPerUser), policy.configName(), channelOf(userKey),
                         AdminEvents.SESSIONS_UPDATE, AdminEventWire.encode(SessionEvents.about(SessionEvents.CREATED, session)),
                         session.sessionId().substring(Tokens.USER_KEY_LENGTH), secretHash,
                         Long.toString(session.createdAt()), Long.toString(session.expiresAt()),
                         Long.toString(session.lastActivity()), session.rememberMe() ? "1" : "0",
                         Objects.requireNonNullElse(session.ip(), ""), Objects.requireNonNullElse(session.userAgent(), ""));
         loginLimit.ifPresent(limit -> {
-            scriptKeys.add(keys.inRecordsSlot(limit.key()));
+            scriptKeys.add(keys.inRecordsSlot(shard, limit.key()));
             args.add(limit.intervalMicros());
             args.add(limit.periodMicros());
         });
-        List<String> result = run(RScript.Mode.READ_WRITE, CREATE_SCRIPT, RScript.ReturnType.LIST, scriptKeys, args);
+        List<String> result = run(shard, RScript.Mode.READ_WRITE, create, RScript.ReturnType.LIST, scriptKeys, args);
         return switch (result.getFirst()) {
             case "ok" -> CreateResult.created(result.subList(1, result.size()).stream().map(s -> userKey + s).toList());
             case "full" -> CreateResult.rejected();
@@ -393,9 +437,9 @@ public final class RedisSessionStore implements SessionStore {
      * many. Each instance calls it on a timer ({@code redis.cleanup-min-delay}).
      */
     public int sweep(int most) {
-        String json = run(RScript.Mode.READ_WRITE, SWEEP_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
-                args(Integer.toString(most)));
-        List<Session> expired = sessions(json);
+        List<Session> expired = new ArrayList<>();
+        onEveryShard(RScript.Mode.READ_WRITE, sweep, RScript.ReturnType.VALUE, shard -> args(Integer.toString(most)))
+                .forEach(json -> expired.addAll(sessions((String) json)));
         expired.forEach(session -> expiryListeners.forEach(listener -> listener.accept(session)));
         return expired.size();
     }
@@ -452,19 +496,22 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private Optional<Session> find(String sessionId, String secretHash) {
-        List<Object> args = args(Tokens.userKeyOf(sessionId), sessionId.substring(Tokens.USER_KEY_LENGTH), secretHash);
-        String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(),
-                idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, FIND_SCRIPT,
-                RScript.ReturnType.VALUE, recordKeys, args.toArray()));
+        String userKey = Tokens.userKeyOf(sessionId);
+        int shard = keys.shardOf(userKey);
+        List<Object> args = args(userKey, sessionId.substring(Tokens.USER_KEY_LENGTH), secretHash);
+        String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(shard),
+                idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, find,
+                RScript.ReturnType.VALUE, recordKeys.get(shard), args.toArray()));
         return json == null ? Optional.empty() : Optional.of(session(Json.read(json, JsonNode.class)));
     }
 
     @Override
     public boolean update(String secretHash, Session session) {
         String id = session.sessionId();
-        Long refreshed = run(RScript.Mode.READ_WRITE, REFRESH_SCRIPT, RScript.ReturnType.LONG, recordKeys,
-                args(Tokens.userKeyOf(id), id.substring(Tokens.USER_KEY_LENGTH), secretHash,
-                        Long.toString(session.expiresAt()), Long.toString(session.lastActivity()), channel,
+        String userKey = Tokens.userKeyOf(id);
+        Long refreshed = onUser(userKey, RScript.Mode.READ_WRITE, refresh, RScript.ReturnType.LONG,
+                args(userKey, id.substring(Tokens.USER_KEY_LENGTH), secretHash,
+                        Long.toString(session.expiresAt()), Long.toString(session.lastActivity()), channelOf(userKey),
                         AdminEventWire.encode(SessionEvents.about(SessionEvents.REFRESHED, session))));
         return refreshed == 1;
     }
@@ -474,23 +521,25 @@ public final class RedisSessionStore implements SessionStore {
         if (!Tokens.isSessionId(sessionId)) {
             return Optional.empty();
         }
-        String json = run(RScript.Mode.READ_WRITE, DELETE_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
-                args(Tokens.userKeyOf(sessionId), sessionId.substring(Tokens.USER_KEY_LENGTH), channel,
+        String userKey = Tokens.userKeyOf(sessionId);
+        String json = onUser(userKey, RScript.Mode.READ_WRITE, delete, RScript.ReturnType.VALUE,
+                args(userKey, sessionId.substring(Tokens.USER_KEY_LENGTH), channelOf(userKey),
                         AdminEvents.SESSIONS_UPDATE, reason));
         return json == null ? Optional.empty() : Optional.of(session(Json.read(json, JsonNode.class)));
     }
 
     @Override
     public List<Session> deleteAllForUser(String userId, String reason) {
-        String json = run(RScript.Mode.READ_WRITE, DELETE_ALL_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
-                args(Tokens.userKey(userId), channel, AdminEvents.SESSIONS_UPDATE, reason));
+        String userKey = Tokens.userKey(userId);
+        String json = onUser(userKey, RScript.Mode.READ_WRITE, deleteAll, RScript.ReturnType.VALUE,
+                args(userKey, channelOf(userKey), AdminEvents.SESSIONS_UPDATE, reason));
         return sessions(json);
     }
 
     @Override
     public Page<Session> listForUser(String userId, int cursor, int limit) {
-        String json = run(RScript.Mode.READ_ONLY, LIST_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
-                args(Tokens.userKey(userId)));
+        String userKey = Tokens.userKey(userId);
+        String json = onUser(userKey, RScript.Mode.READ_ONLY, LIST_SCRIPT, RScript.ReturnType.VALUE, args(userKey));
         JsonNode all = Json.read(json, JsonNode.class);
         List<Session> page = new ArrayList<>();
         for (int i = 1 + cursor; i < all.size() && page.size() < limit; i++) {
@@ -511,20 +560,42 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Counts counts(String userId) {
-        List<Long> counts = run(RScript.Mode.READ_ONLY, COUNTS_SCRIPT, RScript.ReturnType.LIST, recordKeys,
-                args(userId == null ? "" : Tokens.userKey(userId)));
-        return new Counts(counts.get(0), counts.get(1), counts.get(2));
+        String userKey = userId == null ? "" : Tokens.userKey(userId);
+        int userShard = userId == null ? -1 : keys.shardOf(userKey);
+        long sessions = 0, users = 0, mine = 0;
+        for (Object reply : onEveryShard(RScript.Mode.READ_ONLY, COUNTS_SCRIPT, RScript.ReturnType.LIST,
+                shard -> args(shard == userShard ? userKey : ""))) {
+            List<?> counts = (List<?>) reply;
+            sessions += ((Number) counts.get(0)).longValue();
+            users += ((Number) counts.get(1)).longValue();
+            mine += ((Number) counts.get(2)).longValue();
+        }
+        return new Counts(sessions, users, mine);
     }
 
     @Override
+    /**
+     * One shard: the script skips {@code offset} itself. Several: each shard returns its first
+     * {@code offset + limit} (only those can be on the page), merged here by deadline.
+     */
     public Page<Session> page(int offset, int limit) {
-        JsonNode page = Json.read(run(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE, recordKeys,
-                args(Integer.toString(offset), Integer.toString(limit))), JsonNode.class);
-        List<Session> items = new ArrayList<>();
-        for (int i = 1; i < page.size(); i++) {
-            items.add(session(page.get(i)));
+        boolean one = keys.shards() == 1;
+        String skip = Integer.toString(one ? offset : 0);
+        String take = Integer.toString(one ? limit : offset + limit);
+        long count = 0;
+        List<JsonNode> views = new ArrayList<>();
+        for (Object reply : onEveryShard(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE, shard -> args(skip, take))) {
+            JsonNode page = Json.read((String) reply, JsonNode.class);
+            count += page.get(0).asLong();
+            for (int i = 1; i < page.size(); i++) {
+                views.add(page.get(i));
+            }
         }
-        return Page.of(items, page.get(0).asLong(), offset);
+        Stream<JsonNode> ordered = one ? views.stream() : views.stream()
+                .sorted(Comparator.comparingLong((JsonNode view) -> view.get(8).asLong()).reversed())
+                .skip(offset);
+        List<Session> items = ordered.limit(limit).map(RedisSessionStore::session).toList();
+        return Page.of(items, count, offset);
     }
 
     private static List<Session> sessions(String json) {

@@ -94,6 +94,19 @@ public final class RedisBatcher {
         }
     }
 
+    /**
+     * Sends {@code commands} at once in one batch of their own, not queued behind others (Redisson
+     * splits a batch by node: one round trip to each master involved, in parallel), and waits for
+     * every reply, in order: how a call that reads every shard gathers them.
+     */
+    public <T> List<T> together(List<Function<RBatch, ? extends CompletionStage<T>>> commands) {
+        RBatch batch = redis.createBatch(options);
+        List<CompletableFuture<T>> replies = new ArrayList<>(commands.size());
+        commands.forEach(command -> replies.add(command.apply(batch).toCompletableFuture()));
+        batch.execute();
+        return replies.stream().map(CompletableFuture::join).toList();
+    }
+
     /** Sends queued calls while a slot is free; called after each enqueue and each completion. */
     private void dispatch() {
         while (!queue.isEmpty()) {

@@ -3,49 +3,62 @@ package io.sessionpresence.store;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEventWire;
+import org.redisson.api.RBatch;
 import org.redisson.api.RMapCache;
-import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.map.event.EntryExpiredListener;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * An {@code RMapCache} with per-entry TTL. Newest-first reads walk Redisson's own expiry ZSET
- * ({@link RedisKeys#expiryIndexOf}) backwards: a page of 100 reads 100 entries whatever the map
- * holds, in one script.
+ * {@code RMapCache}s with per-entry TTL, one per shard ({@link RedisKeys#shardOf} of the entry's
+ * key picks it). Newest-first reads walk Redisson's own expiry ZSET ({@link RedisKeys#expiryIndexOf})
+ * backwards: a page of 100 reads 100 entries of each shard whatever the maps hold, in one script
+ * per shard, all sent at once.
  *
  * <p>Writes, the heartbeat's hot path, use a script of our own instead of Redisson's
  * {@code fastPut}: that one takes 9 keys and 8 arguments and runs 9 commands (lease check,
  * max-size options, idle set, a created/updated notification nobody here listens to); ours writes
  * the same two structures in the same format, so Redisson's reads, its eviction task and its
- * expiry notifications see no difference, and publishes the admin event in the same script.
+ * expiry notifications see no difference, and publishes the admin event in the same script, on
+ * the shard's own channel.
  */
 public final class RedisExpiringEntries implements ExpiringEntries {
     /**
      * KEYS: map, its expiry ZSET; ARGV: now, offset, limit. Returns the live count, then the page's
-     * keys and values in turn. Redisson keeps each RMapCache value as {@code struct.pack('dLc0', maxIdle, len, value)};
-     * entries here never have a maxIdle, so the expiry ZSET alone says what is live (as in
-     * Redisson's own reads).
+     * keys, values and expiries in turn. Redisson keeps each RMapCache value as
+     * {@code struct.pack('dLc0', maxIdle, len, value)}; entries here never have a maxIdle, so the
+     * expiry ZSET alone says what is live (as in Redisson's own reads).
      */
     private static final String NEWEST_FIRST_SCRIPT = """
             local live = '(' .. ARGV[1]
             local page = {tostring(redis.call('zcount', KEYS[2], live, '+inf'))}
-            local keys = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'LIMIT', ARGV[2], ARGV[3])
-            if #keys > 0 then
+            local scored = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'WITHSCORES', 'LIMIT', ARGV[2], ARGV[3])
+            if #scored > 0 then
+              local keys = {}
+              for i = 1, #scored, 2 do keys[#keys + 1] = scored[i] end
               for i, packed in ipairs(redis.call('hmget', KEYS[1], unpack(keys))) do
                 if packed then
                   local _, value = struct.unpack('dLc0', packed)
                   page[#page + 1] = keys[i]
                   page[#page + 1] = value
+                  page[#page + 1] = scored[2 * i]
                 end
               end
             end
@@ -65,67 +78,108 @@ public final class RedisExpiringEntries implements ExpiringEntries {
             """;
 
     private final RedisBatcher batcher;
-    private final String name;
-    private final RMapCache<String, String> map;
-    private final RScoredSortedSet<String> expiryIndex;
-    private final List<Object> mapAndIndex;
-    private final String eventsChannel;
-    private final RScript script;
+    private final RedisKeys keys;
+    private final List<String> names = new ArrayList<>();
+    private final List<RMapCache<String, String>> maps = new ArrayList<>();
+    private final String put;
     private final InstantSource clock;
 
     /**
-     * @param eventsChannel where {@link #put} publishes its admin event ({@link RedisKeys#events})
-     * @param clock         the system clock: Redisson's map cache compares its own entries' deadlines with it
+     * @param mapOfShard the map's name in each shard ({@link RedisKeys#presence}, {@link RedisKeys#activity})
+     * @param clock      the system clock: Redisson's map cache compares its own entries' deadlines with it
      */
-    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, String name, String eventsChannel,
+    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, IntFunction<String> mapOfShard,
                                 InstantSource clock) {
         this.batcher = batcher;
+        this.keys = keys;
         this.clock = clock;
-        this.name = name;
-        this.map = redis.getMapCache(name, StringCodec.INSTANCE);
-        this.expiryIndex = redis.getScoredSortedSet(RedisKeys.expiryIndexOf(name), StringCodec.INSTANCE);
-        this.mapAndIndex = List.of(name, RedisKeys.expiryIndexOf(name));
-        this.eventsChannel = eventsChannel;
-        this.script = redis.getScript(StringCodec.INSTANCE);
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            names.add(mapOfShard.apply(shard));
+            maps.add(redis.getMapCache(names.get(shard), StringCodec.INSTANCE));
+        }
+        this.put = keys.publishing(PUT_AND_PUBLISH_SCRIPT);
+    }
+
+    private List<Object> mapAndIndex(int shard) {
+        return List.of(names.get(shard), RedisKeys.expiryIndexOf(names.get(shard)));
     }
 
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
         String message = AdminEventWire.encode(event);
-        batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<Long>evalAsync(name, RScript.Mode.READ_WRITE,
-                PUT_AND_PUBLISH_SCRIPT, RScript.ReturnType.LONG, mapAndIndex,
-                key, json, Long.toString(expiresAt), eventsChannel, message));
+        int shard = keys.shardOf(key);
+        batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<Long>evalAsync(names.get(shard), RScript.Mode.READ_WRITE,
+                put, RScript.ReturnType.LONG, mapAndIndex(shard),
+                key, json, Long.toString(expiresAt), keys.events(shard), message));
     }
 
     @Override
-    public Map<String, String> getAll(Collection<String> keys) {
-        return keys.isEmpty() ? Map.of() : map.getAll(new LinkedHashSet<>(keys));
+    public Map<String, String> getAll(Collection<String> wanted) {
+        Map<Integer, Set<String>> byShard = new HashMap<>();
+        wanted.forEach(key -> byShard.computeIfAbsent(keys.shardOf(key), shard -> new LinkedHashSet<>()).add(key));
+        if (byShard.size() <= 1) {
+            return byShard.entrySet().stream().findFirst().map(only -> maps.get(only.getKey()).getAll(only.getValue()))
+                    .orElse(Map.of());
+        }
+        List<Function<RBatch, ? extends CompletionStage<Map<String, String>>>> reads = new ArrayList<>();
+        byShard.forEach((shard, shardKeys) -> reads.add(batch -> batch.<String, String>getMapCache(names.get(shard),
+                StringCodec.INSTANCE).getAllAsync(shardKeys)));
+        Map<String, String> found = new LinkedHashMap<>();
+        batcher.together(reads).forEach(found::putAll);
+        return found;
     }
 
     @Override
     public Optional<String> remove(String key) {
-        return Optional.ofNullable(map.remove(key));
+        return Optional.ofNullable(maps.get(keys.shardOf(key)).remove(key));
     }
 
+    /**
+     * One shard: the script skips {@code offset} itself. Several: each shard returns its first
+     * {@code offset + limit} (only those can be on the page), merged here by expiry.
+     */
     @Override
     public Page<Map.Entry<String, String>> newestFirst(int offset, int limit) {
-        List<String> reply = script.eval(name, RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT, RScript.ReturnType.LIST,
-                mapAndIndex,
-                Long.toString(clock.millis()), Integer.toString(offset), Integer.toString(limit));
-        List<Map.Entry<String, String>> page = new ArrayList<>(reply.size() / 2);
-        for (int i = 1; i + 1 < reply.size(); i += 2) {
-            page.add(Map.entry(reply.get(i), reply.get(i + 1)));
+        boolean one = names.size() == 1;
+        String now = Long.toString(clock.millis());
+        String skip = Integer.toString(one ? offset : 0);
+        String take = Integer.toString(one ? limit : offset + limit);
+        List<Function<RBatch, ? extends CompletionStage<List<String>>>> reads = new ArrayList<>();
+        for (int shard = 0; shard < names.size(); shard++) {
+            int s = shard;
+            reads.add(batch -> batch.getScript(StringCodec.INSTANCE).<List<String>>evalAsync(names.get(s),
+                    RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT, RScript.ReturnType.LIST, mapAndIndex(s), now, skip, take));
         }
-        return Page.of(page, Long.parseLong(reply.getFirst()), offset);
+        long count = 0;
+        List<Scored> entries = new ArrayList<>();
+        for (List<String> reply : batcher.together(reads)) {
+            count += Long.parseLong(reply.getFirst());
+            for (int i = 1; i + 2 < reply.size(); i += 3) {
+                entries.add(new Scored(Map.entry(reply.get(i), reply.get(i + 1)), Double.parseDouble(reply.get(i + 2))));
+            }
+        }
+        Stream<Scored> ordered = one ? entries.stream() : entries.stream()
+                .sorted(Comparator.comparingDouble(Scored::expiry).reversed())
+                .skip(offset);
+        return Page.of(ordered.limit(limit).map(Scored::entry).toList(), count, offset);
+    }
+
+    /** An entry and its expiry, for the merge of several shards' pages. */
+    private record Scored(Map.Entry<String, String> entry, double expiry) {
     }
 
     @Override
     public long count() {
-        return expiryIndex.count(clock.millis(), false, Double.POSITIVE_INFINITY, true);
+        double now = clock.millis();
+        List<Function<RBatch, ? extends CompletionStage<Integer>>> counts = new ArrayList<>();
+        names.forEach(name -> counts.add(batch -> batch.<String>getScoredSortedSet(RedisKeys.expiryIndexOf(name),
+                StringCodec.INSTANCE).countAsync(now, false, Double.POSITIVE_INFINITY, true)));
+        return batcher.together(counts).stream().mapToLong(Integer::longValue).sum();
     }
 
     @Override
     public void onExpired(BiConsumer<String, String> listener) {
-        map.addListener((EntryExpiredListener<String, String>) event -> listener.accept(event.getKey(), event.getValue()));
+        maps.forEach(map -> map.addListener((EntryExpiredListener<String, String>) event ->
+                listener.accept(event.getKey(), event.getValue())));
     }
 }

@@ -1,6 +1,10 @@
 package io.sessionpresence.store;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+
+import org.redisson.connection.CRC16;
 
 /**
  * The Redis key schema, and what each operation costs. Every key starts with the configured
@@ -103,33 +107,101 @@ import java.util.List;
  * call waits for, and the round trips per request fall below one.
  */
 public final class RedisKeys {
-    private final String prefix;
+    /** Redis Cluster's slot count: a key's slot is CRC16 of its hash tag modulo this. */
+    private static final int SLOTS = 16384;
 
+    private final String prefix;
+    private final boolean cluster;
+    private final boolean tagged;
+    /** Each shard's hash tag (with {@link #tagged}); its keys and events channel share its slot. */
+    private final List<String> tags;
+
+    /** One shard under the names of one server ({@code P user-sessions}, {@code P presence}, ...). */
     public RedisKeys(String prefix) {
-        this.prefix = prefix;
+        this(prefix, 1, false);
     }
 
-    /** The RMapCache of records: user key &rarr; every session of that user. */
-    public String userSessions() {
-        return prefix + "user-sessions";
+    /**
+     * @param shards  how many maps of each kind (sessions, presence, activity, user cache)
+     * @param cluster a Redis Cluster: every script's keys and its events channel must share one
+     *                slot, so names are hash-tagged by shard even with one shard
+     */
+    public RedisKeys(String prefix, int shards, boolean cluster) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1");
+        }
+        this.prefix = prefix;
+        this.cluster = cluster;
+        this.tagged = cluster || shards > 1;
+        List<String> shardTags = new ArrayList<>(shards);
+        for (int shard = 0; shard < shards; shard++) {
+            shardTags.add(balancedTag(prefix, shard, shards));
+        }
+        this.tags = List.copyOf(shardTags);
+    }
+
+    /**
+     * A hash tag for {@code shard} whose slot lies near the middle of the shard's equal share of
+     * the 16,384 slots: {@code redis-cli --cluster create} and managed clusters give each master
+     * an equal run of slots, so with a shard count that is a multiple of the master count every
+     * master holds as many shards. Computed from the prefix and the count alone, so every
+     * instance finds the same tags whatever the cluster looks like when it starts.
+     */
+    private static String balancedTag(String prefix, int shard, int shards) {
+        double share = (double) SLOTS / shards;
+        double middle = share * (shard + 0.5);
+        for (int n = 0; ; n++) {
+            String tag = prefix + shard + "." + n;
+            if (Math.abs(slotOf(tag) - middle) <= share / 4) {
+                return tag;
+            }
+        }
+    }
+
+    /** The Redis Cluster slot of a key with no braces (or of a hash tag's text). */
+    public static int slotOf(String key) {
+        return CRC16.crc16(key.getBytes(StandardCharsets.UTF_8)) % SLOTS;
+    }
+
+    public int shards() {
+        return tags.size();
+    }
+
+    /**
+     * The shard that holds {@code key}: a user key for sessions, the entry's key for presence and
+     * activity, the user id for the cache. {@code String.hashCode} is fixed by the Java language
+     * specification, so every instance and version agrees.
+     */
+    public int shardOf(String key) {
+        return Math.floorMod(key.hashCode(), tags.size());
+    }
+
+    /** The name of map {@code name} of {@code shard}: e.g. {@code sp:presence}, or {@code {sp:3.12}:presence} when tagged. */
+    private String shardName(int shard, String name) {
+        return tagged ? "{" + tags.get(shard) + "}:" + name : prefix + name;
+    }
+
+    /** The RMapCache of records of {@code shard}: user key &rarr; every session of that user. */
+    public String userSessions(int shard) {
+        return shardName(shard, "user-sessions");
     }
 
     /** Every session but its user's latest, scored by deadline; in the records' slot. */
-    public String earlierSessions() {
-        return inRecordsSlot("earlier");
+    public String earlierSessions(int shard) {
+        return inRecordsSlot(shard, "earlier");
     }
 
     /**
-     * {@code name} under the records' hash tag: a key in the slot of {@link #userSessions()}, which
-     * a session script may touch on a Redis Cluster (a script's keys must share one slot), e.g. the
-     * per-user login limit the create script takes.
+     * {@code name} in the slot of {@link #userSessions(int)}, which a session script may touch on
+     * a Redis Cluster (a script's keys must share one slot), e.g. the per-user login limit the
+     * create script takes.
      */
-    public String inRecordsSlot(String name) {
-        return "{" + userSessions() + "}:" + name;
+    public String inRecordsSlot(int shard, String name) {
+        return tagged ? userSessions(shard) + ":" + name : "{" + userSessions(shard) + "}:" + name;
     }
 
     /**
-     * The session keys of the layout before {@link #userSessions()} (a map by token hash, a map by
+     * The session keys of the layout before {@link #userSessions} (a map by token hash, a map by
      * id, a sorted set per user and one of users): removed at start (see the README's upgrade note).
      * The per-user sets are the keys matching {@link #legacyUserIndexPattern()}.
      */
@@ -144,16 +216,16 @@ public final class RedisKeys {
         return "{" + prefix + "users}:sessions:*";
     }
 
-    public String userCache() {
-        return prefix + "user-cache";
+    public String userCache(int shard) {
+        return shardName(shard, "user-cache");
     }
 
-    public String presence() {
-        return prefix + "presence";
+    public String presence(int shard) {
+        return shardName(shard, "presence");
     }
 
-    public String activity() {
-        return prefix + "activity";
+    public String activity(int shard) {
+        return shardName(shard, "activity");
     }
 
     /** Who holds Engine.IO session {@code sid}, e.g. {@code sp:eio-owner:Q2h1bmsxMjM0NTY3ODkw}. */
@@ -161,8 +233,28 @@ public final class RedisKeys {
         return prefix + "eio-owner:" + sid;
     }
 
-    public String events() {
-        return prefix + "events";
+    /** The admin events channel of {@code shard}: the scripts of that shard publish there. */
+    public String events(int shard) {
+        return shardName(shard, "events");
+    }
+
+    /**
+     * Whether events go over sharded pub/sub (a Cluster): scripts then SPUBLISH to their shard's
+     * channel, which lives in their slot, and every instance SSUBSCRIBEs to each shard's channel;
+     * elsewhere classic PUBLISH (SPUBLISH needs Redis 7).
+     */
+    public boolean shardedPubSub() {
+        return cluster;
+    }
+
+    /** {@code lua} publishing as {@link #shardedPubSub()} says: its {@code redis.call('publish', ...)} become SPUBLISH on a Cluster. */
+    public String publishing(String lua) {
+        return cluster ? lua.replace("redis.call('publish',", "redis.call('spublish',") : lua;
+    }
+
+    /** The record of the shard count the data was written with, checked at start. */
+    public String layout() {
+        return prefix + "layout";
     }
 
     /** The start of limit {@code name}'s keys: one per limited address or user, e.g. {@code sp:limit:admin-failures-per-ip:203.0.113.7}. */
@@ -170,13 +262,16 @@ public final class RedisKeys {
         return prefix + "limit:" + name + ":";
     }
 
-    /** Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms). */
+    /**
+     * Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms);
+     * Redisson adds braces around a name only when it has none, so the ZSET shares its slot.
+     */
     public static String expiryIndexOf(String mapName) {
-        return "redisson__timeout__set:{" + mapName + "}";
+        return "redisson__timeout__set:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
     }
 
     /** Redisson's idle-deadline ZSET for the RMapCache named {@code mapName} (entries with a maxIdle only). */
     public static String idleIndexOf(String mapName) {
-        return "redisson__idle__set:{" + mapName + "}";
+        return "redisson__idle__set:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
     }
 }

@@ -21,10 +21,17 @@ import io.sessionpresence.config.Settings;
  * @param poolSize         most connections to each Redis master (one per command in flight)
  * @param nettyThreads     Redisson's I/O threads
  * @param batchesInFlight  hot-path batches in flight before calls queue and share one ({@link RedisBatcher})
+ * @param shards           maps of each kind (0: 1, or {@link #CLUSTER_SHARDS} on a Cluster)
  */
 public record RedisSettings(String storeType, RedisTopology topology, RedisAccess access, int timeoutMs,
                             int connectTimeoutMs, String keyPrefix, int cleanupMinDelay, int cleanupMaxDelay,
-                            int cleanupKeys, int poolSize, int nettyThreads, int batchesInFlight) {
+                            int cleanupKeys, int poolSize, int nettyThreads, int batchesInFlight, int shards) {
+
+    /**
+     * Shards on a Cluster unless {@code redis.shards} says otherwise: a multiple of 1, 2, 3, 4 and 6
+     * masters, so each of those holds as many shards ({@link RedisKeys}).
+     */
+    public static final int CLUSTER_SHARDS = 12;
 
     public static RedisSettings from(Config root) {
         RedisSettings settings = new RedisSettings(
@@ -39,7 +46,8 @@ public record RedisSettings(String storeType, RedisTopology topology, RedisAcces
                 Settings.intValue(root, "redis.cleanup-keys-amount", 1),
                 Settings.intValue(root, "redis.pool-size", 1),
                 Settings.intValue(root, "redis.netty-threads", 1),
-                Settings.intValue(root, "redis.batches-in-flight", 1));
+                Settings.intValue(root, "redis.batches-in-flight", 1),
+                Settings.intValue(root, "redis.shards", 0));
         if (settings.storeType().equals("redis") && settings.topology() instanceof RedisTopology.None) {
             throw new InvalidConfigException("redis.url", "or redis.sentinel.*, redis.cluster.nodes or redis.config-file "
                     + "is required when store.type is redis (set REDIS_URL)");
@@ -50,9 +58,14 @@ public record RedisSettings(String storeType, RedisTopology topology, RedisAcces
         return settings;
     }
 
+    /** {@code redis.shards}, or its default for a client connected to this kind of Redis. */
+    public int shardsFor(boolean cluster) {
+        return shards > 0 ? shards : cluster ? CLUSTER_SHARDS : 1;
+    }
+
     /** One server at {@code url} with no other credentials: what tests and tools build by hand. */
     public static RedisSettings forUrl(String url, int timeoutMs, String keyPrefix, int poolSize, int batchesInFlight) {
         return new RedisSettings("redis", new RedisTopology.SingleServer(URI.create(url)), RedisAccess.NONE, timeoutMs,
-                timeoutMs, keyPrefix, 1, 5, 500, poolSize, 2, batchesInFlight);
+                timeoutMs, keyPrefix, 1, 5, 500, poolSize, 2, batchesInFlight, 0);
     }
 }

@@ -42,10 +42,10 @@ class RedisExpiringEntriesTest {
     void connect(TestRedis testRedis) {
         redis = testRedis;
         RedisSettings settings = new RedisSettings("redis", new RedisTopology.SingleServer(URI.create(redis.url())), RedisAccess.NONE,
-                5000, 5000, "put" + System.nanoTime() + ":", 1, 2, 500, 8, 2, 4);
+                5000, 5000, "put" + System.nanoTime() + ":", 1, 2, 500, 8, 2, 4, 0);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
-        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }), keys.presence(), keys.events(),
+        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }), keys, keys::presence,
                 InstantSource.system());
     }
 
@@ -59,7 +59,7 @@ class RedisExpiringEntriesTest {
         long expiresAt = System.currentTimeMillis() + 60_000;
         entries.put("u1|10.0.0.1", "{\"user\":\"u1\"}", expiresAt, EVENT);
 
-        RMapCache<String, String> map = client.getMapCache(keys.presence(), StringCodec.INSTANCE);
+        RMapCache<String, String> map = client.getMapCache(keys.presence(0), StringCodec.INSTANCE);
         assertEquals("{\"user\":\"u1\"}", map.get("u1|10.0.0.1"));
         long ttl = map.remainTimeToLive("u1|10.0.0.1");
         assertTrue(ttl > 55_000 && ttl <= 60_000, "TTL as written: " + ttl);
@@ -77,7 +77,7 @@ class RedisExpiringEntriesTest {
     @Test
     void theAdminEventGoesOutOnTheEventsChannel() throws InterruptedException {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        client.getTopic(keys.events(), StringCodec.INSTANCE).addListener(String.class, (ch, message) -> received.add(message));
+        client.getTopic(keys.events(0), StringCodec.INSTANCE).addListener(String.class, (ch, message) -> received.add(message));
 
         entries.put("u1|10.0.0.1", "{}", System.currentTimeMillis() + 60_000, EVENT);
 

@@ -1,0 +1,195 @@
+package io.sessionpresence.store;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.stream.IntStream;
+
+import io.sessionpresence.backend.RedisBackend;
+import io.sessionpresence.config.ConfigLoader;
+import io.sessionpresence.config.InvalidConfigException;
+import io.sessionpresence.events.AdminEvent;
+import io.sessionpresence.events.AdminEvents;
+import io.sessionpresence.session.LimitPolicy;
+import io.sessionpresence.session.Session;
+import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.session.Tokens;
+import io.sessionpresence.testing.StoreKind;
+import io.sessionpresence.testing.TestRedis;
+import io.sessionpresence.testing.TestRedisCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sessions and presence spread over {@code redis.shards} maps: pages newest first that merge the
+ * shards and see every entry exactly once, exact counts, the shard count guarded, and on a
+ * 3-master Cluster the keys and memory spread evenly over the masters.
+ */
+class ShardedLayoutTest {
+    private static final int ENTRIES = 10_000;
+    private static final int PAGE = 97;
+
+    private static RedisBackend backend(StoreKind store, Map<String, String> more) {
+        Map<String, String> config = new HashMap<>(store.config());
+        config.putAll(more);
+        return backend(config);
+    }
+
+    private static RedisBackend backend(Map<String, String> config) {
+        return RedisBackend.connect(RedisSettings.from(ConfigLoader.load(Map.of(), config)), InstantSource.system(), size -> { });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StoreKind.class, names = {"REDIS", "REDIS_CLUSTER"})
+    void sixteenShardsPageEveryEntryExactlyOnce(StoreKind store) throws Exception {
+        try (RedisBackend backend = backend(store, Map.of("redis.shards", "16"))) {
+            ExpiringEntries presence = backend.presenceEntries(AdminEvents.NONE);
+            long now = System.currentTimeMillis();
+            AdminEvent event = new AdminEvent("presence_update", Map.of());
+            // Every 7th entry shares its expiry with the one before: ties must not lose or repeat entries.
+            inParallel(ENTRIES, i -> presence.put("user" + i + "|10.0.0." + (i % 250), "[\"ua\",\"/p\"," + i + ",false]",
+                    now + 600_000 + i - (i % 7 == 0 ? 1 : 0), event));
+            assertEquals(ENTRIES, presence.count());
+            Set<String> seen = new HashSet<>();
+            Integer cursor = 0;
+            int pages = 0;
+            while (cursor != null) {
+                Page<Map.Entry<String, String>> page = presence.newestFirst(cursor, PAGE);
+                assertEquals(ENTRIES, page.count());
+                for (Map.Entry<String, String> entry : page.items()) {
+                    assertTrue(seen.add(entry.getKey()), "seen twice: " + entry.getKey());
+                }
+                cursor = page.nextCursor();
+                pages++;
+            }
+            assertEquals(ENTRIES, seen.size(), "every presence entry once, in " + pages + " pages");
+
+            SessionStore sessions = backend.sessionStore(0, AdminEvents.NONE);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < ENTRIES; i++) {
+                ids.add(Tokens.newSessionId("shard-user-" + (i / 5)));
+            }
+            inParallel(ENTRIES, i -> sessions.create("hash" + i, new Session(ids.get(i), "shard-user-" + (i / 5), now,
+                    now + 3_600_000 + i, now, false, "10.0.0.1", "ua"), 50, LimitPolicy.EVICT_OLDEST, Optional.empty()));
+            assertEquals(ENTRIES, sessions.countSessions());
+            assertEquals(ENTRIES / 5, sessions.countUsers());
+            Set<String> seenSessions = new HashSet<>();
+            long previous = Long.MAX_VALUE;
+            for (Integer at = 0; at != null; ) {
+                Page<Session> page = sessions.page(at, PAGE);
+                for (Session session : page.items()) {
+                    assertTrue(seenSessions.add(session.sessionId()), "seen twice: " + session.sessionId());
+                    assertTrue(session.expiresAt() <= previous, "newest first");
+                    previous = session.expiresAt();
+                }
+                at = page.nextCursor();
+            }
+            assertEquals(Set.copyOf(ids), seenSessions, "every session once");
+        }
+    }
+
+    @Test
+    void anotherShardCountUnderTheSamePrefixRefusesToStart() {
+        Map<String, String> config = new HashMap<>(StoreKind.REDIS.config());
+        config.put("redis.shards", "4");
+        try (RedisBackend first = backend(config)) {
+            config.put("redis.shards", "8");
+            InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> backend(config));
+            assertTrue(refused.getMessage().contains("'redis.shards'") && refused.getMessage().contains("shards=4"),
+                    refused.getMessage());
+        }
+    }
+
+    /**
+     * The default 12 shards over the 3-master test cluster ({@code redis-cli --cluster create}
+     * gives each an equal run of slots): each master should hold a third of the sessions and of
+     * their memory.
+     */
+    @Test
+    void aClusterSpreadsSessionsAndMemoryEvenlyOverItsMasters() throws Exception {
+        int sessionCount = 100_000;
+        TestRedisCluster cluster = TestRedisCluster.shared();
+        Map<Integer, Long> memoryBefore = usedMemory(cluster);
+        Map<String, String> config = StoreKind.REDIS_CLUSTER.config();
+        String prefix = config.get("redis.key-prefix");
+        try (RedisBackend backend = backend(config)) {
+            SessionStore sessions = backend.sessionStore(0, AdminEvents.NONE);
+            long now = System.currentTimeMillis();
+            inParallel(sessionCount, i -> {
+                String user = "balance-" + i;
+                sessions.create("hash" + i, new Session(Tokens.newSessionId(user), user, now, now + 3_600_000, now, false,
+                        "10.0.0.1", "Mozilla/5.0"), 50, LimitPolicy.EVICT_OLDEST, Optional.empty());
+            });
+            Map<Integer, Long> memoryAfter = usedMemory(cluster);
+            Map<Integer, Long> records = new HashMap<>();
+            for (TestRedis master : cluster.currentMasters()) {
+                long held = 0;
+                for (String key : scanAll(master)) {
+                    if (key.startsWith("{" + prefix) && key.endsWith("}:user-sessions")) {
+                        held += Long.parseLong(master.command("HLEN", key));
+                    }
+                }
+                records.put(master.port(), held);
+            }
+            long allRecords = records.values().stream().mapToLong(Long::longValue).sum();
+            long allMemory = memoryAfter.keySet().stream().mapToLong(port -> memoryAfter.get(port) - memoryBefore.get(port)).sum();
+            assertEquals(sessionCount, allRecords);
+            for (int port : records.keySet()) {
+                double recordShare = 100.0 * records.get(port) / allRecords;
+                double memoryShare = 100.0 * (memoryAfter.get(port) - memoryBefore.get(port)) / allMemory;
+                System.out.printf("master :%d holds %.1f%% of the sessions (%d) and %.1f%% of their memory (%d bytes)%n",
+                        port, recordShare, records.get(port), memoryShare, memoryAfter.get(port) - memoryBefore.get(port));
+                assertTrue(Math.abs(recordShare - 100.0 / 3) <= 5, "sessions on :" + port + ": " + recordShare + "%");
+                assertTrue(Math.abs(memoryShare - 100.0 / 3) <= 5, "memory on :" + port + ": " + memoryShare + "%");
+            }
+        }
+    }
+
+    private static Map<Integer, Long> usedMemory(TestRedisCluster cluster) {
+        Map<Integer, Long> used = new HashMap<>();
+        for (TestRedis master : cluster.currentMasters()) {
+            String info = master.command("INFO", "memory");
+            String line = info.lines().filter(l -> l.startsWith("used_memory:")).findFirst().orElseThrow();
+            used.put(master.port(), Long.parseLong(line.substring("used_memory:".length()).trim()));
+        }
+        return used;
+    }
+
+    private static List<String> scanAll(TestRedis node) {
+        return List.of(node.command("KEYS", "*").split("\n")).stream().map(String::trim).filter(k -> !k.isEmpty()).toList();
+    }
+
+    /** Runs {@code work} for 0..count-1 from 64 virtual threads at once (the stores batch concurrent calls). */
+    private static void inParallel(int count, java.util.function.IntConsumer work) throws Exception {
+        Semaphore slots = new Semaphore(64);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i : IntStream.range(0, count).toArray()) {
+                slots.acquire();
+                done.add(threads.submit(() -> {
+                    try {
+                        work.accept(i);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        }
+    }
+}
