@@ -10,7 +10,6 @@ import java.util.logging.Logger;
 import io.sessionpresence.config.InvalidConfigException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisCluster;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.api.redisnode.RedisSentinelMasterSlave;
@@ -65,17 +64,18 @@ public final class RedisConnection {
         return List.of(client.getRedisNodes(RedisNodes.MASTER_SLAVE).getMaster());
     }
 
-    /** What the client found, for the startup line: e.g. "3 masters, 3 replicas". */
+    /**
+     * What the client found, for the startup line: e.g. "3 masters". Replicas are not counted:
+     * with every read on masters Redisson does not connect to them.
+     */
     private static String shape(RedissonClient client) {
         Config config = client.getConfig();
         if (config.isClusterConfig()) {
-            RedisCluster cluster = client.getRedisNodes(RedisNodes.CLUSTER);
-            return cluster.getMasters().size() + " masters, " + cluster.getSlaves().size() + " replicas";
+            return client.getRedisNodes(RedisNodes.CLUSTER).getMasters().size() + " masters";
         }
         if (config.isSentinelConfig()) {
             RedisSentinelMasterSlave nodes = client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE);
-            return "master " + nodes.getMaster().getAddr() + ", " + nodes.getSlaves().size() + " replicas, "
-                    + nodes.getSentinels().size() + " sentinels";
+            return "master " + nodes.getMaster().getAddr() + ", " + nodes.getSentinels().size() + " sentinels";
         }
         return "1 master";
     }
@@ -83,6 +83,8 @@ public final class RedisConnection {
     public static Config redissonConfig(RedisSettings settings) {
         RedisAccess access = settings.access();
         Config config;
+        String username = access.username();
+        String password = access.password();
         switch (settings.topology()) {
             case RedisTopology.SingleServer single -> {
                 config = tuned(new Config(), settings);
@@ -95,8 +97,9 @@ public final class RedisConnection {
                 if (path != null && path.length() > 1) {
                     server.setDatabase(Integer.parseInt(path.substring(1)));
                 }
-                failFast(server, settings, urlUser(uri, access.username()), urlPassword(uri, access.password()));
-                secure(server, access);
+                failFast(server, settings);
+                username = urlUser(uri, username);
+                password = urlPassword(uri, password);
             }
             case RedisTopology.Sentinel sentinel -> {
                 config = tuned(new Config(), settings);
@@ -111,8 +114,7 @@ public final class RedisConnection {
                     servers.setSentinelPassword(access.sentinelPassword());
                 }
                 mastersOnly(servers, settings);
-                failFast(servers, settings, access.username(), access.password());
-                secure(servers, access);
+                failFast(servers, settings);
             }
             case RedisTopology.Cluster cluster -> {
                 config = tuned(new Config(), settings);
@@ -121,8 +123,7 @@ public final class RedisConnection {
                         .setShardedSubscriptionMode(ShardedSubscriptionMode.AUTO);
                 cluster.nodes().forEach(node -> servers.addNodeAddress(address(node, access)));
                 mastersOnly(servers, settings);
-                failFast(servers, settings, access.username(), access.password());
-                secure(servers, access);
+                failFast(servers, settings);
             }
             case RedisTopology.ConfigFile file -> {
                 try {
@@ -132,6 +133,9 @@ public final class RedisConnection {
                 }
             }
             case RedisTopology.None none -> throw new IllegalStateException("no Redis configured");
+        }
+        if (!(settings.topology() instanceof RedisTopology.ConfigFile)) {
+            secure(config, username, password, access);
         }
         // Every value here is text (JSON or MessagePack written by our scripts); naming the codec
         // also keeps Redisson's Kryo default unloaded. A config file's own codec would misread them.
@@ -146,35 +150,34 @@ public final class RedisConnection {
                 .setNettyThreads(settings.nettyThreads());
     }
 
-    private static void failFast(BaseConfig<?> server, RedisSettings settings, String username, String password) {
+    private static void failFast(BaseConfig<?> server, RedisSettings settings) {
         server.setTimeout(settings.timeoutMs())
                 .setConnectTimeout(settings.connectTimeoutMs())
                 .setRetryAttempts(0)
                 .setPingConnectionInterval(5000);
-        if (!username.isEmpty() && !username.equals("default")) {
-            server.setUsername(username);
-        }
-        if (!password.isEmpty()) {
-            server.setPassword(password);
-        }
     }
 
+    /** Reads and pub/sub on masters only, so Redisson opens no connection to a replica. */
     private static void mastersOnly(BaseMasterSlaveServersConfig<?> servers, RedisSettings settings) {
         servers.setReadMode(ReadMode.MASTER)
                 .setSubscriptionMode(SubscriptionMode.MASTER)
                 .setMasterConnectionMinimumIdleSize(Math.min(4, settings.poolSize()))
-                .setMasterConnectionPoolSize(settings.poolSize())
-                // Replicas serve no reads: one connection each keeps Redisson's view of them.
-                .setSlaveConnectionMinimumIdleSize(1)
-                .setSlaveConnectionPoolSize(1);
+                .setMasterConnectionPoolSize(settings.poolSize());
     }
 
-    private static void secure(BaseConfig<?> server, RedisAccess access) {
+    /** Credentials and TLS trust, for every node (Redisson 4 takes them on the config as a whole). */
+    private static void secure(Config config, String username, String password, RedisAccess access) {
+        if (!username.isEmpty() && !username.equals("default")) {
+            config.setUsername(username);
+        }
+        if (!password.isEmpty()) {
+            config.setPassword(password);
+        }
         if (access.trustManagers() != null) {
-            server.setSslTrustManagerFactory(access.trustManagers());
+            config.setSslTrustManagerFactory(access.trustManagers());
         }
         if (access.keyManagers() != null) {
-            server.setSslKeyManagerFactory(access.keyManagers());
+            config.setSslKeyManagerFactory(access.keyManagers());
         }
     }
 

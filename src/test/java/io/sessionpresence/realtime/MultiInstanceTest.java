@@ -8,34 +8,43 @@ import java.util.Map;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
 import io.sessionpresence.testing.WsTestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Two service instances on one real Redis (same key prefix): an admin on either instance sees
- * what happens on both, each event exactly once, including the expiry events that come from
- * Redis' own entry expiry (short TTLs here).
+ * Two service instances on one real Redis, then on a real 3-master Redis Cluster (same key
+ * prefix): a session made on one is usable and revocable on the other at once, and an admin on
+ * either instance sees what happens on both, each event exactly once (on the Cluster over sharded
+ * pub/sub), including the expiry events that come from Redis' own entry expiry (short TTLs here).
  */
+@ParameterizedClass
+@EnumSource(value = StoreKind.class, names = {"REDIS", "REDIS_CLUSTER"})
 class MultiInstanceTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration EXPIRY_WAIT = Duration.ofSeconds(15);
 
+    @Parameter
+    StoreKind store;
+
     static TestService a;
     static TestService b;
 
-    @BeforeAll
-    static void start() {
-        Map<String, String> shared = new HashMap<>(StoreKind.REDIS.config());
+    @BeforeParameterizedClassInvocation
+    static void start(StoreKind store) {
+        Map<String, String> shared = new HashMap<>(store.config());
         shared.put("presence.ttl", "2");
         shared.put("session.timeout", "2");
-        a = TestService.start(StoreKind.REDIS, shared);
-        b = TestService.start(StoreKind.REDIS, shared);
+        a = TestService.start(store, shared);
+        b = TestService.start(store, shared);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         a.close();
         b.close();
@@ -50,6 +59,14 @@ class MultiInstanceTest {
         admin.next(m -> m.contains(marker), wait);
         List<String> more = admin.drain(Duration.ofMillis(1500));
         return 1 + more.stream().filter(m -> m.contains(marker)).count();
+    }
+
+    @Test
+    void aSessionMadeOnOneInstanceIsUsedAndEndedOnTheOther() {
+        String token = a.token("across");
+        assertEquals(200, b.get("/api/session/validate", "X-Session-Token", token).status());
+        assertEquals(200, b.post("/api/session/logout", "", "X-Session-Token", token).status());
+        assertEquals(401, a.get("/api/session/validate", "X-Session-Token", token).status(), "ended on B, refused on A at once");
     }
 
     @Test

@@ -24,7 +24,7 @@ import io.sessionpresence.store.RedisSettings;
  * {@code redis-server} from PATH; the binary shipped inside {@code embedded-redis}. Local servers
  * run on a free port with persistence off and are stopped when the run ends.
  */
-public final class TestRedis implements AutoCloseable {
+public final class TestRedis implements CountsReads, AutoCloseable {
     private static final List<String> NO_PERSISTENCE = List.of("--save", "", "--appendonly", "no");
     private static TestRedis shared;
 
@@ -114,19 +114,7 @@ public final class TestRedis implements AutoCloseable {
         return delta;
     }
 
-    /**
-     * Round trips {@code work} made: {@code total_reads_processed} difference (a pipelined batch
-     * is one read), less what the probes themselves add (measured around no work). Background
-     * reads (Redisson's eviction task, pings) would add to it, so callers that need an exact
-     * figure take the least of a few runs.
-     */
-    public long roundTripsDuring(Runnable work) {
-        long before = readsProcessed();
-        long probes = readsProcessed() - before;
-        work.run();
-        return readsProcessed() - before - 2 * probes;
-    }
-
+    @Override
     public long readsProcessed() {
         for (String line : command("INFO", "stats").split("\r?\n")) {
             if (line.startsWith("total_reads_processed:")) {
@@ -208,6 +196,21 @@ public final class TestRedis implements AutoCloseable {
         return startLocal(port, temporaryDir(), args);
     }
 
+    /**
+     * A private local process run as {@code redis-server <configFile> <args>} and answering PING on
+     * {@code port} (which the file or {@code args} set): a sentinel, which redis-server only starts
+     * with its config file first on the command line and which rewrites that file as it learns.
+     * It logs next to the file; closing it stops it, {@link #crash()} kills it.
+     */
+    public static TestRedis startWithConfigFile(Path configFile, int port, List<String> args) {
+        Path binary = Executables.onPath("redis-server")
+                .orElseThrow(() -> new IllegalStateException("redis-server is not on PATH"));
+        List<String> command = new ArrayList<>(List.of(binary.toString(), configFile.toString()));
+        command.addAll(args);
+        return launch(command, configFile.getParent(), configFile.resolveSibling(configFile.getFileName() + ".log"), port,
+                String.join(" ", command));
+    }
+
     private static TestRedis startLocal(int port, Path dir, List<String> persistence) {
         Path onPath = Executables.onPath("redis-server").orElse(null);
         return onPath != null
@@ -248,13 +251,19 @@ public final class TestRedis implements AutoCloseable {
     }
 
     private static TestRedis startProcess(Path binary, String source, int port, Path dir, List<String> persistence) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString()));
+        command.addAll(persistence);
+        return launch(command, dir, dir.resolve("redis.log"), port, source);
+    }
+
+    /** Runs {@code command} in {@code dir}, logging to {@code log}, until it answers PING on {@code port}. */
+    private static TestRedis launch(List<String> command, Path dir, Path log, int port, String source) {
         try {
-            List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--dir", dir.toString()));
-            command.addAll(persistence);
             Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             TestRedis redis = new TestRedis("127.0.0.1", port, source, () -> {
                 process.destroy();
@@ -265,7 +274,7 @@ public final class TestRedis implements AutoCloseable {
             long deadline = System.currentTimeMillis() + 10_000;
             while (System.currentTimeMillis() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(source + " exited: " + Files.readString(dir.resolve("redis.log")));
+                    throw new IllegalStateException(source + " exited: " + Files.readString(log));
                 }
                 try {
                     if (redis.command("PING").equals("PONG")) {
@@ -276,7 +285,7 @@ public final class TestRedis implements AutoCloseable {
                 }
             }
             redis.close();
-            throw new IllegalStateException(source + " did not answer PING within 10 s");
+            throw new IllegalStateException(source + " did not answer PING on " + port + " within 10 s: " + Files.readString(log));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + source, e);
         } catch (InterruptedException e) {

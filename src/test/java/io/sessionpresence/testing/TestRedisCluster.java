@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * 16,384 slots), and stopped when closed or when the run ends. {@link #shared()} is the 3-master
  * cluster the store-parameterised tests run against ({@link StoreKind#REDIS_CLUSTER}).
  */
-public final class TestRedisCluster implements AutoCloseable {
+public final class TestRedisCluster implements CountsReads, AutoCloseable {
     private static TestRedisCluster shared;
 
     private final List<TestRedis> nodes;
@@ -65,18 +65,28 @@ public final class TestRedisCluster implements AutoCloseable {
         }
     }
 
-    /** Every node says the cluster is ok and knows every node (the gossip has settled). */
+    /**
+     * Every node says the cluster is ok and knows every node (the gossip has settled), and every
+     * replica has finished its first sync with its master.
+     */
     private void awaitReady() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             boolean ready = nodes.stream().allMatch(node -> node.command("CLUSTER", "INFO").contains("cluster_state:ok")
-                    && node.command("CLUSTER", "NODES").lines().filter(line -> !line.isBlank()).count() == nodes.size());
+                    && node.command("CLUSTER", "NODES").lines().filter(line -> !line.isBlank()).count() == nodes.size()
+                    && (node.command("ROLE").startsWith("master")
+                        || node.command("INFO", "replication").contains("master_link_status:up")));
             if (ready) {
                 return;
             }
             Thread.sleep(100);
         }
         throw new IllegalStateException("the test cluster did not reach cluster_state:ok within 30 s");
+    }
+
+    @Override
+    public long readsProcessed() {
+        return nodes.stream().mapToLong(TestRedis::readsProcessed).sum();
     }
 
     /** {@code host:port,...} of every node: the value of {@code redis.cluster.nodes}. */
