@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of session-presence: unit, API, realtime and browser tests against both stores
-# and a real Redis, and the shipped image layout (`mvn -B -Pimage verify`). On a fresh Debian
-# machine it first installs what the tests need and is missing, and says what it installs:
-#   - Debian packages: redis-server (a real Redis 7 for the storage tests), chromium (the browser
-#     tests), nodejs and npm (the Socket.IO client, protocol-suite and browser tests), curl (the
+# Runs every test of session-presence: unit, API, realtime and browser tests against the memory
+# store, a real Redis and a real Redis Cluster (Sentinel, TLS and failover too), and the shipped
+# image layout (`mvn -B -Pimage verify`). On a fresh Debian machine it first installs what the
+# tests need and is missing, and says what it installs:
+#   - Debian packages: redis-server and redis-tools (real Redis 7 servers for the storage tests,
+#     and redis-cli, which joins the test clusters), openssl (the TLS tests' certificates),
+#     chromium (the browser tests), nodejs and npm (the Socket.IO client, protocol-suite and browser tests), curl (the
 #     image build's AOT training run), kubernetes-client (kubectl, whose built-in kustomize
 #     renders k8s/ for KustomizeTest);
 #   - the npm packages of each Node test project under src/test/ (`npm ci`, exactly as locked).
@@ -27,6 +29,8 @@ as_root() {
 
 packages=()
 command -v redis-server >/dev/null || packages+=(redis-server)
+command -v redis-cli >/dev/null || packages+=(redis-tools)
+command -v openssl >/dev/null || packages+=(openssl)
 command -v curl >/dev/null || packages+=(curl)
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
 command -v node >/dev/null || packages+=(nodejs)
