@@ -32,6 +32,7 @@ public record RedisSettings(String storeType, RedisTopology topology, RedisAcces
      * masters, so each of those holds as many shards ({@link RedisKeys}).
      */
     public static final int CLUSTER_SHARDS = 12;
+    public static final int MAX_SHARDS = 1024;
 
     public static RedisSettings from(Config root) {
         RedisSettings settings = new RedisSettings(
@@ -51,6 +52,10 @@ public record RedisSettings(String storeType, RedisTopology topology, RedisAcces
         if (settings.storeType().equals("redis") && settings.topology() instanceof RedisTopology.None) {
             throw new InvalidConfigException("redis.url", "or redis.sentinel.*, redis.cluster.nodes or redis.config-file "
                     + "is required when store.type is redis (set REDIS_URL)");
+        }
+        if (settings.shards() > MAX_SHARDS) {
+            throw new InvalidConfigException("redis.shards", "must be at most " + MAX_SHARDS + " (a Cluster has 16,384 slots; "
+                    + "every count and admin page reads each shard)");
         }
         if (settings.cleanupMaxDelay() < settings.cleanupMinDelay()) {
             throw new InvalidConfigException("redis.cleanup-max-delay", "must be >= redis.cleanup-min-delay");

@@ -80,7 +80,8 @@ class ConfigTest {
                 "redis.sentinel.nodes", Map.of("redis.sentinel.master", "mymaster"),
                 "redis.cluster.nodes", Map.of("redis.cluster.nodes", "redis://127.0.0.1:7000"),
                 "redis.config-file", Map.of("redis.config-file", "/nonexistent/redisson.yaml"),
-                "redis.tls.ca-file", Map.of("redis.tls.ca-file", "pom.xml")));
+                "redis.tls.ca-file", Map.of("redis.tls.ca-file", "pom.xml"),
+                "redis.shards", Map.of("redis.shards", "5000")));
         bad.forEach((key, values) -> {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
                     () -> Main.start(ConfigLoader.load(Map.of(), memory(values))), key);
