@@ -15,22 +15,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEventWire;
 import org.redisson.api.RBatch;
 import org.redisson.api.RMapCache;
+import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.map.event.EntryExpiredListener;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.ScoredEntry;
 
 /**
  * {@code RMapCache}s with per-entry TTL, one per shard ({@link RedisKeys#shardOf} of the entry's
  * key picks it). Newest-first reads walk Redisson's own expiry ZSET ({@link RedisKeys#expiryIndexOf})
- * backwards: a page of 100 reads 100 entries of each shard whatever the maps hold, in one script
- * per shard, all sent at once.
+ * backwards: a page of 100 reads the values of 100 entries whatever the maps hold.
  *
  * <p>Writes, the heartbeat's hot path, use a script of our own instead of Redisson's
  * {@code fastPut}: that one takes 9 keys and 8 arguments and runs 9 commands (lease check,
@@ -42,23 +42,20 @@ import org.redisson.client.codec.StringCodec;
 public final class RedisExpiringEntries implements ExpiringEntries {
     /**
      * KEYS: map, its expiry ZSET; ARGV: now, offset, limit. Returns the live count, then the page's
-     * keys, values and expiries in turn. Redisson keeps each RMapCache value as
+     * keys and values in turn. Redisson keeps each RMapCache value as
      * {@code struct.pack('dLc0', maxIdle, len, value)}; entries here never have a maxIdle, so the
      * expiry ZSET alone says what is live (as in Redisson's own reads).
      */
     private static final String NEWEST_FIRST_SCRIPT = """
             local live = '(' .. ARGV[1]
             local page = {tostring(redis.call('zcount', KEYS[2], live, '+inf'))}
-            local scored = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'WITHSCORES', 'LIMIT', ARGV[2], ARGV[3])
-            if #scored > 0 then
-              local keys = {}
-              for i = 1, #scored, 2 do keys[#keys + 1] = scored[i] end
+            local keys = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'LIMIT', ARGV[2], ARGV[3])
+            if #keys > 0 then
               for i, packed in ipairs(redis.call('hmget', KEYS[1], unpack(keys))) do
                 if packed then
                   local _, value = struct.unpack('dLc0', packed)
                   page[#page + 1] = keys[i]
                   page[#page + 1] = value
-                  page[#page + 1] = scored[2 * i]
                 end
               end
             end
@@ -82,6 +79,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     private final List<String> names = new ArrayList<>();
     private final List<RMapCache<String, String>> maps = new ArrayList<>();
     private final String put;
+    private final RScript script;
     private final InstantSource clock;
 
     /**
@@ -98,6 +96,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
             maps.add(redis.getMapCache(names.get(shard), StringCodec.INSTANCE));
         }
         this.put = keys.publishing(PUT_AND_PUBLISH_SCRIPT);
+        this.script = redis.getScript(StringCodec.INSTANCE);
     }
 
     private List<Object> mapAndIndex(int shard) {
@@ -135,37 +134,57 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     }
 
     /**
-     * One shard: the script skips {@code offset} itself. Several: each shard returns its first
-     * {@code offset + limit} (only those can be on the page), merged here by expiry.
+     * One shard: one script skips {@code offset} and returns the page's values. Several: first
+     * each shard's live count and the keys and expiries of its first {@code offset + limit} entries
+     * (only those can be on the page), merged here by expiry; then the values of just the page's
+     * entries. Two round trips to each master, in parallel, and values read for one page only.
      */
     @Override
     public Page<Map.Entry<String, String>> newestFirst(int offset, int limit) {
-        boolean one = names.size() == 1;
-        String now = Long.toString(clock.millis());
-        String skip = Integer.toString(one ? offset : 0);
-        String take = Integer.toString(one ? limit : offset + limit);
-        List<Function<RBatch, ? extends CompletionStage<List<String>>>> reads = new ArrayList<>();
-        for (int shard = 0; shard < names.size(); shard++) {
-            int s = shard;
-            reads.add(batch -> batch.getScript(StringCodec.INSTANCE).<List<String>>evalAsync(names.get(s),
-                    RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT, RScript.ReturnType.LIST, mapAndIndex(s), now, skip, take));
-        }
-        long count = 0;
-        List<Scored> entries = new ArrayList<>();
-        for (List<String> reply : batcher.together(reads)) {
-            count += Long.parseLong(reply.getFirst());
-            for (int i = 1; i + 2 < reply.size(); i += 3) {
-                entries.add(new Scored(Map.entry(reply.get(i), reply.get(i + 1)), Double.parseDouble(reply.get(i + 2))));
-            }
-        }
-        Stream<Scored> ordered = one ? entries.stream() : entries.stream()
-                .sorted(Comparator.comparingDouble(Scored::expiry).reversed())
-                .skip(offset);
-        return Page.of(ordered.limit(limit).map(Scored::entry).toList(), count, offset);
+        return names.size() == 1 ? newestFirstInOne(offset, limit) : newestFirstMerged(offset, limit);
     }
 
-    /** An entry and its expiry, for the merge of several shards' pages. */
-    private record Scored(Map.Entry<String, String> entry, double expiry) {
+    private Page<Map.Entry<String, String>> newestFirstInOne(int offset, int limit) {
+        List<String> reply = script.eval(names.getFirst(), RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT,
+                RScript.ReturnType.LIST, mapAndIndex(0), Long.toString(clock.millis()), Integer.toString(offset),
+                Integer.toString(limit));
+        List<Map.Entry<String, String>> page = new ArrayList<>(reply.size() / 2);
+        for (int i = 1; i + 1 < reply.size(); i += 2) {
+            page.add(Map.entry(reply.get(i), reply.get(i + 1)));
+        }
+        return Page.of(page, Long.parseLong(reply.getFirst()), offset);
+    }
+
+    private Page<Map.Entry<String, String>> newestFirstMerged(int offset, int limit) {
+        double now = clock.millis();
+        List<Function<RBatch, ? extends CompletionStage<Ranked>>> ranks = new ArrayList<>();
+        for (String name : names) {
+            ranks.add(batch -> {
+                RScoredSortedSetAsync<String> index = batch.getScoredSortedSet(RedisKeys.expiryIndexOf(name), StringCodec.INSTANCE);
+                return index.countAsync(now, false, Double.POSITIVE_INFINITY, true).thenCombine(
+                        index.entryRangeReversedAsync(now, false, Double.POSITIVE_INFINITY, true, 0, offset + limit), Ranked::new);
+            });
+        }
+        long count = 0;
+        List<ScoredEntry<String>> ranked = new ArrayList<>();
+        for (Ranked shard : batcher.together(ranks)) {
+            count += shard.count();
+            ranked.addAll(shard.entries());
+        }
+        List<String> pageKeys = ranked.stream()
+                .sorted(Comparator.comparingDouble((ScoredEntry<String> entry) -> entry.getScore()).reversed())
+                .skip(offset)
+                .limit(limit)
+                .map(ScoredEntry::getValue)
+                .toList();
+        Map<String, String> values = getAll(pageKeys);
+        List<Map.Entry<String, String>> page = pageKeys.stream().filter(values::containsKey)
+                .map(key -> Map.entry(key, values.get(key))).toList();
+        return Page.of(page, count, offset, pageKeys.size());
+    }
+
+    /** One shard's live count and its first entries by expiry, newest first. */
+    private record Ranked(int count, Collection<ScoredEntry<String>> entries) {
     }
 
     @Override

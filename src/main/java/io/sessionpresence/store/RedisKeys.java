@@ -110,9 +110,11 @@ import org.redisson.connection.CRC16;
  * <tr><td>any admin call</td><td>+1, at most once a second per address</td><td>EVAL of the admin
  *     lock-out check (GET); a wrong admin token +1 more (GET, SET)</td></tr>
  * <tr><td>cache get / put</td><td>1 + validate</td><td>EVALSHA</td></tr>
- * <tr><td>admin presence / activity page</td><td>1 per master, in parallel</td><td>EVALSHA_RO page script on
- *     every shard (ZCOUNT, ZREVRANGEBYSCORE ... LIMIT on the expiry ZSET, HMGET of just those
- *     entries; with several shards each returns its first offset + limit, merged by expiry)</td></tr>
+ * <tr><td>admin presence / activity page</td><td>1; with several shards 2, each to every master in
+ *     parallel</td><td>one shard: EVALSHA_RO page script (ZCOUNT, ZREVRANGEBYSCORE ... LIMIT on the
+ *     expiry ZSET, HMGET of just those entries). Several: ZCOUNT and ZREVRANGEBYSCORE WITHSCORES
+ *     LIMIT 0 offset+limit of every shard, merged by expiry; then HMGET (Redisson's getAll) of the
+ *     page's entries in their shards</td></tr>
  * <tr><td>Engine.IO long-polling handshake (with {@code realtime.advertise-url})</td><td>+1</td><td>SET
  *     {@code P eio-owner:<sid>} PX, before the handshake's answer (a poll may reach another
  *     instance right after it)</td></tr>
