@@ -64,10 +64,12 @@ build_service() {
   fi
 }
 
-# start_service STORE [REDIS_URL] -> sets SERVICE_PID and SERVICE_PORT (a free port; a second
-# one is tried if another process took it first); logs to $SERVICE_LOG.
+# start_service STORE [REDIS_URL] [CLUSTER_NODES] -> sets SERVICE_PID and SERVICE_PORT (a free
+# port; a second one is tried if another process took it first); logs to $SERVICE_LOG.
+# CLUSTER_NODES (host:port,...) connects to a Redis Cluster instead (REDIS_CLUSTER_NODES; pass ""
+# as REDIS_URL).
 start_service() {
-  local store=$1 redis_url=${2:-}
+  local store=$1 redis_url=${2:-} cluster_nodes=${3:-}
   local command
   if [ "$SERVICE_LAUNCHER" = image ]; then
     # The launcher adds SERVICE_JAVA_OPTS (as JAVA_OPTS) to its own options.
@@ -80,7 +82,7 @@ start_service() {
   for _ in 1 2 3; do
     SERVICE_PORT=$(free_port)
     (cd "$SERVICE_ROOT" && exec env PORT="$SERVICE_PORT" HOST=127.0.0.1 STORE="$store" REDIS_URL="$redis_url" \
-        ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "${command[@]}") >"$SERVICE_LOG" 2>&1 &
+        REDIS_CLUSTER_NODES="$cluster_nodes" ADMIN_TOKEN="$ADMIN_TOKEN_FOR_LOAD" "${command[@]}") >"$SERVICE_LOG" 2>&1 &
     SERVICE_PID=$!
     STARTED_PIDS+=("$SERVICE_PID")
     if wait_http "http://127.0.0.1:$SERVICE_PORT/observe/health/live" 90 "$SERVICE_PID"; then
@@ -130,6 +132,71 @@ start_redis() {
     sleep 0.1
   done
   log "redis did not start"; return 1
+}
+
+# start_redis_cluster N_MASTERS -> exports CLUSTER_NODES ("127.0.0.1:p1,...") and sets
+# CLUSTER_PORTS and CLUSTER_PIDS (arrays) and CLUSTER_DIR (configs and logs): N redis-servers in
+# cluster mode on free ports (each port and its cluster bus port, port + 10000, both below the
+# ephemeral range and free), joined by `redis-cli --cluster create` with no replicas (every node
+# a master, equal runs of slots); returns when every node says cluster_state:ok, covers the 16,384
+# slots and knows the N of them. The pids are in STARTED_PIDS, so stop_all stops them.
+start_redis_cluster() {
+  local masters=$1 port node pid
+  local low=${EPHEMERAL_LOW:-$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)}
+  [ "$low" -gt 30100 ] || { log "the ephemeral range starts at $low: no room for cluster ports below it"; return 1; }
+  CLUSTER_PORTS=()
+  CLUSTER_PIDS=()
+  CLUSTER_DIR=$(mktemp -d)
+  for node in $(seq 1 "$masters"); do
+    port=""
+    for _ in $(seq 1 100); do
+      local candidate=$(( 20000 + RANDOM % (low - 10000 - 20000) ))
+      if ! port_in_use "$candidate" && ! port_in_use $(( candidate + 10000 )) \
+          && [[ " ${CLUSTER_PORTS[*]} " != *" $candidate "* ]] \
+          && [[ " ${CLUSTER_PORTS[*]} " != *" $(( candidate - 10000 )) "* ]] \
+          && [[ " ${CLUSTER_PORTS[*]} " != *" $(( candidate + 10000 )) "* ]]; then
+        port=$candidate; break
+      fi
+    done
+    [ -n "$port" ] || { log "no free port pair for a cluster node"; return 1; }
+    mkdir -p "$CLUSTER_DIR/$port"
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$CLUSTER_DIR/$port" \
+        --cluster-enabled yes --cluster-config-file "$CLUSTER_DIR/$port/nodes.conf" --cluster-node-timeout 5000 \
+        --daemonize no --loglevel warning >"$CLUSTER_DIR/$port/redis.log" 2>&1 &
+    pid=$!
+    STARTED_PIDS+=("$pid")
+    CLUSTER_PIDS+=("$pid")
+    CLUSTER_PORTS+=("$port")
+  done
+  for port in "${CLUSTER_PORTS[@]}"; do
+    for _ in $(seq 1 100); do
+      [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break
+      sleep 0.1
+    done
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] || { log "cluster node $port did not start"; return 1; }
+  done
+  local addresses=()
+  for port in "${CLUSTER_PORTS[@]}"; do addresses+=("127.0.0.1:$port"); done
+  redis-cli --cluster create "${addresses[@]}" --cluster-replicas 0 --cluster-yes >"$CLUSTER_DIR/create.log" 2>&1 \
+      || { log "redis-cli --cluster create failed (see $CLUSTER_DIR/create.log)"; return 1; }
+  local deadline=$(( $(date +%s) + 30 )) ready
+  while :; do
+    ready=0
+    for port in "${CLUSTER_PORTS[@]}"; do
+      local info
+      info=$(redis-cli -p "$port" cluster info 2>/dev/null | tr -d '\r') || true
+      if [[ "$info" == *"cluster_state:ok"* ]] && [[ "$info" == *"cluster_known_nodes:$masters"* ]] \
+          && [[ "$info" == *"cluster_slots_ok:16384"* ]]; then
+        ready=$(( ready + 1 ))
+      fi
+    done
+    [ "$ready" -eq "$masters" ] && break
+    [ "$(date +%s)" -lt "$deadline" ] || { log "the cluster is not ok after 30 s"; return 1; }
+    sleep 0.2
+  done
+  CLUSTER_NODES=$(IFS=,; echo "${addresses[*]}")
+  export CLUSTER_NODES
+  log "redis cluster of $masters masters: $CLUSTER_NODES"
 }
 
 stop_pid() {

@@ -17,7 +17,9 @@
 # would), JAVA (a JDK 25 java), EXTRA
 # (more -D properties for every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1
 # (record the service with Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for
-# finding the cause of a miss).
+# finding the cause of a miss). STORES may also name redis-cluster (opt-in): a Redis Cluster of
+# CLUSTER_MASTERS (3) masters and two service instances on it, for SessionLifecycle,
+# ValidateHotPath, CreateHotPath and HeartbeatStorm (see run_redis_cluster).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 # Everything runs inside main, which bash reads whole before running it: editing this file
@@ -79,7 +81,7 @@ main() {
     local dir="$RESULTS/$store" simulation=${LABEL:-$class}
     log "$store: $simulation"
     gatling "$class" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
-        -Dconnections="$CONNECTIONS" -DservicePid="$SERVICE_PID" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
+        -Dconnections="$CONNECTIONS" -DservicePid="${SERVICE_PIDS:-$SERVICE_PID}" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
     local report
     report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
     if [ -n "$report" ] && [ -f "$report/index.html" ]; then
@@ -87,10 +89,69 @@ main() {
     else
       log "$store: $simulation produced no report (see $dir/$simulation.log)"
     fi
-    echo "$simulation $(rss_kb "$SERVICE_PID")" >>"$dir/rss.txt"
+    if [ -n "${SERVICE_PIDS:-}" ]; then
+      local pid i=0
+      for pid in ${SERVICE_PIDS//,/ }; do i=$(( i + 1 )); echo "$simulation#$i $(rss_kb "$pid")" >>"$dir/rss.txt"; done
+    else
+      echo "$simulation $(rss_kb "$SERVICE_PID")" >>"$dir/rss.txt"
+    fi
+  }
+
+  # STORES containing redis-cluster: a Redis Cluster of CLUSTER_MASTERS (3) masters, no replicas,
+  # and TWO service instances on it (REDIS_CLUSTER_NODES; redis.shards at its Cluster default),
+  # every simulation's virtual users taking the instances in turn (-DbaseUrls); set-up goes
+  # through the first. Redis INFO is read on every node (-DredisNodes: summed, and per node for
+  # the balance), the service CPU is both instances'. Runs the Ceiling (of the two instances),
+  # then those of SessionLifecycle, ValidateHotPath, CreateHotPath and HeartbeatStorm that
+  # SIMULATIONS names. Results in $RESULTS/redis-cluster.
+  run_redis_cluster() {
+    local store=redis-cluster dir="$RESULTS/redis-cluster" masters=${CLUSTER_MASTERS:-3} i pid
+    mkdir -p "$dir"
+    if ! start_redis_cluster "$masters"; then
+      log "redis-cluster: the cluster did not start"; echo "the Redis Cluster did not start" >"$dir/failed.txt"; return 0
+    fi
+    cp "$CLUSTER_DIR/create.log" "$dir/cluster-create.log" 2>/dev/null || true
+    redis-cli -p "${CLUSTER_PORTS[0]}" cluster nodes >"$dir/cluster-nodes.txt" 2>&1 || true
+    local pids=() urls=()
+    for i in 1 2; do
+      if ! SERVICE_JAVA_OPTS="${JVM_OPTS:-}" SERVICE_LOG="$dir/service-$i.log" start_service redis "" "$CLUSTER_NODES"; then
+        log "redis-cluster: service instance $i did not start (see $dir/service-$i.log)"
+        echo "service instance $i did not start" >"$dir/failed.txt"
+        for pid in "${pids[@]}" "${CLUSTER_PIDS[@]}"; do stop_pid "$pid"; done
+        return 0
+      fi
+      pids+=("$SERVICE_PID"); urls+=("http://127.0.0.1:$SERVICE_PORT")
+    done
+    local base=${urls[0]} all
+    all=$(IFS=,; echo "${urls[*]}")
+    SERVICE_PIDS=$(IFS=,; echo "${pids[*]}")
+    : >"$dir/rss.txt"
+    i=0; for pid in "${pids[@]}"; do i=$(( i + 1 )); echo "started#$i $(rss_kb "$pid")" >>"$dir/rss.txt"; done
+    echo "masters=$masters instances=2 nodes=$CLUSTER_NODES base_urls=$all" >"$dir/cluster.txt"
+    local cluster_args=(-DredisNodes="$CLUSTER_NODES" -DbaseUrls="$all")
+    run_simulation "$store" Ceiling "$base" "${cluster_args[@]}" -Dwarmup="$RATIO_WARMUP"
+    local ceiling
+    ceiling=$(tool Summary ceiling "$dir")
+    log "$store: ceiling $ceiling requests/s (2 instances)"
+    for simulation in $SIMULATIONS; do
+      case $simulation in
+        SessionLifecycle|ValidateHotPath|CreateHotPath|HeartbeatStorm) ;;
+        *) log "$store: $simulation not run on the cluster"; continue ;;
+      esac
+      local warmup=$WARMUP
+      case $simulation in ValidateHotPath|HeartbeatStorm) warmup=$RATIO_WARMUP ;; esac
+      run_simulation "$store" "$simulation" "$base" "${cluster_args[@]}" -Dceiling="$ceiling" -Dwarmup="$warmup"
+    done
+    for pid in "${pids[@]}"; do stop_pid "$pid"; done
+    SERVICE_PIDS=""
+    for pid in "${CLUSTER_PIDS[@]}"; do stop_pid "$pid"; done
   }
 
   for store in $STORES; do
+    if [ "$store" = redis-cluster ]; then
+      run_redis_cluster
+      continue
+    fi
     dir="$RESULTS/$store"
     mkdir -p "$dir"
     redis_args=()

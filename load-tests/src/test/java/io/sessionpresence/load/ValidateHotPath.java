@@ -40,6 +40,13 @@ public class ValidateHotPath extends PhasedSimulation {
         if (before != null) {
             metrics.put("sessions_created", sessions);
             metrics.put("redis_bytes_per_session", (after.usedMemory() - before.usedMemory()) / (double) sessions);
+            if (!before.nodes().isEmpty()) {
+                // A Cluster: what each node's used_memory grew by across the same sessions (balance).
+                Map<String, Long> byNode = new java.util.LinkedHashMap<>();
+                before.nodes().forEach((node, reading) ->
+                        byNode.put(node, after.nodes().get(node).usedMemory() - reading.usedMemory()));
+                metrics.put("redis_memory_delta_by_node", byNode);
+            }
             // The same number of sessions again, five per user (a user on several devices).
             List<String> devices = new ArrayList<>(sessions);
             for (int i = 0; i < sessions; i++) {

@@ -23,8 +23,12 @@ public final class Api {
 
     /** One connection per virtual user (closed-loop phases keep it for their whole run). */
     public static HttpProtocolBuilder protocol() {
-        return http.baseUrl(LoadConfig.baseUrl())
-                .wsBaseUrl(LoadConfig.wsBaseUrl())
+        java.util.List<String> urls = LoadConfig.baseUrls();
+        HttpProtocolBuilder protocol = urls.size() > 1
+                // Several instances (-DbaseUrls): each virtual user takes the next one in turn.
+                ? http.baseUrls(urls).wsBaseUrls(urls.stream().map(u -> u.replaceFirst("^http", "ws")).toList())
+                : http.baseUrl(LoadConfig.baseUrl()).wsBaseUrl(LoadConfig.wsBaseUrl());
+        return protocol
                 .acceptHeader("application/json")
                 .contentTypeHeader("application/json")
                 .userAgentHeader("session-presence-load-tests");

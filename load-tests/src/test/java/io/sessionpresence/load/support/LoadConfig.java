@@ -38,6 +38,20 @@ public final class LoadConfig {
         return baseUrl().replaceFirst("^http", "ws");
     }
 
+    /**
+     * {@code -DbaseUrls=u1,u2,...}: several instances of the service, which Gatling's virtual users
+     * take in turn (round-robin per virtual user). Unset: just {@link #baseUrl()}. Set-up
+     * ({@link Setup}) always goes through {@link #baseUrl()}.
+     */
+    public static java.util.List<String> baseUrls() {
+        String urls = string("baseUrls", "");
+        if (urls.isEmpty()) {
+            return java.util.List.of(baseUrl());
+        }
+        return java.util.Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
+    }
+
     /** {@code -DadminToken}: the service's ADMIN_TOKEN, for /admin/* and the admin room. */
     public static String adminToken() {
         return string("adminToken", "load-admin-token");
@@ -49,11 +63,26 @@ public final class LoadConfig {
     }
 
     /**
-     * {@code -DservicePid}: the service's process id when it runs on this machine (run.sh sets it),
-     * for its CPU time per phase. 0 = not measured.
+     * {@code -DredisNodes=host:port,...}: every node of a Redis Cluster, each read with INFO around
+     * each phase and the readings summed (and kept per node). Unset: {@code -DredisUrl} alone, if set.
      */
-    public static long servicePid() {
-        return Long.parseLong(string("servicePid", "0"));
+    public static java.util.List<String> redisUrls() {
+        String nodes = string("redisNodes", "");
+        if (!nodes.isEmpty()) {
+            return java.util.Arrays.stream(nodes.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                    .map(n -> n.contains("://") ? n : "redis://" + n).toList();
+        }
+        return redisUrl().isEmpty() ? java.util.List.of() : java.util.List.of(redisUrl());
+    }
+
+    /**
+     * {@code -DservicePid}: the service's process id when it runs on this machine (run.sh sets it),
+     * for its CPU time per phase; several instances as {@code pid1,pid2} (their CPU is summed). 0 =
+     * not measured.
+     */
+    public static long[] servicePids() {
+        return java.util.Arrays.stream(string("servicePid", "0").split(",")).map(String::trim)
+                .filter(p -> !p.isEmpty()).mapToLong(Long::parseLong).filter(p -> p > 0).toArray();
     }
 
     /** {@code -Dconnections}: concurrent connections of the closed-loop (max throughput) phases. */

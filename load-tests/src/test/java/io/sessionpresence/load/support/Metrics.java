@@ -31,23 +31,28 @@ public final class Metrics {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final String simulation;
-    private final Resp redis;
+    /** The Redis server, or every node of a Cluster ({@code -DredisNodes}); empty = not observed. */
+    private final List<Resp> redis = new ArrayList<>();
+    private final List<String> redisNames = new ArrayList<>();
     private final List<Mark> marks = new ArrayList<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, long[]> activeSpans = new LinkedHashMap<>();
 
     public Metrics(String simulation) {
         this.simulation = simulation;
-        String url = LoadConfig.redisUrl();
-        this.redis = url.isEmpty() ? null : new Resp(url);
+        for (String url : LoadConfig.redisUrls()) {
+            redis.add(new Resp(url));
+            redisNames.add(url.replaceFirst("^rediss?://([^@]*@)?", "").replaceFirst("/.*$", ""));
+        }
     }
 
     public boolean redisObserved() {
-        return redis != null;
+        return !redis.isEmpty();
     }
 
+    /** One INFO reading of Redis: of a Cluster, of every node (summed, and per node). */
     public RedisSnapshot snapshot() {
-        return redis == null ? null : RedisSnapshot.take(redis);
+        return redis.isEmpty() ? null : RedisSnapshot.take(redis, redisNames);
     }
 
     /** Marks the start of {@code phase} (and the end of the one before). */
@@ -57,21 +62,64 @@ public final class Metrics {
                         .getProcessCpuTime() / 1_000_000));
     }
 
-    /** utime + stime of {@code -DservicePid}, all its threads; -1 when unknown. */
+    /** utime + stime of {@code -DservicePid}, all its threads (of several instances, summed); -1 when unknown. */
     private static long serviceCpuMillis() {
-        long pid = LoadConfig.servicePid();
-        if (pid <= 0) {
+        long[] pids = LoadConfig.servicePids();
+        if (pids.length == 0) {
             return -1;
         }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the command name, which is in parentheses and may hold spaces: state is
-            // field 3 of the line, so utime (14) and stime (15) are the 12th and 13th here.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        long ticks = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // Fields after the command name, which is in parentheses and may hold spaces: state is
+                // field 3 of the line, so utime (14) and stime (15) are the 12th and 13th here.
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * Of a Cluster, after the run: each node's role, keys, {@code used_memory}
+     * ({@code _dataset}: without Redis's own overhead) and the entries of its hashes (every map's
+     * entries: the sessions' records, presence, activity, cached users), to show how evenly the
+     * masters hold the data. Read after the last mark, so no phase counts these commands.
+     */
+    private Map<String, Object> nodeBalance() {
+        Map<String, Object> nodes = new LinkedHashMap<>();
+        for (int i = 0; i < redis.size(); i++) {
+            Resp node = redis.get(i);
+            Map<String, String> info = node.info("all");
+            long hashEntries = entries(node, "hash", "HLEN");
+            long zsetEntries = entries(node, "zset", "ZCARD");
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("role", info.getOrDefault("role", "?"));
+            n.put("keys", (Long) node.command("DBSIZE"));
+            n.put("hash_entries", hashEntries);
+            n.put("zset_entries", zsetEntries);
+            n.put("used_memory", Long.parseLong(info.getOrDefault("used_memory", "0")));
+            n.put("used_memory_dataset", Long.parseLong(info.getOrDefault("used_memory_dataset", "0")));
+            nodes.put(redisNames.get(i), n);
+        }
+        return nodes;
+    }
+
+    /** The sum of {@code sizeCommand} (HLEN, ZCARD) over every key of {@code type} on {@code node}. */
+    private static long entries(Resp node, String type, String sizeCommand) {
+        long entries = 0;
+        String cursor = "0";
+        do {
+            List<?> page = (List<?>) node.command("SCAN", cursor, "COUNT", "1000", "TYPE", type);
+            cursor = (String) page.get(0);
+            for (Object key : (List<?>) page.get(1)) {
+                entries += (Long) node.command(sizeCommand, (String) key);
+            }
+        } while (!cursor.equals("0"));
+        return entries;
     }
 
     /** Widens {@code phase}'s active span (first to last moment a user was working) to now. */
@@ -110,9 +158,19 @@ public final class Metrics {
             phase.put("generator_cpu_ms", end.generatorCpuMillis() - start.generatorCpuMillis());
             phases.add(phase);
         }
+        if (redis.size() > 1) {
+            try {
+                values.put("redis_nodes_at_end", nodeBalance());
+            } catch (RuntimeException e) {
+                values.put("redis_nodes_at_end_error", e.toString());
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("simulation", simulation);
         out.put("base_url", LoadConfig.baseUrl());
+        if (LoadConfig.baseUrls().size() > 1) {
+            out.put("base_urls", LoadConfig.baseUrls());
+        }
         out.put("phases", phases);
         out.put("values", values);
         try {
@@ -122,8 +180,6 @@ public final class Metrics {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (redis != null) {
-            redis.close();
-        }
+        redis.forEach(Resp::close);
     }
 }

@@ -102,8 +102,18 @@ public final class Resp implements AutoCloseable {
 
     /** {@code INFO <section>} as key/value pairs. */
     public Map<String, String> info(String section) {
+        return parseInfo(infoRaw(section));
+    }
+
+    /** {@code INFO <section>}'s reply as Redis sent it. */
+    public String infoRaw(String section) {
+        return (String) command("INFO", section);
+    }
+
+    /** An INFO reply as key/value pairs. */
+    public static Map<String, String> parseInfo(String raw) {
         Map<String, String> result = new LinkedHashMap<>();
-        for (String line : ((String) command("INFO", section)).split("\r\n")) {
+        for (String line : raw.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && !line.startsWith("#")) {
                 result.put(line.substring(0, colon), line.substring(colon + 1));

@@ -33,8 +33,14 @@ public final class Summary {
     private static final List<String> SIMULATIONS = List.of("Ceiling", "SessionLifecycle", "ValidateHotPath",
             "HeartbeatStorm", "UserCache", "AdminRealtime", "AdminRealtimeCoalesced", "CreateHotPath");
     /** Round trips per call as the README's "Redis round trips" table promises (validate included). */
-    /** Besides the stores: the Redis store with the near cache on, and the express peer (2 processes). */
-    private static final List<String> OTHERS = List.of("redis-near-cache", "express-c2");
+    /**
+     * Besides the stores: the Redis store with the near cache on, the express peer (2 processes),
+     * and the Redis store on a Redis Cluster with two instances of the service (STORES=redis-cluster).
+     */
+    private static final List<String> OTHERS = List.of("redis-near-cache", "express-c2", "redis-cluster");
+    /** The measured phases of the simulations run on the Cluster, in report order. */
+    private static final List<String> CLUSTER_SIMULATIONS = List.of("ValidateHotPath", "HeartbeatStorm",
+            "CreateHotPath", "SessionLifecycle");
     private static final Map<String, Integer> CLAIMED_ROUND_TRIPS = Map.ofEntries(
             Map.entry("validate", 1), Map.entry("heartbeat (anonymous)", 1), Map.entry("heartbeat (with session)", 2),
             Map.entry("cache get (hit)", 2), Map.entry("cache put", 2), Map.entry("admin presence page (100)", 1),
@@ -217,6 +223,7 @@ public final class Summary {
             scenarioTable(store);
         }
         sideBySide();
+        clusterBesideServer();
         roundTrips();
         claims();
         seedClaims();
@@ -370,6 +377,259 @@ public final class Summary {
         md.append(f("| Redis bytes per session (5 per user) | %.0f | | %.0f | | |%n%n",
                 values("redis", "ValidateHotPath").path("redis_bytes_per_session_5_per_user").asDouble(),
                 values("express-c2", "ValidateHotPath").path("redis_bytes_per_session_5_per_user").asDouble()));
+    }
+
+    /** A phase's Redis difference, or a missing node when the phase or its reading is missing. */
+    private static JsonNode phaseRedis(Run run, String phase) {
+        return run.phase(phase).map(p -> p.path("redis")).orElse(JSON.missingNode());
+    }
+
+    private static long sum(JsonNode commands, String... names) {
+        long total = 0;
+        for (String name : names) {
+            total += commands.path(name).asLong();
+        }
+        return total;
+    }
+
+    /**
+     * STORES=redis-cluster: the Cluster run (N masters, two instances of the service) beside the
+     * one-server Redis store of the same run, per request: throughput, latency, what Redis did
+     * per request (every node summed), bytes per session and per presence entry, and how evenly
+     * the masters hold the data and take the commands.
+     */
+    private void clusterBesideServer() throws IOException {
+        Map<String, Run> cluster = runs.get("redis-cluster");
+        Path clusterDir = dir.resolve("redis-cluster");
+        if (cluster == null && !Files.isDirectory(clusterDir)) {
+            return;
+        }
+        Map<String, String> info = new LinkedHashMap<>();
+        Path infoFile = clusterDir.resolve("cluster.txt");
+        if (Files.exists(infoFile)) {
+            for (String part : read(infoFile).split("\\s+")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    info.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+        }
+        md.append(f("## Redis Cluster (%s masters, %s instances)%n%n", info.getOrDefault("masters", "3"),
+                info.getOrDefault("instances", "2")));
+        if (Files.exists(clusterDir.resolve("failed.txt"))) {
+            md.append("*Not run: ").append(read(clusterDir.resolve("failed.txt"))).append(".*\n\n");
+            return;
+        }
+        if (cluster == null) {
+            md.append("*No simulation results in `redis-cluster/`.*\n\n");
+            return;
+        }
+        md.append("The same simulations on a Redis Cluster (`redis-cli --cluster create`, no replicas, every node a "
+                + "master) with two instances of the service on it (`REDIS_CLUSTER_NODES`, `redis.shards` at its "
+                + "Cluster default), Gatling's virtual users taking the instances in turn (`-DbaseUrls`; set-up "
+                + "through the first), beside the one-server Redis store (one instance) of this run. The three "
+                + "`redis-server`s, both JVMs and Gatling share the machine's CPUs, so throughput and latency say "
+                + "little; what each request cost Redis does. Redis columns are per request of the phase, `INFO` "
+                + "differences summed over every node: *cmds* every command run (inside scripts too), *scripts* "
+                + "EVAL/EVALSHA(_RO), *pub* PUBLISH + SPUBLISH, *reads* `total_reads_processed` (round trips, plus "
+                + "background: Redisson's pings and, on the Cluster, its topology scan), *B in/out* "
+                + "`total_net_input_bytes` / `total_net_output_bytes`, *Redis CPU* `used_cpu_sys` + `used_cpu_user` (every "
+                + "thread of every `redis-server`). Service CPU: both instances together.\n\n");
+        md.append("| request | Redis | req/s | p50 | p99 (ms) | service CPU µs/req | cmds/req | scripts/req | pub/req "
+                + "| reads/req | B in/req | B out/req | Redis CPU µs/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, Run> server = runs.getOrDefault("redis", Map.of());
+        for (String simulation : CLUSTER_SIMULATIONS) {
+            Run clusterRun = cluster.get(simulation);
+            if (clusterRun == null) {
+                continue;
+            }
+            if (!clusterRun.completed()) {
+                md.append(f("| %s | *no report: see redis-cluster/%s.log* ||||||||||||%n", simulation, simulation));
+                continue;
+            }
+            for (Stats s : clusterRun.stats()) {
+                if (s.phase().equals("warmup")) {
+                    continue;
+                }
+                Run serverRun = server.get(simulation);
+                if (serverRun != null) {
+                    serverRun.request(s.name()).ifPresent(st -> md.append(clusterRow(serverRun, st, "one server")));
+                }
+                md.append(clusterRow(clusterRun, s, "**cluster**"));
+            }
+        }
+        md.append("\n");
+        md.append(f("Background, what Redis did while only the store-free Ceiling ran (its `max` phase): one server "
+                + "%s; cluster %s.%n%n", background(server.get("Ceiling")), background(cluster.get("Ceiling"))));
+
+        md.append("| memory | one server | cluster (sum of the masters) |\n|---|---|---|\n");
+        for (String[] row : List.of(new String[] {"Redis bytes per session (1 per user)", "redis_bytes_per_session"},
+                new String[] {"Redis bytes per session (5 per user)", "redis_bytes_per_session_5_per_user"})) {
+            JsonNode one = values("redis", "ValidateHotPath").path(row[1]);
+            JsonNode many = values("redis-cluster", "ValidateHotPath").path(row[1]);
+            md.append(f("| %s | %s | %s |%n", row[0], one.isMissingNode() ? "" : f("%.0f", one.asDouble()),
+                    many.isMissingNode() ? "" : f("%.0f", many.asDouble())));
+        }
+        md.append(f("| Redis bytes per presence entry | %s | %s |%n", presenceBytes("redis"), presenceBytes("redis-cluster")));
+        md.append(f("| service RSS (MB) after each simulation | %s | %s |%n%n", rss("redis"), rss("redis-cluster")));
+
+        clusterBalance(cluster);
+        for (String log : List.of("service-1.log", "service-2.log")) {
+            Path file = clusterDir.resolve(log);
+            if (Files.exists(file)) {
+                long problems = Files.readAllLines(file).stream()
+                        .filter(l -> l.contains("SEVERE") || l.contains("WARNING") || l.contains("Exception")).count();
+                md.append(f("- `redis-cluster/%s`: %d lines with SEVERE, WARNING or an exception%n", log, problems));
+            }
+        }
+        md.append("\n");
+    }
+
+    private String clusterRow(Run run, Stats s, String label) {
+        JsonNode r = phaseRedis(run, s.phase());
+        long requests = run.requestsIn(s.phase());
+        String redis = " | | | | | | | ";
+        if (!r.isMissingNode() && requests > 0) {
+            JsonNode c = r.path("commands");
+            long all = 0;
+            for (JsonNode count : c) {
+                all += count.asLong();
+            }
+            double n = requests;
+            redis = f(" | %.2f | %.2f | %.2f | %.2f | %s | %s | %s ", all / n,
+                    sum(c, "eval", "evalsha", "eval_ro", "evalsha_ro") / n, sum(c, "publish", "spublish") / n,
+                    r.path("reads").asLong() / n,
+                    r.has("net_input_bytes") ? f("%.0f", r.path("net_input_bytes").asLong() / n) : "",
+                    r.has("net_output_bytes") ? f("%.0f", r.path("net_output_bytes").asLong() / n) : "",
+                    r.has("cpu_micros") ? f("%.1f", r.path("cpu_micros").asLong() / n) : "");
+        }
+        return f("| %s | %s | %.0f | %.0f | %.0f | %s%s|%n", s.name(), label, run.perSecond(s), s.p50(), s.p99(),
+                cpuPerRequest(run, s.phase(), "service_cpu_ms"), redis);
+    }
+
+    /** Commands and reads per second of Redis in the Ceiling's max phase (no request touches the store). */
+    private static String background(Run ceiling) {
+        if (ceiling == null) {
+            return "not run";
+        }
+        JsonNode r = phaseRedis(ceiling, "max");
+        double seconds = ceiling.phase("max").map(p -> (p.path("end_ms").asLong() - p.path("start_ms").asLong()) / 1000.0)
+                .orElse(0.0);
+        if (r.isMissingNode() || seconds <= 0) {
+            return "not measured";
+        }
+        Map<String, Long> top = new java.util.TreeMap<>();
+        long all = 0;
+        for (Map.Entry<String, JsonNode> e : r.path("commands").properties()) {
+            all += e.getValue().asLong();
+            top.put(e.getKey(), e.getValue().asLong());
+        }
+        List<String> parts = new ArrayList<>();
+        top.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> parts.add(f("%s %.0f", e.getKey().toUpperCase(Locale.ROOT), e.getValue() / seconds)));
+        return f("%.0f commands/s (%s), %.0f reads/s", all / seconds, String.join(", ", parts),
+                r.path("reads").asLong() / seconds);
+    }
+
+    private String presenceBytes(String store) {
+        Run run = runs.getOrDefault(store, Map.of()).get("HeartbeatStorm");
+        if (run == null) {
+            return "";
+        }
+        JsonNode r = phaseRedis(run, "fill");
+        int users = values(store, "HeartbeatStorm").path("presence_users").asInt(0);
+        return r.isMissingNode() || users == 0 ? "" : f("%.0f", r.path("used_memory_delta").asDouble() / users);
+    }
+
+    /** Per master: its share of the sessions' memory, of the data at the end, and of the commands of each max phase. */
+    private void clusterBalance(Map<String, Run> cluster) {
+        // The data as the last simulation run left it (nothing is flushed between simulations).
+        Run last = cluster.values().stream()
+                .filter(r -> r.metrics().path("values").has("redis_nodes_at_end"))
+                .max(java.util.Comparator.comparingLong(r -> {
+                    long end = 0;
+                    for (JsonNode p : r.metrics().path("phases")) {
+                        end = Math.max(end, p.path("end_ms").asLong());
+                    }
+                    return end;
+                })).orElse(null);
+        if (last == null) {
+            return;
+        }
+        JsonNode nodes = last.metrics().path("values").path("redis_nodes_at_end");
+        List<String> masters = new ArrayList<>();
+        nodes.properties().forEach(e -> {
+            if (e.getValue().path("role").asText().equals("master")) {
+                masters.add(e.getKey());
+            }
+        });
+        JsonNode sessionMemory = values("redis-cluster", "ValidateHotPath").path("redis_memory_delta_by_node");
+        List<String[]> maxPhases = new ArrayList<>();
+        for (String simulation : CLUSTER_SIMULATIONS) {
+            Run run = cluster.get(simulation);
+            if (run != null) {
+                for (String phase : List.of("max", "storm", "rate", "lifecycle")) {
+                    if (!phaseRedis(run, phase).path("nodes").isMissingNode()) {
+                        maxPhases.add(new String[] {simulation, phase});
+                    }
+                }
+            }
+        }
+        md.append(f("Balance across the masters. *Sessions' memory*: each master's `used_memory` growth across "
+                + "ValidateHotPath's creating %s sessions of distinct users (its share of the growth, and bytes per "
+                + "session of all created). *At the end*: the data as %s left it (nothing is flushed between "
+                + "simulations): keys, entries of every hash (the maps' entries: session records, presence, "
+                + "activity, cached users) and of every sorted set (expiry indexes), `used_memory` and its "
+                + "`used_memory_dataset` part (without Redis's own overhead, client buffers included). "
+                + "*Commands*: each master's share of the commands Redis ran in that phase.%n%n",
+                values("redis-cluster", "ValidateHotPath").path("sessions_created").asText("the"), last.simulation()));
+        StringBuilder header = new StringBuilder("| master | sessions' memory | keys | hash entries | zset entries "
+                + "| used_memory MB | dataset MB ");
+        StringBuilder rule = new StringBuilder("|---|---|---|---|---|---|---");
+        for (String[] p : maxPhases) {
+            header.append("| commands, ").append(p[0]).append(' ').append(p[1]).append(' ');
+            rule.append("|---");
+        }
+        md.append(header).append("|\n").append(rule).append("|\n");
+        long sessionsTotal = 0, hashTotal = 0, zsetTotal = 0, memoryTotal = 0, datasetTotal = 0;
+        for (String m : masters) {
+            sessionsTotal += sessionMemory.path(m).asLong();
+            hashTotal += nodes.path(m).path("hash_entries").asLong();
+            zsetTotal += nodes.path(m).path("zset_entries").asLong();
+            memoryTotal += nodes.path(m).path("used_memory").asLong();
+            datasetTotal += nodes.path(m).path("used_memory_dataset").asLong();
+        }
+        long[] commandTotals = new long[maxPhases.size()];
+        for (int i = 0; i < maxPhases.size(); i++) {
+            JsonNode perNode = phaseRedis(cluster.get(maxPhases.get(i)[0]), maxPhases.get(i)[1]).path("nodes");
+            for (String m : masters) {
+                commandTotals[i] += perNode.path(m).path("commands_total").asLong();
+            }
+        }
+        int sessions = values("redis-cluster", "ValidateHotPath").path("sessions_created").asInt(0);
+        for (String m : masters) {
+            JsonNode n = nodes.path(m);
+            long grown = sessionMemory.path(m).asLong();
+            md.append(f("| %s | %s | %d | %s | %s | %s | %s ", m,
+                    sessionMemory.isMissingNode() ? "" : f("%s (%.0f B/session)", share(grown, sessionsTotal),
+                            sessions > 0 ? grown / (double) sessions : 0.0),
+                    n.path("keys").asLong(),
+                    f("%d (%s)", n.path("hash_entries").asLong(), share(n.path("hash_entries").asLong(), hashTotal)),
+                    f("%d (%s)", n.path("zset_entries").asLong(), share(n.path("zset_entries").asLong(), zsetTotal)),
+                    f("%.1f (%s)", n.path("used_memory").asLong() / 1048576.0, share(n.path("used_memory").asLong(), memoryTotal)),
+                    f("%.1f (%s)", n.path("used_memory_dataset").asLong() / 1048576.0,
+                            share(n.path("used_memory_dataset").asLong(), datasetTotal))));
+            for (int i = 0; i < maxPhases.size(); i++) {
+                JsonNode perNode = phaseRedis(cluster.get(maxPhases.get(i)[0]), maxPhases.get(i)[1]).path("nodes");
+                md.append("| ").append(share(perNode.path(m).path("commands_total").asLong(), commandTotals[i])).append(' ');
+            }
+            md.append("|\n");
+        }
+        md.append("\n");
+    }
+
+    private static String share(long part, long total) {
+        return total <= 0 ? "" : f("%.1f%%", 100.0 * part / total);
     }
 
     private double perSecond(String store, String simulation, String request) {
