@@ -149,6 +149,7 @@ class FailoverTest {
     }
 
     private static void failOver(Kind kind, Topology topology, TestService service) throws Exception {
+        assertEquals(200, service.get("/observe/health/ready").status(), "ready on " + kind);
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < SESSIONS; i++) {
             tokens.add(service.token("failover-user-" + i));
@@ -212,6 +213,7 @@ class FailoverTest {
         Response created = service.login("after-failover", false);
         assertEquals(200, created.status(), "a new session on the new master: " + created.body());
         assertEquals(200, validate(service, created.text("session_token")).status());
+        assertEquals(200, service.get("/observe/health/ready").status(), "ready again after the failover");
     }
 
     /** Validates the tokens in turn (from {@code first}) as fast as answers come, until {@code stop}. */
