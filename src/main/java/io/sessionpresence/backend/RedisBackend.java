@@ -10,9 +10,9 @@ import java.util.logging.Logger;
 
 import io.sessionpresence.cache.RedisUserCacheStore;
 import io.sessionpresence.cache.UserCacheStore;
+import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
-import io.sessionpresence.config.InvalidConfigException;
 import io.sessionpresence.events.RedisAdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.RedisSessionStore;
@@ -29,8 +29,8 @@ import io.sessionpresence.store.RedisStoreStats;
 import io.sessionpresence.store.StoreStats;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 import org.redisson.api.redisnode.RedisNode;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Everything in one Redis through one Redisson client, under the key schema of {@link RedisKeys};
@@ -123,11 +123,8 @@ public final class RedisBackend implements Backend {
 
     @Override
     public AdminEvents adminEvents(Consumer<AdminEvent> room, Runnable subscribed) {
-        List<String> channels = new ArrayList<>();
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            channels.add(keys.events(shard));
-        }
-        RedisAdminEvents events = new RedisAdminEvents(client, channels, keys.shardedPubSub(), room, subscribed);
+        RedisAdminEvents events = new RedisAdminEvents(client, keys.perShard(keys::events), keys.shardedPubSub(), room,
+                subscribed);
         subscriptions.add(events);
         return events;
     }

@@ -1,6 +1,5 @@
 package io.sessionpresence.cache;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -16,13 +15,11 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class RedisUserCacheStore implements UserCacheStore {
     private final RedisKeys keys;
-    private final List<RMapCache<String, String>> maps = new ArrayList<>();
+    private final List<RMapCache<String, String>> maps;
 
     public RedisUserCacheStore(RedissonClient redis, RedisKeys keys) {
         this.keys = keys;
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            maps.add(redis.getMapCache(keys.userCache(shard), StringCodec.INSTANCE));
-        }
+        this.maps = keys.perShard(shard -> redis.getMapCache(keys.userCache(shard), StringCodec.INSTANCE));
     }
 
     private RMapCache<String, String> mapOf(String userId) {

@@ -3,7 +3,6 @@ package io.sessionpresence.session;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import java.util.logging.Logger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.events.AdminEventWire;
@@ -336,7 +334,7 @@ public final class RedisSessionStore implements SessionStore {
     private final InstantSource clock;
     private final RScript script;
     /** Per shard: its map of records, their expiry ZSET and the earlier-deadline ZSET (KEYS of every script). */
-    private final List<List<Object>> recordKeys = new ArrayList<>();
+    private final List<List<Object>> recordKeys;
     private final String find;
     private final String create;
     private final String refresh;
@@ -354,10 +352,8 @@ public final class RedisSessionStore implements SessionStore {
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.clock = clock;
         this.script = redis.getScript(StringCodec.INSTANCE);
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            recordKeys.add(List.of(keys.userSessions(shard), RedisKeys.expiryIndexOf(keys.userSessions(shard)),
-                    keys.earlierSessions(shard)));
-        }
+        this.recordKeys = keys.perShard(shard -> List.of(keys.userSessions(shard),
+                RedisKeys.expiryIndexOf(keys.userSessions(shard)), keys.earlierSessions(shard)));
         this.find = keys.publishing(FIND_SCRIPT);
         this.create = keys.publishing(CREATE_SCRIPT);
         this.refresh = keys.publishing(REFRESH_SCRIPT);
@@ -387,12 +383,9 @@ public final class RedisSessionStore implements SessionStore {
 
     /** {@code lua} on every shard at once (one round trip per master), each with its own arguments; replies in shard order. */
     private <T> List<T> onEveryShard(RScript.Mode mode, String lua, RScript.ReturnType type, IntFunction<List<Object>> args) {
-        List<Function<RBatch, ? extends CompletionStage<T>>> calls = new ArrayList<>();
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            int s = shard;
-            calls.add(batch -> batch.getScript(StringCodec.INSTANCE).<T>evalAsync(keys.userSessions(s), mode, lua, type,
-                    recordKeys.get(s), args.apply(s).toArray()));
-        }
+        List<Function<RBatch, ? extends CompletionStage<T>>> calls = keys.perShard(shard -> batch ->
+                batch.getScript(StringCodec.INSTANCE).<T>evalAsync(keys.userSessions(shard), mode, lua, type,
+                        recordKeys.get(shard), args.apply(shard).toArray()));
         return batcher.together(calls);
     }
 
@@ -438,8 +431,8 @@ public final class RedisSessionStore implements SessionStore {
      */
     public int sweep(int most) {
         List<Session> expired = new ArrayList<>();
-        onEveryShard(RScript.Mode.READ_WRITE, sweep, RScript.ReturnType.VALUE, shard -> args(Integer.toString(most)))
-                .forEach(json -> expired.addAll(sessions((String) json)));
+        this.<String>onEveryShard(RScript.Mode.READ_WRITE, sweep, RScript.ReturnType.VALUE, shard -> args(Integer.toString(most)))
+                .forEach(json -> expired.addAll(sessions(json)));
         expired.forEach(session -> expiryListeners.forEach(listener -> listener.accept(session)));
         return expired.size();
     }
@@ -563,38 +556,36 @@ public final class RedisSessionStore implements SessionStore {
         String userKey = userId == null ? "" : Tokens.userKey(userId);
         int userShard = userId == null ? -1 : keys.shardOf(userKey);
         long sessions = 0, users = 0, mine = 0;
-        for (Object reply : onEveryShard(RScript.Mode.READ_ONLY, COUNTS_SCRIPT, RScript.ReturnType.LIST,
-                shard -> args(shard == userShard ? userKey : ""))) {
-            List<?> counts = (List<?>) reply;
-            sessions += ((Number) counts.get(0)).longValue();
-            users += ((Number) counts.get(1)).longValue();
-            mine += ((Number) counts.get(2)).longValue();
+        for (List<Long> counts : this.<List<Long>>onEveryShard(RScript.Mode.READ_ONLY, COUNTS_SCRIPT,
+                RScript.ReturnType.LIST, shard -> args(shard == userShard ? userKey : ""))) {
+            sessions += counts.get(0);
+            users += counts.get(1);
+            mine += counts.get(2);
         }
         return new Counts(sessions, users, mine);
     }
 
-    @Override
     /**
      * One shard: the script skips {@code offset} itself. Several: each shard returns its first
      * {@code offset + limit} (only those can be on the page), merged here by deadline.
      */
+    @Override
     public Page<Session> page(int offset, int limit) {
         boolean one = keys.shards() == 1;
         String skip = Integer.toString(one ? offset : 0);
         String take = Integer.toString(one ? limit : offset + limit);
         long count = 0;
         List<JsonNode> views = new ArrayList<>();
-        for (Object reply : onEveryShard(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE, shard -> args(skip, take))) {
-            JsonNode page = Json.read((String) reply, JsonNode.class);
+        for (String reply : this.<String>onEveryShard(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE,
+                shard -> args(skip, take))) {
+            JsonNode page = Json.read(reply, JsonNode.class);
             count += page.get(0).asLong();
             for (int i = 1; i < page.size(); i++) {
                 views.add(page.get(i));
             }
         }
-        Stream<JsonNode> ordered = one ? views.stream() : views.stream()
-                .sorted(Comparator.comparingLong((JsonNode view) -> view.get(8).asLong()).reversed())
-                .skip(offset);
-        List<Session> items = ordered.limit(limit).map(RedisSessionStore::session).toList();
+        List<JsonNode> ordered = one ? views : Page.mergedNewestFirst(views, view -> view.get(8).asLong(), offset, limit);
+        List<Session> items = ordered.stream().map(RedisSessionStore::session).toList();
         return Page.of(items, count, offset);
     }
 

@@ -1,6 +1,8 @@
 package io.sessionpresence.store;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One page of a newest-first listing.
@@ -12,6 +14,19 @@ import java.util.List;
 public record Page<T>(List<T> items, long count, Integer nextCursor) {
     public static <T> Page<T> of(List<T> items, long count, int cursor) {
         return of(items, count, cursor, items.size());
+    }
+
+    /**
+     * The entries {@code offset} to {@code offset + limit} of the merge of several shards' first
+     * {@code offset + limit}, by {@code score}, highest first; entries of equal score keep the
+     * order they came in (shard by shard), so every page of one listing draws the same order.
+     */
+    public static <T> List<T> mergedNewestFirst(List<T> fromEveryShard, ToDoubleFunction<T> score, int offset, int limit) {
+        return fromEveryShard.stream()
+                .sorted(Comparator.comparingDouble(score).reversed())
+                .skip(offset)
+                .limit(limit)
+                .toList();
     }
 
     /**

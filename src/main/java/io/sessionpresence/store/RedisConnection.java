@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.logging.Logger;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
 import io.sessionpresence.config.InvalidConfigException;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -71,7 +74,7 @@ public final class RedisConnection {
     private static String shape(RedissonClient client) {
         Config config = client.getConfig();
         if (config.isClusterConfig()) {
-            return client.getRedisNodes(RedisNodes.CLUSTER).getMasters().size() + " masters";
+            return masters(client).size() + " masters";
         }
         if (config.isSentinelConfig()) {
             RedisSentinelMasterSlave nodes = client.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE);
@@ -82,12 +85,15 @@ public final class RedisConnection {
 
     public static Config redissonConfig(RedisSettings settings) {
         RedisAccess access = settings.access();
-        Config config;
+        Config config = new Config()
+                .setMinCleanUpDelay(settings.cleanupMinDelay())
+                .setMaxCleanUpDelay(settings.cleanupMaxDelay())
+                .setCleanUpKeysAmount(settings.cleanupKeys())
+                .setNettyThreads(settings.nettyThreads());
         String username = access.username();
         String password = access.password();
         switch (settings.topology()) {
             case RedisTopology.SingleServer single -> {
-                config = tuned(new Config(), settings);
                 URI uri = single.uri();
                 var server = config.useSingleServer()
                         .setAddress(single.address())
@@ -102,7 +108,6 @@ public final class RedisConnection {
                 password = urlPassword(uri, password);
             }
             case RedisTopology.Sentinel sentinel -> {
-                config = tuned(new Config(), settings);
                 var servers = config.useSentinelServers()
                         .setMasterName(sentinel.master())
                         .setScanInterval(TOPOLOGY_SCAN_MS);
@@ -117,7 +122,6 @@ public final class RedisConnection {
                 failFast(servers, settings);
             }
             case RedisTopology.Cluster cluster -> {
-                config = tuned(new Config(), settings);
                 var servers = config.useClusterServers()
                         .setScanInterval(TOPOLOGY_SCAN_MS)
                         .setShardedSubscriptionMode(ShardedSubscriptionMode.AUTO);
@@ -126,28 +130,29 @@ public final class RedisConnection {
                 failFast(servers, settings);
             }
             case RedisTopology.ConfigFile file -> {
-                try {
-                    config = Config.fromYAML(file.file().toFile());
-                } catch (IOException | RuntimeException e) {
-                    throw new InvalidConfigException("redis.config-file", "is not a Redisson YAML config: " + e.getMessage());
-                }
+                // The file says everything, timeouts and credentials included.
+                return withOurCodec(fromFile(file));
             }
             case RedisTopology.None none -> throw new IllegalStateException("no Redis configured");
         }
-        if (!(settings.topology() instanceof RedisTopology.ConfigFile)) {
-            secure(config, username, password, access);
-        }
-        // Every value here is text (JSON or MessagePack written by our scripts); naming the codec
-        // also keeps Redisson's Kryo default unloaded. A config file's own codec would misread them.
-        config.setCodec(StringCodec.INSTANCE);
-        return config;
+        secure(config, username, password, access);
+        return withOurCodec(config);
     }
 
-    private static Config tuned(Config config, RedisSettings settings) {
-        return config.setMinCleanUpDelay(settings.cleanupMinDelay())
-                .setMaxCleanUpDelay(settings.cleanupMaxDelay())
-                .setCleanUpKeysAmount(settings.cleanupKeys())
-                .setNettyThreads(settings.nettyThreads());
+    private static Config fromFile(RedisTopology.ConfigFile file) {
+        try {
+            return Config.fromYAML(file.file().toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidConfigException("redis.config-file", "is not a Redisson YAML config: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Every value here is text (JSON or MessagePack written by our scripts); naming the codec also
+     * keeps Redisson's Kryo default unloaded. A config file's own codec would misread them.
+     */
+    private static Config withOurCodec(Config config) {
+        return config.setCodec(StringCodec.INSTANCE);
     }
 
     private static void failFast(BaseConfig<?> server, RedisSettings settings) {
@@ -173,11 +178,13 @@ public final class RedisConnection {
         if (!password.isEmpty()) {
             config.setPassword(password);
         }
-        if (access.trustManagers() != null) {
-            config.setSslTrustManagerFactory(access.trustManagers());
+        TrustManagerFactory trust = access.trustManagers();
+        if (trust != null) {
+            config.setSslTrustManagerFactory(trust);
         }
-        if (access.keyManagers() != null) {
-            config.setSslKeyManagerFactory(access.keyManagers());
+        KeyManagerFactory keys = access.keyManagers();
+        if (keys != null) {
+            config.setSslKeyManagerFactory(keys);
         }
     }
 

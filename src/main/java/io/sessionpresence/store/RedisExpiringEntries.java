@@ -3,7 +3,6 @@ package io.sessionpresence.store;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -76,8 +75,8 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     private final RedisBatcher batcher;
     private final RedisKeys keys;
-    private final List<String> names = new ArrayList<>();
-    private final List<RMapCache<String, String>> maps = new ArrayList<>();
+    private final List<String> names;
+    private final List<RMapCache<String, String>> maps;
     private final String put;
     private final RScript script;
     private final InstantSource clock;
@@ -91,10 +90,8 @@ public final class RedisExpiringEntries implements ExpiringEntries {
         this.batcher = batcher;
         this.keys = keys;
         this.clock = clock;
-        for (int shard = 0; shard < keys.shards(); shard++) {
-            names.add(mapOfShard.apply(shard));
-            maps.add(redis.getMapCache(names.get(shard), StringCodec.INSTANCE));
-        }
+        this.names = keys.perShard(mapOfShard);
+        this.maps = names.stream().map(name -> redis.<String, String>getMapCache(name, StringCodec.INSTANCE)).toList();
         this.put = keys.publishing(PUT_AND_PUBLISH_SCRIPT);
         this.script = redis.getScript(StringCodec.INSTANCE);
     }
@@ -171,10 +168,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
             count += shard.count();
             ranked.addAll(shard.entries());
         }
-        List<String> pageKeys = ranked.stream()
-                .sorted(Comparator.comparingDouble((ScoredEntry<String> entry) -> entry.getScore()).reversed())
-                .skip(offset)
-                .limit(limit)
+        List<String> pageKeys = Page.mergedNewestFirst(ranked, ScoredEntry::getScore, offset, limit).stream()
                 .map(ScoredEntry::getValue)
                 .toList();
         Map<String, String> values = getAll(pageKeys);

@@ -3,6 +3,8 @@ package io.sessionpresence.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 import org.redisson.connection.CRC16;
 
@@ -189,6 +191,11 @@ public final class RedisKeys {
 
     public int shards() {
         return tags.size();
+    }
+
+    /** {@code ofShard} of every shard, in shard order: a map or channel name, an object per shard. */
+    public <T> List<T> perShard(IntFunction<T> ofShard) {
+        return IntStream.range(0, tags.size()).mapToObj(ofShard).toList();
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 
 import io.sessionpresence.backend.RedisBackend;
 import io.sessionpresence.config.ConfigLoader;
@@ -173,11 +173,12 @@ class ShardedLayoutTest {
     }
 
     /** Runs {@code work} for 0..count-1 from 64 virtual threads at once (the stores batch concurrent calls). */
-    private static void inParallel(int count, java.util.function.IntConsumer work) throws Exception {
+    private static void inParallel(int count, IntConsumer work) throws Exception {
         Semaphore slots = new Semaphore(64);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-            for (int i : IntStream.range(0, count).toArray()) {
+            for (int n = 0; n < count; n++) {
+                int i = n;
                 slots.acquire();
                 done.add(threads.submit(() -> {
                     try {
