@@ -14,7 +14,8 @@
 # folder), SERVICE_ROOT (measure another checkout of the service), SERVICE_LAUNCHER (jar, the
 # default, or image: the shipped layout with its launcher's JVM options), JVM_OPTS (more JVM options
 # for the service, e.g. JVM_OPTS=-XX:MaxRAM=512m sizes it as a container with that memory limit
-# would), JAVA (a JDK 25 java), EXTRA
+# would; with -XX:NativeMemoryTracking=summary each simulation leaves a <name>.nmt.txt of where
+# the RSS goes), JAVA (a JDK 25 java), EXTRA
 # (more -D properties for every simulation, e.g. EXTRA="-Dsessions=2000 -Dusers=2000"), JFR=1
 # (record the service with Java Flight Recorder into load-tests/target/jfr/<store>.jfr, for
 # finding the cause of a miss). STORES may also name redis-cluster (opt-in): a Redis Cluster of
@@ -94,6 +95,10 @@ main() {
       for pid in ${SERVICE_PIDS//,/ }; do i=$(( i + 1 )); echo "$simulation#$i $(rss_kb "$pid")" >>"$dir/rss.txt"; done
     else
       echo "$simulation $(rss_kb "$SERVICE_PID")" >>"$dir/rss.txt"
+      # Where the RSS goes, when JVM_OPTS turned on -XX:NativeMemoryTracking=summary.
+      if [[ "${JVM_OPTS:-}" == *NativeMemoryTracking* ]]; then
+        "$(dirname "$(find_java)")/jcmd" "$SERVICE_PID" VM.native_memory summary >"$dir/$simulation.nmt.txt" 2>&1 || true
+      fi
     fi
   }
 
