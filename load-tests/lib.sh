@@ -64,6 +64,17 @@ build_service() {
   fi
 }
 
+# Compiles the simulations and tools (load-tests/src/test) and keeps their classpath for tool.
+build_tools() {
+  log "compiling the simulations"
+  mvn -B -q -f "$LOAD_DIR/pom.xml" test-compile dependency:build-classpath \
+      -Dmdep.outputFile="$LOAD_DIR/target/classpath.txt" -Dmdep.includeScope=test >/dev/null
+  TOOLS_CP="$LOAD_DIR/target/test-classes:$(cat "$LOAD_DIR/target/classpath.txt")"
+}
+
+# tool NAME [ARGS...]: runs io.sessionpresence.load.tools.NAME (after build_tools).
+tool() { "$(find_java)" --enable-native-access=ALL-UNNAMED -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
+
 # start_service STORE [REDIS_URL] [CLUSTER_NODES] -> sets SERVICE_PID and SERVICE_PORT (a free
 # port; a second one is tried if another process took it first); logs to $SERVICE_LOG.
 # CLUSTER_NODES (host:port,...) connects to a Redis Cluster instead (REDIS_CLUSTER_NODES; pass ""

@@ -9,7 +9,7 @@
 #
 # Knobs (environment): STORES, SIMULATIONS, DURATION (s per measured phase), WARMUP (s),
 # COALESCE_MS (realtime.coalesce-ms of the AdminRealtimeCoalesced run, default 20),
-# CONNECTIONS, NEAR_CACHE_MS (5000: the near-cache run), PEERS ("express"; "" = none), LIMITS_ENABLED
+# CONNECTIONS, NEAR_CACHE_MS (5000: the near-cache run; 0: neither it nor the peers), PEERS ("express"; "" = none), LIMITS_ENABLED
 # (default false: the service's rate limits off), LOGGING_ACCESS_LOG (default false), RESULTS (output
 # folder), SERVICE_ROOT (measure another checkout of the service), SERVICE_LAUNCHER (jar, the
 # default, or image: the shipped layout with its launcher's JVM options), JVM_OPTS (more JVM options
@@ -65,11 +65,7 @@ main() {
   } >"$RESULTS/env.txt"
 
   build_service
-  log "compiling the simulations"
-  mvn -B -q -f "$LOAD_DIR/pom.xml" test-compile dependency:build-classpath \
-      -Dmdep.outputFile="$LOAD_DIR/target/classpath.txt" -Dmdep.includeScope=test >/dev/null
-  TOOLS_CP="$LOAD_DIR/target/test-classes:$(cat "$LOAD_DIR/target/classpath.txt")"
-  tool() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
+  build_tools
 
   REDIS_PORT=$(free_port)
   start_redis "$REDIS_PORT"
@@ -207,7 +203,7 @@ main() {
     stop_pid "$SERVICE_PID"
   done
 
-  if [[ " $STORES " == *" redis "* ]]; then
+  if [[ " $STORES " == *" redis "* ]] && [ "${NEAR_CACHE_MS:-5000}" != 0 ]; then
     # The Redis store again with the near cache of validates on (session.near-cache-ms), and the
     # peer a team would otherwise write (express-session + connect-redis, 2 processes), both on the
     # same Redis, for the side-by-side table. The ceiling is the Redis store's of this run.

@@ -100,7 +100,18 @@ public final class Summary {
                 System.out.println(Math.round(run.request("max/ceiling").map(run::perSecond).orElse(0.0)));
             }
             case "report" -> System.out.print(new Summary(Path.of(args[1])).report());
-            default -> throw new IllegalArgumentException("ceiling <storeDir> | report <resultsDir>");
+            case "request" -> {
+                // One request's figures, for scripts that tabulate runs of their own (scale.sh).
+                Path dir = Path.of(args[1]);
+                Run run = load(dir, dir.getFileName().toString(), args[2]).orElseThrow();
+                Stats s = run.request(args[3]).orElseThrow();
+                JsonNode phase = run.phase(s.phase()).orElseThrow();
+                System.out.println(f("%d %d %.0f %.0f %.0f %.0f %.0f %d %d", s.total(), s.ko(), run.perSecond(s),
+                        s.p50(), s.p99(), s.max(), s.mean(), phase.path("start_ms").asLong(),
+                        phase.path("end_ms").asLong()));
+            }
+            default -> throw new IllegalArgumentException(
+                    "ceiling <storeDir> | report <resultsDir> | request <storeDir> <simulation> <request>");
         }
     }
 
