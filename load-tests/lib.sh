@@ -72,6 +72,14 @@ build_tools() {
   TOOLS_CP="$LOAD_DIR/target/test-classes:$(cat "$LOAD_DIR/target/classpath.txt")"
 }
 
+# keep_report GATLING_LOG DEST: copies the report page the Gatling run of that log wrote to DEST;
+# fails when there is none (the run did not get that far).
+keep_report() {
+  local report
+  report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$1" | tail -n 1)
+  [ -n "$report" ] && [ -f "$report/index.html" ] && cp "$report/index.html" "$2"
+}
+
 # tool NAME [ARGS...]: runs io.sessionpresence.load.tools.NAME (after build_tools).
 tool() { "$(find_java)" --enable-native-access=ALL-UNNAMED -cp "$TOOLS_CP" "io.sessionpresence.load.tools.$1" "${@:2}"; }
 

@@ -79,11 +79,7 @@ main() {
     log "$store: $simulation"
     gatling "$class" "$base_url" -DmetricsDir="$dir" -Dduration="$DURATION" -Dwarmup="$WARMUP" \
         -Dconnections="$CONNECTIONS" -DservicePid="${SERVICE_PIDS:-$SERVICE_PID}" ${EXTRA:-} "$@" >"$dir/$simulation.log" 2>&1 || true
-    local report
-    report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$dir/$simulation.log" | tail -n 1)
-    if [ -n "$report" ] && [ -f "$report/index.html" ]; then
-      cp "$report/index.html" "$dir/$simulation.report.html"
-    else
+    if ! keep_report "$dir/$simulation.log" "$dir/$simulation.report.html"; then
       log "$store: $simulation produced no report (see $dir/$simulation.log)"
     fi
     if [ -n "${SERVICE_PIDS:-}" ]; then

@@ -67,7 +67,7 @@ for gc in $GCS; do
     g1) flag=-XX:+UseG1GC ;; zgc) flag=-XX:+UseZGC ;;
     *) log "unknown GC $gc (serial, parallel, g1, zgc)"; exit 2 ;;
   esac
-  dir="$RESULTS/$gc"; mkdir -p "$dir/fill"; rm -rf "${dir:?}"/*; mkdir -p "$dir/fill"
+  dir="$RESULTS/$gc"; rm -rf "${dir:?}"; mkdir -p "$dir/fill"
   SERVICE_JAVA_OPTS="-XX:MaxRAM=$LIMIT $flag ${GC_OPTS:-} -Xlog:gc,gc+phases=info:file=$dir/gc.log:timemillis" \
       SERVICE_LOG="$dir/service.log" LIMITS_ENABLED=false LOGGING_ACCESS_LOG=false start_service memory
   base="http://127.0.0.1:$SERVICE_PORT"
@@ -81,11 +81,8 @@ for gc in $GCS; do
   create_buckets "$base" >"$dir/buckets-after.txt"
   rss=$(( $(rss_kb "$SERVICE_PID") / 1024 ))
   stop_pid "$SERVICE_PID"
-  for run in "$dir/fill" "$dir"; do
-    report=$(sed -n 's#.*open the following file: file://\(.*\)/index.html#\1#p' "$run/CreateAtScale.log" | tail -n 1)
-    [ -n "$report" ] && cp "$report/index.html" "$run/CreateAtScale.report.html"
-  done
-  if [ ! -f "$dir/fill/CreateAtScale.report.html" ] || [ ! -f "$dir/CreateAtScale.report.html" ]; then
+  if ! keep_report "$dir/fill/CreateAtScale.log" "$dir/fill/CreateAtScale.report.html" \
+      || ! keep_report "$dir/CreateAtScale.log" "$dir/CreateAtScale.report.html"; then
     echo "| $gc | no report: see $dir/fill/CreateAtScale.log and $dir/CreateAtScale.log |"; continue
   fi
   read -r _ fill_ko fill_rate _ <<<"$(tool Summary request "$dir/fill" CreateAtScale fill/create)"
