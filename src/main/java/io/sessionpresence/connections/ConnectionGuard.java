@@ -2,13 +2,17 @@ package io.sessionpresence.connections;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.common.task.InterruptableTask;
@@ -17,13 +21,18 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.http1.Http1ConnectionProvider;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import io.helidon.webserver.websocket.WsConfig;
 import io.sessionpresence.config.InvalidConfigException;
+import io.sessionpresence.metrics.ServiceMetrics;
 
 /**
  * Limits what Helidon 4.5 leaves unbounded on the HTTP listener.
@@ -37,15 +46,21 @@ import io.sessionpresence.config.InvalidConfigException;
  * answer written); a watchdog interrupts the connection's thread past it, which closes its socket
  * (an interrupted blocking channel read closes the channel).
  *
+ * <p><b>Connections.</b> Helidon bounds connections with a permit taken before each
+ * {@code accept()}, so past its bound new clients wait in the kernel's accept queue, however
+ * short their business. Here every accepted connection takes a slot instead
+ * ({@link SlotSelector}): past {@code server.max-tcp-connections} in all, or
+ * {@code connections.max-per-address} from one address, it is answered 503 (429) at once and
+ * closed. Helidon's permits stay as the last bound, at the file descriptors left.
+ *
  * <p><b>File descriptors.</b> Helidon's listener treats any failed {@code accept()} as fatal: at
  * the descriptor limit ({@code EMFILE}) it logs "Got a throwable while listening, this server
  * socket is terminating now", closes the port and never opens it again (its accept thread then
- * waits forever on its own stop, so no stop callback ever runs). {@link #maxTcpConnections} keeps
- * the connections it accepts below that limit ({@code server.max-tcp-connections} is a semaphore
- * taken before each accept), and should the listener die anyway (another {@code accept} error),
- * that log record is the only sign: a handler on Helidon's listener logger sees it and runs
- * {@code onListenerDeath}, for a process without its port must exit so that its supervisor
- * starts a new one.
+ * waits forever on its own stop, so no stop callback ever runs). {@link #bounds} keeps the
+ * connections it accepts below that limit, and should the listener die anyway (another
+ * {@code accept} error), that log record is the only sign: a handler on Helidon's listener logger
+ * sees it and runs {@code onListenerDeath}, for a process without its port must exit so that its
+ * supervisor starts a new one.
  */
 public final class ConnectionGuard implements HttpFeature, Http1ConnectionListener {
     private static final Logger LOG = Logger.getLogger(ConnectionGuard.class.getName());
@@ -56,8 +71,11 @@ public final class ConnectionGuard implements HttpFeature, Http1ConnectionListen
     private static final Duration MAX_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final ConnectionSettings settings;
+    private final Predicate<String> exempt;
+    private final ServiceMetrics metrics;
     private final Runnable onListenerDeath;
     private final Duration checkPeriod;
+    private final CloseAfterResponse closeAfterResponse = new CloseAfterResponse();
     private final Map<ConnectionContext, Deadline> deadlines = new ConcurrentHashMap<>();
     /** Held: JUL keeps loggers only weakly, and a collected logger loses its handlers. */
     private final Logger listenerLog = Logger.getLogger(HELIDON_LISTENER);
@@ -85,51 +103,84 @@ public final class ConnectionGuard implements HttpFeature, Http1ConnectionListen
     private record Deadline(Thread reader, long nanos, String phase) {
     }
 
-    /** @param onListenerDeath run once if Helidon's listener stops by itself (not by {@code WebServer.stop}) */
-    public ConnectionGuard(ConnectionSettings settings, Runnable onListenerDeath) {
+    /**
+     * @param exempt          client addresses without a bound of their own ({@code connections.max-per-address})
+     * @param onListenerDeath run once if Helidon's listener stops by itself (not by {@code WebServer.stop})
+     */
+    public ConnectionGuard(ConnectionSettings settings, Predicate<String> exempt, ServiceMetrics metrics,
+                           Runnable onListenerDeath) {
         this.settings = settings;
+        this.exempt = exempt;
+        this.metrics = metrics;
         this.onListenerDeath = onListenerDeath;
-        Duration shortest = settings.headerTimeout().compareTo(settings.bodyTimeout()) < 0
-                ? settings.headerTimeout() : settings.bodyTimeout();
+        Duration shortest = Stream.of(settings.headerTimeout(), settings.bodyTimeout(), SlotSelector.LINGER)
+                .min(Comparator.naturalOrder()).orElseThrow();
         Duration quarter = shortest.dividedBy(4);
         this.checkPeriod = quarter.compareTo(MIN_CHECK_PERIOD) < 0 ? MIN_CHECK_PERIOD
                 : quarter.compareTo(MAX_CHECK_PERIOD) > 0 ? MAX_CHECK_PERIOD : quarter;
     }
 
-    /** Applies the connection bound and this request listener to the server being built. */
+    /**
+     * Applies the connection bounds and this request listener to the server being built: its
+     * one connection selector is Helidon's HTTP/1 selector inside a {@link SlotSelector}.
+     */
     public void configure(WebServerConfig.BuilderBase<?, ?> server, Config root) {
-        server.maxTcpConnections(maxTcpConnections(root.get("server.max-tcp-connections").asInt().orElse(-1),
-                descriptorLimit(), settings.descriptorReserve()));
-        // Named as Helidon names the HTTP/1 protocol it discovers ("http_1_1"), so that this one
-        // replaces it: a second HTTP/1 protocol would make Helidon wait for a connection's first
-        // bytes before tracking it, and its idle timeout would never close a silent connection.
-        Config http1 = root.get("server.protocols." + HTTP1);
-        server.addProtocol(Http1Config.builder().config(http1).name(HTTP1).addReceiveListener(this).build());
+        Bounds bounds = bounds(root.get("server.max-tcp-connections").asInt().orElse(-1), descriptorLimit(),
+                settings.descriptorReserve());
+        server.maxTcpConnections(bounds.listener());
+        // One address never holds more than half of what is left, whatever the descriptor limit.
+        int perAddress = Math.min(settings.maxPerAddress(), Math.max(1, bounds.open() / 2));
+        ConnectionSlots slots = new ConnectionSlots(bounds.open(), perAddress, exempt, metrics.openConnections());
+        // One listener each way: Helidon 4.5 combines several into one that calls none of them.
+        Http1Config http1 = Http1Config.builder().config(root.get("server.protocols." + HTTP1)).name(HTTP1)
+                .addReceiveListener(this).addSendListener(closeAfterResponse).build();
+        // Only the WebSocket upgrade's settings: an HTTP/1 protocol among the listener's own
+        // would give it a second selector, and with two Helidon waits for a connection's first
+        // bytes before choosing, so that its idle timeout never closes a silent connection.
+        WsConfig websocket = WsConfig.builder().config(root.get("server.protocols.websocket")).build();
+        ServerConnectionSelector selector = new Http1ConnectionProvider()
+                .create(WebServer.DEFAULT_SOCKET_NAME, http1, ProtocolConfigs.create(List.of(websocket)));
+        server.protocolsDiscoverServices(false)
+                .protocols(List.of(websocket))
+                .connectionSelectors(List.of(new SlotSelector(selector, slots, this, closeAfterResponse,
+                        metrics.connectionsRefused(false), metrics.connectionsRefused(true))));
     }
 
     /**
-     * {@code configured} ({@code -1}: unlimited), lowered so that accepted connections plus
-     * {@code reserve} stay within {@code descriptorLimit} ({@code ulimit -n}), when that is known.
+     * @param listener Helidon's own bound (a permit taken before {@code accept}): the file
+     *                 descriptors left for connections, {@code -1} when the limit is unknown
+     * @param open     the bound past which a new connection is refused at once, below
+     *                 {@code listener} so that refusing never waits for a permit
      */
-    static int maxTcpConnections(int configured, OptionalLong descriptorLimit, int reserve) {
+    record Bounds(int listener, int open) {
+    }
+
+    /**
+     * {@code configured} ({@code -1}: unlimited) as the bound on open connections, lowered so
+     * that open connections plus {@code reserve} stay within {@code descriptorLimit}
+     * ({@code ulimit -n}), when that is known, with a quarter of that room kept for the refusals.
+     */
+    static Bounds bounds(int configured, OptionalLong descriptorLimit, int reserve) {
+        int wanted = configured == -1 ? Integer.MAX_VALUE : configured;
         if (descriptorLimit.isEmpty()) {
-            return configured;
+            return new Bounds(-1, wanted);
         }
         long room = descriptorLimit.getAsLong() - reserve;
-        if (room < 1) {
+        long open = room - room / 4;
+        if (open < 1) {
             throw new InvalidConfigException("connections.descriptor-reserve", "(" + reserve
                     + ") leaves no file descriptor for connections: the process may open "
                     + descriptorLimit.getAsLong() + " (ulimit -n)");
         }
-        if (configured != -1 && configured <= room) {
-            return configured;
+        int listener = (int) Math.min(room, Integer.MAX_VALUE);
+        if (wanted <= open) {
+            return new Bounds(listener, wanted);
         }
-        int lowered = (int) Math.min(room, Integer.MAX_VALUE);
         LOG.warning("server.max-tcp-connections " + (configured == -1 ? "unlimited" : configured) + " lowered to "
-                + lowered + ": the process may open " + descriptorLimit.getAsLong() + " files (ulimit -n) and keeps "
-                + reserve + " for other uses (connections.descriptor-reserve); at the limit Helidon's listener "
-                + "would stop for good");
-        return lowered;
+                + open + ": the process may open " + descriptorLimit.getAsLong() + " files (ulimit -n), keeps "
+                + reserve + " for other uses (connections.descriptor-reserve) and a quarter of the rest for refusing "
+                + "connections; at the limit Helidon's listener would stop for good");
+        return new Bounds(listener, (int) open);
     }
 
     private static OptionalLong descriptorLimit() {
@@ -162,19 +213,27 @@ public final class ConnectionGuard implements HttpFeature, Http1ConnectionListen
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-        deadlines.put(ctx, new Deadline(Thread.currentThread(), System.nanoTime() + settings.headerTimeout().toNanos(),
-                "headers"));
+        closeAfter(ctx, settings.headerTimeout(), "headers");
     }
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
+        closeAfterResponse.headers(ctx, headers);
         if (headers.contains(HeaderNames.TRANSFER_ENCODING)
                 || headers.first(HeaderNames.CONTENT_LENGTH).filter(length -> !length.trim().equals("0")).isPresent()) {
-            deadlines.put(ctx, new Deadline(Thread.currentThread(), System.nanoTime() + settings.bodyTimeout().toNanos(),
-                    "body"));
+            closeAfter(ctx, settings.bodyTimeout(), "body");
         } else {
-            deadlines.remove(ctx);
+            forget(ctx);
         }
+    }
+
+    /** Closes {@code ctx}'s connection (interrupts the calling thread, its reader) past {@code within}, unless {@link #forget}. */
+    void closeAfter(ConnectionContext ctx, Duration within, String phase) {
+        deadlines.put(ctx, new Deadline(Thread.currentThread(), System.nanoTime() + within.toNanos(), phase));
+    }
+
+    void forget(ConnectionContext ctx) {
+        deadlines.remove(ctx);
     }
 
     private void watch() {

@@ -54,6 +54,9 @@ public final class ServiceMetrics implements AutoCloseable {
     private final Map<Channel, Counter> storeErrors = new EnumMap<>(Channel.class);
     private final Map<Channel, Counter> droppedMessages = new EnumMap<>(Channel.class);
     private final Map<Channel, AtomicInteger> connections = new EnumMap<>(Channel.class);
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Counter connectionsRefusedServerFull;
+    private final Counter connectionsRefusedAddressFull;
     private final Counter adminEventsReceived;
     private final Counter adminEventsDelivered;
     private final DistributionSummary redisBatchSize;
@@ -89,6 +92,10 @@ public final class ServiceMetrics implements AutoCloseable {
                         .addTag(Metrics.tag(TRANSPORT, channel.label())));
             }
         }
+        gauge(Gauge.builder(PREFIX + "connections.open", openConnections, AtomicInteger::get)
+                .description("HTTP connections open on the service port (WebSocket and long-polling included)"));
+        connectionsRefusedServerFull = connectionsRefused("server_full");
+        connectionsRefusedAddressFull = connectionsRefused("address_full");
         adminEventsReceived = counter("admin.events.received",
                 "Admin events that reached this instance's admin room: every event published by any instance sharing the store");
         adminEventsDelivered = counter("admin.events.delivered",
@@ -151,6 +158,16 @@ public final class ServiceMetrics implements AutoCloseable {
         return connections.get(channel);
     }
 
+    /** The HTTP connections open on the service port, a gauge. */
+    public AtomicInteger openConnections() {
+        return openConnections;
+    }
+
+    /** @param perAddress refused at the bound of one address, else at the bound in all */
+    public Counter connectionsRefused(boolean perAddress) {
+        return perAddress ? connectionsRefusedAddressFull : connectionsRefusedServerFull;
+    }
+
     public Counter adminEventsReceived() {
         return adminEventsReceived;
     }
@@ -192,6 +209,14 @@ public final class ServiceMetrics implements AutoCloseable {
                     .ifPresent(registry::remove);
         }
         gauges.clear();
+    }
+
+    private Counter connectionsRefused(String reason) {
+        return registry.getOrCreate(Counter.builder(PREFIX + "connections.refused")
+                .description("HTTP connections refused at once: server_full at server.max-tcp-connections open "
+                        + "(answered 503), address_full at connections.max-per-address open from the client's "
+                        + "address (answered 429)")
+                .addTag(Metrics.tag("reason", reason)));
     }
 
     private Counter counter(String name, String description) {

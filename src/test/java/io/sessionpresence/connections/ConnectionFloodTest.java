@@ -1,20 +1,25 @@
 package io.sessionpresence.connections;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.sessionpresence.testing.ServiceProcess;
 import org.junit.jupiter.api.Test;
@@ -23,104 +28,266 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Thousands of idle connections from one client, against the service in its own process at
- * {@code ulimit -n 1024} (the test JVM's own limit cannot be lowered): Helidon's listener would
- * die at the descriptor limit; with {@code server.max-tcp-connections} kept below it, the port
- * stays open, other clients are answered once the idle timeout frees a connection, and right
- * after the flood. Without that margin the listener dies, and the process exits for its
- * supervisor to restart it.
+ * 30,000 connections from one client that send nothing, against the service in its own process
+ * (at the machine's file descriptor limit, then at {@code ulimit -n 1024}), while a second client
+ * on another address opens a new connection for a validate every 50 ms: each of its probes is
+ * answered (401, no token) or refused (503) within a second, the flood holds no more than its
+ * bound, and once it is released a validate is answered within a second. Without the descriptor
+ * reserve Helidon's listener dies, and the process exits for its supervisor to restart it.
  */
 class ConnectionFloodTest {
-    private static final int FLOOD = 3000;
-    private static final Map<String, String> SHORT_IDLE = Map.of(
-            "SERVER_IDLE_CONNECTION_TIMEOUT", "PT2S",
-            "SERVER_IDLE_CONNECTION_PERIOD", "PT0.5S");
-    /** Idle timeout, a check period, and slack for a busy machine. */
-    private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(8);
+    private static final int FLOOD = 30_000;
+    private static final String FLOOD_ADDRESS = "127.0.0.1";
+    private static final String OTHER_ADDRESS = "127.0.0.2";
+    /** No address exempt, so the flood's own address meets its bound. */
+    private static final Map<String, String> NO_EXEMPT = Map.of("LIMITS_EXEMPT", "");
+    private static final Duration FAST = Duration.ofSeconds(1);
+    private static final Pattern CONNECTION_METERS = Pattern.compile(
+            "(?m)^session_presence_connections_(open|refused_total)\\{(?:reason=\"(\\w+)\",)?[^}]*} (\\S+)");
 
     @Test
-    void aFloodOfIdleConnectionsNeverClosesThePort() throws Exception {
-        try (ServiceProcess service = ServiceProcess.java(1024, List.of("-Xmx256m"), SHORT_IDLE)) {
-            Flood flood = Flood.open(service.port(), FLOOD);
-            try {
-                assertTrue(flood.connected() > 768, "the flood got in: " + flood.connected());
-                long started = System.nanoTime();
-                int status = validate(service.port(), ANSWERED_WITHIN);
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
-                System.out.printf("during a flood of %d (%d connected): validate %d in %d ms, %d files open%n",
-                        FLOOD, flood.connected(), status, took.toMillis(), service.openFiles());
-                assertEquals(401, status);
-                assertTrue(service.openFiles() < 1024, "below the limit: " + service.openFiles());
-            } finally {
-                flood.close();
-            }
-            long started = System.nanoTime();
-            assertEquals(401, validate(service.port(), Duration.ofSeconds(1)));
-            System.out.printf("after the flood: validate in %d ms%n", (System.nanoTime() - started) / 1_000_000);
-            assertTrue(service.alive());
-            assertTrue(service.log().stream().noneMatch(line -> line.contains("terminating")), "listener alive");
+    void thirtyThousandConnectionsFromOneClientLeaveTheOthersServed() throws Exception {
+        try (ServiceProcess service = ServiceProcess.java(List.of("-Xmx256m"), NO_EXEMPT)) {
+            FloodResult result = flood(service, "at ulimit -n " + descriptorLimit());
+            assertEquals(1000, result.held(), "the flood holds connections.max-per-address");
+            assertEquals(Set.of(401), result.probeStatuses(), "the other client is served");
+        }
+    }
+
+    @Test
+    void thirtyThousandConnectionsAtUlimit1024() throws Exception {
+        try (ServiceProcess service = ServiceProcess.java(1024, List.of("-Xmx256m"), NO_EXEMPT)) {
+            FloodResult result = flood(service, "at ulimit -n 1024");
+            assertEquals(288, result.held(), "the flood holds half the server's bound, lowered below the descriptor limit");
+            assertTrue(Set.of(401, 503).containsAll(result.probeStatuses()), "answered or refused: " + result);
+            assertTrue(service.openFiles() < 1024, "below the limit: " + service.openFiles());
         }
     }
 
     @Test
     void withoutTheReserveTheListenerDiesAndTheProcessExits() throws Exception {
-        Map<String, String> environment = new HashMap<>(SHORT_IDLE);
-        environment.putAll(Map.of("CONNECTIONS_DESCRIPTOR_RESERVE", "0", "SERVER_MAX_TCP_CONNECTIONS", "-1"));
+        Map<String, String> environment = new HashMap<>(Map.of("CONNECTIONS_DESCRIPTOR_RESERVE", "0",
+                "SERVER_MAX_TCP_CONNECTIONS", "-1"));
         try (ServiceProcess service = ServiceProcess.java(1024, List.of("-Xmx256m"), environment)) {
-            Flood flood = Flood.open(service.port(), 1500);
+            List<Socket> sockets = new ArrayList<>();
             try {
+                for (int i = 0; i < 1500 && service.alive(); i++) {
+                    Socket socket = new Socket();
+                    sockets.add(socket);
+                    try {
+                        socket.connect(new InetSocketAddress(FLOOD_ADDRESS, service.port()), 1000);
+                    } catch (IOException e) {
+                        // the accept queue is full, or the port is closed already
+                    }
+                }
                 OptionalInt status = service.exitStatus(Duration.ofSeconds(20));
                 assertEquals(OptionalInt.of(4), status, "exit status; log: " + tail(service.log()));
                 assertTrue(service.log().stream().anyMatch(line -> line.contains("Too many open files")));
             } finally {
-                flood.close();
+                closeAll(sockets);
             }
+        }
+    }
+
+    /** What the flood got, and what the other client got meanwhile. */
+    private record FloodResult(int held, Map<Integer, Integer> refusals, int failed, Set<Integer> probeStatuses,
+                               long slowestProbeMillis) {
+    }
+
+    private static FloodResult flood(ServiceProcess service, String label) throws Exception {
+        Flood flood = new Flood(service.port());
+        Prober prober = Prober.start(service.port());
+        long started = System.nanoTime();
+        FloodResult result;
+        try {
+            flood.open(FLOOD);
+            long openedMillis = (System.nanoTime() - started) / 1_000_000;
+            Thread.sleep(1000); // the other client, with the flood in place
+            Prober.Probes probes = prober.stop();
+            assertTrue(service.alive(), "the service is up; log: " + tail(service.log()));
+            Map<String, Double> meters = connectionMeters(service.port());
+            result = new FloodResult(meters.get("open").intValue() - 1, Map.copyOf(flood.refusals),
+                    flood.failed.get(), probes.statuses(), probes.slowestMillis());
+            int seenRefused = result.refusals().values().stream().mapToInt(Integer::intValue).sum();
+            double counted = meters.get("address_full") + meters.get("server_full");
+            assertTrue(counted >= seenRefused, "the refusals counter (" + counted + ") holds the " + seenRefused
+                    + " refusals the flood read");
+            System.out.printf("%s: %d connections in %d ms: %d held, refused %s, %d failed to connect; "
+                            + "other client: %d probes, statuses %s, slowest %d ms; %d files open%n",
+                    label, FLOOD, openedMillis, result.held(), result.refusals(), result.failed(), probes.count(),
+                    probes.statuses(), probes.slowestMillis(), service.openFiles());
+            assertEquals(0, result.failed(), "every connection was accepted, then held or refused");
+            assertTrue(probes.slowestMillis() < FAST.toMillis(), "the other client answered within 1 s: " + result);
+        } finally {
+            flood.close();
+        }
+        long released = System.nanoTime();
+        assertEquals(401, Prober.validate(service.port(), OTHER_ADDRESS, FAST));
+        System.out.printf("%s: after the flood, validate in %d ms%n", label, (System.nanoTime() - released) / 1_000_000);
+        assertTrue(service.alive());
+        assertTrue(service.log().stream().noneMatch(line -> line.contains("terminating")), "listener alive");
+        return result;
+    }
+
+    /**
+     * The server's own gauge of open connections ("open", this one included) and its refusal
+     * counters by reason, from its metrics.
+     */
+    private static Map<String, Double> connectionMeters(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(OTHER_ADDRESS, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET /observe/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String metrics = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, Double> meters = new HashMap<>();
+            Matcher meter = CONNECTION_METERS.matcher(metrics);
+            while (meter.find()) {
+                meters.put(meter.group(2) != null ? meter.group(2) : "open", Double.parseDouble(meter.group(3)));
+            }
+            assertEquals(Set.of("open", "address_full", "server_full"), meters.keySet(), "in:\n" + metrics);
+            return meters;
+        }
+    }
+
+    /**
+     * Connections from {@link #FLOOD_ADDRESS} that send nothing: each waits for what the server
+     * says; one it refuses is closed at its answer, as any client would, and one it keeps stays
+     * open until {@link #close}. At most 2,000 connect at once, within the test's own descriptors.
+     */
+    private static final class Flood implements AutoCloseable {
+        private final int port;
+        private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+        private final Map<Integer, Integer> refusals = new ConcurrentHashMap<>();
+        private final AtomicInteger failed = new AtomicInteger();
+        private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        private final Semaphore connecting = new Semaphore(2000);
+
+        Flood(int port) {
+            this.port = port;
+        }
+
+        /** Returns once every connection was held or refused. */
+        void open(int count) throws InterruptedException {
+            AtomicInteger settled = new AtomicInteger();
+            for (int i = 0; i < count; i++) {
+                connecting.acquire();
+                threads.submit(() -> {
+                    Socket socket = new Socket();
+                    try {
+                        socket.connect(new InetSocketAddress(FLOOD_ADDRESS, port), 5000);
+                        open.add(socket);
+                        socket.setSoTimeout(500);
+                        int status = status(socket.getInputStream());
+                        refusals.merge(status, 1, Integer::sum);
+                        open.remove(socket);
+                        socket.close();
+                    } catch (java.net.SocketTimeoutException e) {
+                        // held: the server waits for a request that never comes
+                    } catch (IOException e) {
+                        failed.incrementAndGet();
+                        open.remove(socket);
+                        closeQuietly(socket);
+                    } finally {
+                        settled.incrementAndGet();
+                        connecting.release();
+                    }
+                });
+            }
+            while (settled.get() < count) {
+                Thread.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() {
+            threads.shutdownNow();
+            closeAll(open);
+        }
+    }
+
+    /** A validate on a new connection from {@link #OTHER_ADDRESS} every 50 ms, each timed. */
+    private static final class Prober {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Set<Integer> statuses = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger count = new AtomicInteger();
+        private volatile long slowestNanos;
+        private Thread thread;
+
+        record Probes(int count, Set<Integer> statuses, long slowestMillis) {
+        }
+
+        static Prober start(int port) {
+            Prober prober = new Prober();
+            prober.thread = Thread.ofPlatform().name("prober").start(() -> {
+                while (prober.running.get()) {
+                    long started = System.nanoTime();
+                    int status;
+                    try {
+                        status = validate(port, OTHER_ADDRESS, Duration.ofSeconds(5));
+                    } catch (IOException e) {
+                        status = -1;
+                    }
+                    prober.slowestNanos = Math.max(prober.slowestNanos, System.nanoTime() - started);
+                    prober.statuses.add(status);
+                    prober.count.incrementAndGet();
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            return prober;
+        }
+
+        Probes stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            return new Probes(count.get(), Set.copyOf(statuses), slowestNanos / 1_000_000);
+        }
+
+        /** The status of a validate without a token, on a new connection from {@code from}. */
+        static int validate(int port, String from, Duration limit) throws IOException {
+            try (Socket socket = new Socket()) {
+                socket.bind(new InetSocketAddress(from, 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", port), (int) limit.toMillis());
+                socket.setSoTimeout((int) limit.toMillis());
+                socket.getOutputStream().write(("GET /api/session/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                return status(socket.getInputStream());
+            }
+        }
+    }
+
+    /** The status code of the response starting on {@code in} ("HTTP/1.1 503 ..."). */
+    private static int status(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(12);
+        if (head.length < 12) {
+            throw new IOException("closed without an answer");
+        }
+        return Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII));
+    }
+
+    private static long descriptorLimit() {
+        return ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+    }
+
+    private static void closeAll(Iterable<Socket> sockets) {
+        sockets.forEach(ConnectionFloodTest::closeQuietly);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already gone
         }
     }
 
     private static String tail(List<String> log) {
         return String.join("\n", log.subList(Math.max(0, log.size() - 20), log.size()));
-    }
-
-    /** Status of a validate without a token (401), on a new connection, within {@code limit}. */
-    private static int validate(int port, Duration limit) throws IOException, InterruptedException {
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(limit).build()) {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/session/validate"))
-                    .timeout(limit).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        }
-    }
-
-    /** Idle connections opened at once (the ones the server's accept queue cannot take time out). */
-    private record Flood(ConcurrentLinkedQueue<Socket> sockets, int connected) implements AutoCloseable {
-        static Flood open(int port, int count) throws InterruptedException {
-            ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
-            AtomicInteger connected = new AtomicInteger();
-            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < count; i++) {
-                    threads.submit(() -> {
-                        Socket socket = new Socket();
-                        sockets.add(socket);
-                        try {
-                            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                            connected.incrementAndGet();
-                        } catch (IOException e) {
-                            // refused or timed out: the server's accept queue is full
-                        }
-                    });
-                }
-            }
-            return new Flood(sockets, connected.get());
-        }
-
-        @Override
-        public void close() {
-            sockets.forEach(socket -> {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    // already gone
-                }
-            });
-        }
     }
 }

@@ -105,6 +105,28 @@ class ConnectionTimeoutsTest {
         }
     }
 
+    /**
+     * Helidon 4.5 answers {@code Connection: close} with that header and then waits for another
+     * request until its idle timeout (1 s here); the service ends the connection after the answer.
+     */
+    @Test
+    void aConnectionCloseRequestEndsTheConnectionAfterItsAnswer() throws Exception {
+        String body = "{\"user_id\":\"u1\"}";
+        for (String request : new String[] {"GET /api/session/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body}) {
+            try (Socket socket = new Socket("127.0.0.1", service.port())) {
+                socket.setSoTimeout(5000);
+                long started = System.nanoTime();
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(answer.startsWith("HTTP/1.1 ") && answer.contains("Connection: close"), answer);
+                assertTrue(millis < 500, "closed " + millis + " ms after the request, not at the idle timeout");
+            }
+        }
+    }
+
     @Test
     void http10GetsAJson505NamingTheFix() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", service.port())) {
@@ -120,10 +142,10 @@ class ConnectionTimeoutsTest {
 
     @Test
     void connectionsStayBelowTheDescriptorLimit() {
-        assertEquals(2000, ConnectionGuard.maxTcpConnections(2000, OptionalLong.of(20000), 256));
-        assertEquals(768, ConnectionGuard.maxTcpConnections(2000, OptionalLong.of(1024), 256));
-        assertEquals(768, ConnectionGuard.maxTcpConnections(-1, OptionalLong.of(1024), 256));
-        assertEquals(-1, ConnectionGuard.maxTcpConnections(-1, OptionalLong.empty(), 256));
-        assertThrows(InvalidConfigException.class, () -> ConnectionGuard.maxTcpConnections(2000, OptionalLong.of(200), 256));
+        assertEquals(new ConnectionGuard.Bounds(19744, 2000), ConnectionGuard.bounds(2000, OptionalLong.of(20000), 256));
+        assertEquals(new ConnectionGuard.Bounds(768, 576), ConnectionGuard.bounds(2000, OptionalLong.of(1024), 256));
+        assertEquals(new ConnectionGuard.Bounds(768, 576), ConnectionGuard.bounds(-1, OptionalLong.of(1024), 256));
+        assertEquals(new ConnectionGuard.Bounds(-1, Integer.MAX_VALUE), ConnectionGuard.bounds(-1, OptionalLong.empty(), 256));
+        assertThrows(InvalidConfigException.class, () -> ConnectionGuard.bounds(2000, OptionalLong.of(200), 256));
     }
 }

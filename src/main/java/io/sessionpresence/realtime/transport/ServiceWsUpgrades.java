@@ -1,6 +1,5 @@
 package io.sessionpresence.realtime.transport;
 
-import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,6 +16,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgradeProvider;
 import io.helidon.webserver.websocket.WsUpgrader;
+import io.sessionpresence.connections.ForwardingConnection;
 
 /**
  * Helidon's WebSocket upgrade with two changes, for {@code /ws} and {@code /socket.io} alike.
@@ -65,7 +65,7 @@ public final class ServiceWsUpgrades extends WsUpgradeProvider {
     }
 
     /** Ends the connection on the reader's {@code IllegalArgumentException} (a reserved opcode). */
-    private record ProtocolErrorGuard(ServerConnection connection) implements ServerConnection {
+    private record ProtocolErrorGuard(ServerConnection connection) implements ForwardingConnection {
         @Override
         public void handle(Semaphore requests) throws InterruptedException {
             try {
@@ -90,16 +90,6 @@ public final class ServiceWsUpgrades extends WsUpgradeProvider {
             } else {
                 LOG.log(Level.WARNING, "WebSocket closed on an unexpected error", e);
             }
-        }
-
-        @Override
-        public Duration idleTime() {
-            return connection.idleTime();
-        }
-
-        @Override
-        public void close(boolean interrupt) {
-            connection.close(interrupt);
         }
     }
 }
