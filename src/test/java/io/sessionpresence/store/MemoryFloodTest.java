@@ -29,12 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and logins with every field at its longest arrive at {@code flood.rate} per second (1,500: as
  * many as the 2-core machine serves beside the test's own client) while one real user validates
  * every 20 ms. The process must stay up, answer only 200 or 503 (the bound), and keep answering
- * the real user: its validate p99 is printed, and held under 500 ms, a bound against stalls. The
- * issue's target of 50 ms is not met yet: 32-121 ms measured, the Serial GC's pauses while the
- * old generation fills up to the bound (docs/GUARANTEES.md).
+ * the real user: its validate p99 is printed and held under 50 ms in the full run.
  *
- * <p>{@code mvn verify} sends 30,000 heartbeats and 6,000 logins, three times what the bound
- * admits; {@code -Dflood.heartbeats=1000000 -Dflood.creates=200000} is the full run.
+ * <p>The full run, {@code -Dflood.heartbeats=1000000 -Dflood.creates=200000}, takes 13 minutes
+ * at 1,500/s, too long for every build: {@code mvn verify} sends 30,000 heartbeats and 6,000
+ * logins, three times what the bound admits, and holds p99 under 500 ms only, a bound against
+ * stalls. That short run is nearly all filling, when the Serial GC's full collections of the
+ * growing old generation take 30-120 ms; once the bound is reached, refusals leave nothing old
+ * behind (docs/GUARANTEES.md).
  */
 class MemoryFloodTest {
     private static final String UA = "Mozilla/5.0 " + "u".repeat(500);
@@ -114,7 +116,7 @@ class MemoryFloodTest {
             assertTrue(statuses.keySet().stream().allMatch(s -> s == 200 || s == 503),
                     "only 200 or 503: " + statuses);
             assertTrue(statuses.getOrDefault(503, new AtomicInteger()).get() > 0, "the bound was reached: " + statuses);
-            assertTrue(p99 < 500, "validate p99 " + p99 + " ms");
+            assertTrue(p99 < (heartbeats >= 1_000_000 ? 50 : 500), "validate p99 " + p99 + " ms");
             assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "/api/session/validate"))
                     .header("X-Session-Token", token).GET().build()).statusCode());
             assertTrue(!service.output().contains("OutOfMemoryError"), service.output());
