@@ -43,6 +43,13 @@ final class SlotSelector implements ServerConnectionSelector {
      * a flood refused at thousands per second would otherwise fill a small heap.
      */
     private static final int MAX_LINGERING = 256;
+    /**
+     * Below the cap, an eighth of the open-connection bound: a lingering refusal also holds one of
+     * Helidon's permits, and when a low descriptor limit leaves few of them, a flood whose
+     * refusals all linger waits for its client to close each one, while every other client waits
+     * behind the flood in the kernel's accept queue (measured at {@code ulimit -n 1024}).
+     */
+    private final int maxLingering;
 
     private final ServerConnectionSelector http1;
     private final ConnectionSlots slots;
@@ -63,6 +70,7 @@ final class SlotSelector implements ServerConnectionSelector {
         this.slots = slots;
         this.guard = guard;
         this.closeAfterResponse = closeAfterResponse;
+        this.maxLingering = Math.min(MAX_LINGERING, Math.max(8, slots.maxOpen() / 8));
         this.serverFull = new Refusal(response(503, "Service Unavailable", "Too many connections to this server, retry shortly"),
                 serverFull, "Connections refused (server.max-tcp-connections)",
                 "open connections reached server.max-tcp-connections (" + slots.maxOpen() + ")");
@@ -114,7 +122,7 @@ final class SlotSelector implements ServerConnectionSelector {
         refusal.refused().increment();
         log.log(Level.WARNING, refusal.logKey(),
                 () -> "Refused a connection from " + address.getHostAddress() + ": " + refusal.logMessage());
-        return new Refused(ctx, refusal.response(), guard, lingering);
+        return new Refused(ctx, refusal.response(), guard, lingering, maxLingering);
     }
 
     private static byte[] response(int status, String reason, String message) {
@@ -150,15 +158,16 @@ final class SlotSelector implements ServerConnectionSelector {
     }
 
     /**
-     * Writes the refusal, then, unless {@link #MAX_LINGERING} others do already, reads whatever
+     * Writes the refusal, then, unless {@code maxLingering} others do already, reads whatever
      * the client sends until it closes or {@link #LINGER} has passed (the guard's watchdog then
      * closes the socket); Helidon closes it after.
      */
-    private record Refused(ConnectionContext ctx, byte[] response, ConnectionGuard guard, AtomicInteger lingering)
+    private record Refused(ConnectionContext ctx, byte[] response, ConnectionGuard guard, AtomicInteger lingering,
+                           int maxLingering)
             implements ServerConnection {
         @Override
         public void handle(Limit limit) {
-            boolean linger = lingering.incrementAndGet() <= MAX_LINGERING;
+            boolean linger = lingering.incrementAndGet() <= maxLingering;
             try {
                 ctx.dataWriter().writeNow(BufferData.create(response));
                 if (linger) {
