@@ -199,10 +199,9 @@ public final class Main {
             HttpRouting.Builder routing = HttpRouting.builder().addFilter(shutdown.connectionClose());
             routing(routing, services);
             WsRouting.Builder sockets = sockets(routing, services, realtime);
-            AddressRanges unlimited = AddressRanges.setting(config, "limits.exempt");
-            AddressRanges proxies = AddressRanges.setting(config, "presence.trusted-proxies");
             ConnectionGuard guard = new ConnectionGuard(ConnectionSettings.from(config),
-                    address -> unlimited.contains(address) || proxies.contains(address), metrics, Main::listenerDied);
+                    address -> services.limits().isExempt(address) || services.clients().isTrustedProxy(address),
+                    metrics, Main::listenerDied);
             routing.addFeature(guard);
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))

@@ -33,6 +33,11 @@ public final class ClientInfo {
         this.trustedProxies = trustedProxies;
     }
 
+    /** Whether {@code address} is a reverse proxy of {@code presence.trusted-proxies}, carrying other clients' requests. */
+    public boolean isTrustedProxy(String address) {
+        return trustedProxies.contains(address);
+    }
+
     public String ip(ServerRequest req) {
         return ip(req.remotePeer().address(), req.headers());
     }

@@ -126,8 +126,13 @@ public final class Limits {
                 settings.socketRefusalsToDisconnect());
     }
 
+    /** Whether {@code ip} is in {@code limits.exempt}, which no per-address bound applies to. */
+    public boolean isExempt(String ip) {
+        return settings.exempt().contains(ip);
+    }
+
     private void perAddress(KeyedLimiter limiter, String ip, String message) {
-        if (!settings.exempt().contains(ip)) {
+        if (!isExempt(ip)) {
             everyAddress(limiter, ip, message);
         }
     }

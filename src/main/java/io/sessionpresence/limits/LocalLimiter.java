@@ -14,7 +14,15 @@ import io.github.bucket4j.EstimationProbe;
  * recently used are forgotten (they start again with a full bucket).
  */
 final class LocalLimiter implements KeyedLimiter {
-    private static final long MAX_KEYS = 100_000;
+    /**
+     * Keys kept at most: one per 64 KiB of heap, from 1,000 up to 100,000. A key of a long user id
+     * costs ~700 bytes (its text, the bucket, the cache entry), and a flood of distinct users (one
+     * login each, the per-user limit) would otherwise keep 100,000 of them, 70 MB: more than the
+     * memory store leaves free in a 128 MiB heap, where back-to-back full collections then stalled
+     * every request (MemoryFloodTest). Forgetting a key only hands it a full bucket again, and the
+     * cache keeps the keys used most.
+     */
+    static final long MAX_KEYS = Math.clamp(Runtime.getRuntime().maxMemory() / 65_536, 1_000, 100_000);
 
     private final Rate rate;
     private final Cache<String, Bucket> buckets;

@@ -1,5 +1,6 @@
 package io.sessionpresence.connections;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -134,20 +135,25 @@ class ConnectionFloodTest {
      * counters by reason, from its metrics.
      */
     private static Map<String, Double> connectionMeters(int port) throws IOException {
+        String metrics = get(port, OTHER_ADDRESS, "/observe/metrics", Duration.ofSeconds(5));
+        Map<String, Double> meters = new HashMap<>();
+        Matcher meter = CONNECTION_METERS.matcher(metrics);
+        while (meter.find()) {
+            meters.put(meter.group(2) != null ? meter.group(2) : "open", Double.parseDouble(meter.group(3)));
+        }
+        assertEquals(Set.of("open", "address_full", "server_full"), meters.keySet(), "in:\n" + metrics);
+        return meters;
+    }
+
+    /** The whole response to a GET of {@code path} on a new connection from {@code from}. */
+    private static String get(int port, String from, String path, Duration limit) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(OTHER_ADDRESS, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write("GET /observe/metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) limit.toMillis());
+            socket.setSoTimeout((int) limit.toMillis());
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            String metrics = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, Double> meters = new HashMap<>();
-            Matcher meter = CONNECTION_METERS.matcher(metrics);
-            while (meter.find()) {
-                meters.put(meter.group(2) != null ? meter.group(2) : "open", Double.parseDouble(meter.group(3)));
-            }
-            assertEquals(Set.of("open", "address_full", "server_full"), meters.keySet(), "in:\n" + metrics);
-            return meters;
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -250,14 +256,8 @@ class ConnectionFloodTest {
 
         /** The status of a validate without a token, on a new connection from {@code from}. */
         static int validate(int port, String from, Duration limit) throws IOException {
-            try (Socket socket = new Socket()) {
-                socket.bind(new InetSocketAddress(from, 0));
-                socket.connect(new InetSocketAddress("127.0.0.1", port), (int) limit.toMillis());
-                socket.setSoTimeout((int) limit.toMillis());
-                socket.getOutputStream().write(("GET /api/session/validate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                return status(socket.getInputStream());
-            }
+            return status(new ByteArrayInputStream(get(port, from, "/api/session/validate", limit)
+                    .getBytes(StandardCharsets.UTF_8)));
         }
     }
 
