@@ -162,6 +162,9 @@ public final class Main {
         LogConfig.configureRuntime();
         try {
             Config config = ConfigLoader.load();
+            // Helidon's own components (metrics, observe) read this one: left unset, the service
+            // registry builds a config of its own from the classpath and the environment (~45 ms).
+            Config.global(config);
             LogFormat.named(Settings.oneOf(config, "logging.format", "text", "json")).install();
             LibraryLogLimit.install();
             Running running = start(config);

@@ -84,7 +84,8 @@ public final class ConfigLoader {
         sources.add(ConfigSources.create(overrides));
         sources.add(ConfigSources.create(fromEnvironment));
         sources.add(ConfigSources.systemProperties());
-        sources.addAll(defaults);
+        // The defaults as already read: parsing the YAML again costs ~35 ms of start-up.
+        sources.add(ConfigSources.create(base));
         return Config.builder()
                 .sources(sources)
                 .disableEnvironmentVariablesSource()
