@@ -30,10 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A small container's heap against a flood: the service in its own process with a 128 MiB heap
  * and the Serial GC, memory store, default bounds (half the heap). 1 M anonymous heartbeats, then
- * 200,000 logins, every field at its longest, arrive at {@code flood.rate} per second (2,500: the
+ * 200,000 logins, every field at its longest, arrive at {@code flood.rate} per second (3,000: the
  * service then spends about half a core on them) on 64 keep-alive connections, while one real
  * user validates every 20 ms. The process must stay up, answer only 200 or 503 (the bound), and
- * keep answering the real user within a validate p99 of 50 ms. That takes 8 minutes; the flood
+ * keep answering the real user within a validate p99 of 50 ms. That takes 7 minutes; the flood
  * outlives the presence TTL (300 s), so the bound is reached, emptied by expiry and reached again.
  *
  * <p>{@code -Dflood.heartbeats=30000 -Dflood.creates=6000} is a quick run for trying things out:
@@ -53,7 +53,7 @@ class MemoryFloodTest {
     void aSmallHeapSurvivesAFloodOfMaximalEntries() throws Exception {
         int heartbeats = Integer.getInteger("flood.heartbeats", 1_000_000);
         int creates = Integer.getInteger("flood.creates", 200_000);
-        int rate = Integer.getInteger("flood.rate", 2_500);
+        int rate = Integer.getInteger("flood.rate", 3_000);
         try (ServiceProcess service = ServiceProcess.java(
                 List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xss512k"),
                 Map.of())) {
