@@ -55,12 +55,15 @@ import io.sessionpresence.realtime.Realtime;
 import io.sessionpresence.realtime.socketio.SocketIoEndpoint;
 import io.sessionpresence.realtime.ws.WsEndpoint;
 import io.sessionpresence.session.SessionAuth;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionRoutes;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.ValidatedSessions;
 import io.sessionpresence.session.SessionSettings;
+import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.shutdown.GracefulShutdown;
 import io.sessionpresence.shutdown.ShutdownSettings;
+import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.MemoryLimits;
 import io.sessionpresence.store.RedisSettings;
 import io.sessionpresence.store.StoreStats;
@@ -110,8 +113,8 @@ public final class Main {
      * The services and the settings the routes need, built once from the configuration and the
      * backend.
      */
-    public record Services(String storeName, SessionService sessions, SessionAuth sessionAuth,
-                           PresenceService presence, SessionTerminator terminator, UserCacheService userCache,
+    public record Services(String storeName, SessionService sessions, SessionListings sessionListings,
+                           SessionAuth sessionAuth, PresenceService presence, SessionTerminator terminator, UserCacheService userCache,
                            StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth, ClientInfo clients,
                            Limits limits, ServiceMetrics metrics, List<String> corsOrigins, List<String> trackedPaths,
                            long maxBodyBytes) {
@@ -139,14 +142,17 @@ public final class Main {
             if (!adminAuth.enabled()) {
                 LOG.warning("ADMIN_TOKEN is not set: the admin API and the admin room are disabled.");
             }
-            SessionService sessions = new SessionService(backend.sessionStore(sessionSettings.idleTimeoutMillis(), events),
-                    sessionSettings, events, backend.clock(), metrics, validated);
-            PresenceService presence = new PresenceService(backend.presenceEntries(events),
-                    backend.activityEntries(events), presenceSettings, events, backend.clock());
+            SessionStore sessionStore = backend.sessionStore(sessionSettings.idleTimeoutMillis(), events);
+            ExpiringEntries activity = backend.activityEntries(events);
+            SessionService sessions = new SessionService(sessionStore, sessionSettings, events, backend.clock(), metrics,
+                    validated);
+            PresenceService presence = new PresenceService(backend.presenceEntries(events), activity, presenceSettings,
+                    events, backend.clock());
             metrics.watchStore(sessions::countSessions, presence::presentCount);
             ClientInfo clients = new ClientInfo(AddressRanges.setting(config, "presence.trusted-proxies"));
             Limits limits = Limits.from(config, backend.sharedLimiters());
-            return new Services(backend.name(), sessions, new SessionAuth(sessions, limits, clients), presence,
+            return new Services(backend.name(), sessions, backend.sessionListings(sessionStore, activity),
+                    new SessionAuth(sessions, limits, clients), presence,
                     new SessionTerminator(sessions, presence),
                     new UserCacheService(backend.userCache(), Settings.seconds(config, "cache.ttl", 1)), backend.stats(),
                     identity, adminAuth, clients, limits, metrics,
@@ -279,7 +285,7 @@ public final class Main {
                         services.metrics().heartbeats(Channel.HTTP)))
                 .register("/api/session", new ActivityRoutes(visitors, services.maxBodyBytes()))
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
-                        services.terminator(), services.stats(), services.storeName(), services.limits(),
+                        services.sessionListings(), services.terminator(), services.stats(), services.storeName(), services.limits(),
                         services.clients()))
                 .addFeature(new RequestIds())
                 .addFilter(new RequestTimer(services.metrics()))
@@ -303,7 +309,7 @@ public final class Main {
      * routing) and the plain WebSocket endpoint {@code /ws}, on the HTTP port.
      */
     public static WsRouting.Builder sockets(HttpRouting.Builder routing, Services services, Realtime realtime) {
-        Gateway gateway = realtime.gateway(services.sessions(), services.presence(), services.terminator(),
+        Gateway gateway = realtime.gateway(services.sessions(), services.sessionListings(), services.presence(), services.terminator(),
                 services.adminAuth(), services.limits());
         Origins origins = socketOrigins(services);
         SocketIoEndpoint socketIo = SocketIoEndpoint.create(realtime, gateway, services.clients(), origins);

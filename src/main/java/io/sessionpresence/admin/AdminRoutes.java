@@ -21,10 +21,9 @@ import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
 import io.sessionpresence.session.SessionAuth;
-import io.sessionpresence.session.Session;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.session.SessionStore;
-import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.store.StoreStats;
 
@@ -43,13 +42,14 @@ public final class AdminRoutes implements HttpService {
     private final AdminAuth auth;
     private final PresenceService presence;
     private final SessionService sessions;
+    private final SessionListings listings;
     private final SessionTerminator terminator;
     private final StoreStats stats;
     private final String source;
     private final Limits limits;
     private final ClientInfo clients;
 
-    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions,
+    public AdminRoutes(AdminAuth auth, PresenceService presence, SessionService sessions, SessionListings listings,
                        SessionTerminator terminator, StoreStats stats, String source, Limits limits,
                        ClientInfo clients) {
         this.limits = limits;
@@ -57,6 +57,7 @@ public final class AdminRoutes implements HttpService {
         this.auth = auth;
         this.presence = presence;
         this.sessions = sessions;
+        this.listings = listings;
         this.terminator = terminator;
         this.stats = stats;
         this.source = source;
@@ -105,21 +106,13 @@ public final class AdminRoutes implements HttpService {
     }
 
     /** One page of live sessions and one of tracked activity, at the same cursor and limit. */
-    private record SessionPages(Page<SessionViews.Admin> live, Page<SessionActivity> tracked) {
-    }
-
-    private SessionPages sessionPages(ServerRequest req) {
-        int cursor = HttpJson.pageCursor(req);
-        int limit = HttpJson.pageLimit(req);
-        Page<Session> page = sessions.page(cursor, limit);
-        List<SessionViews.Admin> live = AdminSessionViews.of(presence, page.items());
-        return new SessionPages(new Page<>(live, page.count(), page.nextCursor()),
-                presence.activityPage(cursor, limit));
+    private AdminSessionViews sessionPages(ServerRequest req) {
+        return AdminSessionViews.read(listings, HttpJson.pageCursor(req), HttpJson.pageLimit(req));
     }
 
     /** Ours: live sessions as {@code items}, tracked activity alongside. */
     private void sessions(ServerRequest req, ServerResponse res) {
-        SessionPages pages = sessionPages(req);
+        AdminSessionViews pages = sessionPages(req);
         sendListing(res, pages.live(), "activity", "activity_count", pages.tracked());
     }
 
@@ -128,7 +121,7 @@ public final class AdminRoutes implements HttpService {
      * ({@code sessions:active}), so that is {@code items} here, live sessions alongside.
      */
     private void trackedSessions(ServerRequest req, ServerResponse res) {
-        SessionPages pages = sessionPages(req);
+        AdminSessionViews pages = sessionPages(req);
         sendListing(res, pages.tracked(), "live_sessions", "live_count", pages.live());
     }
 
@@ -171,19 +164,18 @@ public final class AdminRoutes implements HttpService {
 
     private void debug(ServerRequest req, ServerResponse res) {
         Page<Presence> present = presence.presencePage(0, 3, Optional.empty());
-        Page<SessionActivity> activity = presence.activityPage(0, 3);
-        Page<Session> sample = sessions.page(0, 3);
-        List<SessionViews.Admin> live = AdminSessionViews.of(presence, sample.items());
+        AdminSessionViews sample = AdminSessionViews.read(listings, 0, 3);
+        Page<SessionActivity> activity = sample.tracked();
         Map<String, Object> debug = Json.fields(
                 "store", source,
                 "presence_count", present.count(),
                 "sessions_count", activity.count(),
-                "live_sessions_count", sample.count(),
+                "live_sessions_count", sample.live().count(),
                 "presence_keys", present.items().stream().map(Presence::key).toList(),
                 "sessions_keys", activity.items().stream().map(SessionActivity::sid).toList(),
                 "sample_presence", present.items(),
                 "sample_sessions", activity.items(),
-                "sample_live_sessions", live,
+                "sample_live_sessions", sample.live().items(),
                 "redacted", "tokens and token hashes are never shown");
         HttpJson.ok(res, Json.fields("status", "success", "debug", debug));
     }

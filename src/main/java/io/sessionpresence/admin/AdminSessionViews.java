@@ -3,26 +3,31 @@ package io.sessionpresence.admin;
 import java.util.List;
 import java.util.Map;
 
-import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.presence.SessionActivity;
-import io.sessionpresence.session.Session;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionViews;
+import io.sessionpresence.store.Page;
 
 /**
  * Live sessions as admins see them, in the HTTP listings and the admin room's snapshot alike,
- * with {@code last_activity} taken from tracked activity when that is newer.
+ * with {@code last_activity} taken from tracked activity when that is newer, beside the page of
+ * tracked activity read with them.
+ *
+ * @param live    live sessions, most recently expiring first
+ * @param tracked tracked activity, most recently written first, at the same offset and limit
  */
-public final class AdminSessionViews {
-    private AdminSessionViews() {
-    }
+public record AdminSessionViews(Page<SessionViews.Admin> live, Page<SessionActivity> tracked) {
 
-    /** One extra read for the tracked activity of all of {@code live}, whatever their number. */
-    public static List<SessionViews.Admin> of(PresenceService presence, List<Session> live) {
-        Map<String, SessionActivity> tracked = presence.activities(live.stream().map(Session::sessionId).toList());
-        return live.stream().map(s -> {
-            SessionActivity activity = tracked.get(s.sessionId());
-            long lastActivity = activity == null ? s.lastActivity() : Math.max(s.lastActivity(), activity.lastActivity());
-            return SessionViews.Admin.of(s, lastActivity);
+    /** One read of {@code listings} (one round trip on Redis) at {@code offset} and {@code limit}. */
+    public static AdminSessionViews read(SessionListings listings, int offset, int limit) {
+        SessionListings.Listing listing = listings.listing(offset, limit);
+        Map<String, String> activity = listing.activityOfLive();
+        List<SessionViews.Admin> live = listing.live().items().stream().map(s -> {
+            String stored = activity.get(s.sessionId());
+            long tracked = stored == null ? 0 : SessionActivity.fromStored(s.sessionId(), stored).lastActivity();
+            return SessionViews.Admin.of(s, Math.max(s.lastActivity(), tracked));
         }).toList();
+        return new AdminSessionViews(new Page<>(live, listing.live().count(), listing.live().nextCursor()),
+                Page.read(listing.tracked(), SessionActivity::fromStored));
     }
 }

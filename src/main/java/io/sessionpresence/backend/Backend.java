@@ -11,6 +11,7 @@ import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.metrics.ServiceMetrics;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
@@ -55,6 +56,9 @@ public interface Backend extends AutoCloseable {
     ExpiringEntries presenceEntries(AdminEvents events);
 
     ExpiringEntries activityEntries(AdminEvents events);
+
+    /** The admin listings of {@code sessions} and their tracked {@code activity}, both made by this backend. */
+    SessionListings sessionListings(SessionStore sessions, ExpiringEntries activity);
 
     StoreStats stats();
 

@@ -10,6 +10,7 @@ import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.events.LocalAdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.MemorySessionStore;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
@@ -72,6 +73,11 @@ public final class MemoryBackend implements Backend {
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
         return new MemoryExpiringEntries(events, time, budget);
+    }
+
+    @Override
+    public SessionListings sessionListings(SessionStore sessions, ExpiringEntries activity) {
+        return SessionListings.separately(sessions, activity);
     }
 
     @Override

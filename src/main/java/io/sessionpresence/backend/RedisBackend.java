@@ -16,7 +16,9 @@ import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.events.RedisAdminEvents;
 import io.sessionpresence.limits.SharedLimiters;
 import io.sessionpresence.session.RedisSessionStore;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionStore;
+import io.sessionpresence.session.Tokens;
 import io.sessionpresence.store.ConnectionOwners;
 import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.RedisBatcher;
@@ -81,13 +83,25 @@ public final class RedisBackend implements Backend {
 
     /**
      * Records the shard count the data is written with on first start, and refuses another one
-     * later: entries written under one count are looked for in other maps under another.
+     * later: entries written under one count are looked for in other maps under another. Earlier
+     * builds recorded only {@code shards=N} and placed tracked activity by its own hash; with
+     * several shards that activity is dropped once, at the first start of this one (its clients
+     * post it again, and it lived {@code presence.activity-ttl} at most anyway).
      */
     private static void checkLayout(RedissonClient client, RedisKeys keys) {
         RBucket<String> layout = client.getBucket(keys.layout(), StringCodec.INSTANCE);
-        String mine = "shards=" + keys.shards();
+        String mine = "shards=" + keys.shards() + ";activity=by-session";
+        String earlier = "shards=" + keys.shards();
         layout.setIfAbsent(mine);
         String recorded = layout.get();
+        if (earlier.equals(recorded)) {
+            if (keys.shards() > 1) {
+                keys.perShard(keys::activity).forEach(name -> client.getMapCache(name, StringCodec.INSTANCE).delete());
+                LOG.info("Tracked activity of the earlier layout dropped: it now lives in its session's shard");
+            }
+            layout.set(mine);
+            recorded = mine;
+        }
         if (recorded != null && !recorded.equals(mine)) {
             throw new InvalidConfigException("redis.shards", "is " + keys.shards() + " but the data under this key prefix "
                     + "was written with " + recorded + " (key " + keys.layout() + "); set REDIS_SHARDS to that, or start "
@@ -132,12 +146,27 @@ public final class RedisBackend implements Backend {
     /** Each write publishes its event from inside its own script, so {@code events} is not called. */
     @Override
     public ExpiringEntries presenceEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys, keys::presence, clock);
+        return new RedisExpiringEntries(client, batcher, keys, keys::presence, keys::shardOf, clock);
     }
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys, keys::activity, clock);
+        return new RedisExpiringEntries(client, batcher, keys, keys::activity, this::activityShard, clock);
+    }
+
+    /**
+     * A session's tracked activity lives in the shard of the session's record, so that the admin
+     * listing reads a page of sessions and their activity in one script per shard. Other names
+     * (the presence tracker's own sids) are placed by their own hash.
+     */
+    private int activityShard(String sid) {
+        return keys.shardOf(Tokens.isSessionId(sid) ? Tokens.userKeyOf(sid) : sid);
+    }
+
+    /** The session store made here reads the listing in one script per shard; any other, in three reads. */
+    @Override
+    public SessionListings sessionListings(SessionStore sessions, ExpiringEntries activity) {
+        return sessions instanceof RedisSessionStore redis ? redis : SessionListings.separately(sessions, activity);
     }
 
     @Override

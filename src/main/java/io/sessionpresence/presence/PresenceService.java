@@ -2,12 +2,9 @@ package io.sessionpresence.presence;
 
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 import io.sessionpresence.auth.IdentityVerifier;
 import io.sessionpresence.events.AdminEvent;
@@ -128,17 +125,10 @@ public final class PresenceService {
         return activity.remove(sid).map(value -> SessionActivity.fromStored(sid, value));
     }
 
-    /** Tracked activity of these sids, by sid (absent ones left out), read in one go. */
-    public Map<String, SessionActivity> activities(Collection<String> sids) {
-        Map<String, SessionActivity> found = new HashMap<>();
-        activity.getAll(sids).forEach((sid, value) -> found.put(sid, SessionActivity.fromStored(sid, value)));
-        return found;
-    }
-
     /** Newest first; with a page filter, only entries on that page (count is then the matches). */
     public Page<Presence> presencePage(int cursor, int limit, Optional<String> pageFilter) {
         if (pageFilter.isEmpty()) {
-            return parsed(presence.newestFirst(cursor, limit), Presence::fromStored);
+            return Page.read(presence.newestFirst(cursor, limit), Presence::fromStored);
         }
         List<Presence> matches = new ArrayList<>();
         for (int offset = 0; ; offset += SCAN_CHUNK) {
@@ -155,14 +145,6 @@ public final class PresenceService {
         return Page.of(List.copyOf(items), matches.size(), cursor);
     }
 
-    public Page<SessionActivity> activityPage(int cursor, int limit) {
-        return parsed(activity.newestFirst(cursor, limit), SessionActivity::fromStored);
-    }
-
-    private static <T> Page<T> parsed(Page<Map.Entry<String, String>> page, BiFunction<String, String, T> read) {
-        return new Page<>(page.items().stream().map(e -> read.apply(e.getKey(), e.getValue())).toList(),
-                page.count(), page.nextCursor());
-    }
 
     public long presentCount() {
         return presence.count();

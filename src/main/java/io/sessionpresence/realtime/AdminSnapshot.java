@@ -1,6 +1,5 @@
 package io.sessionpresence.realtime;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,8 +7,7 @@ import io.sessionpresence.admin.AdminSessionViews;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.presence.Presence;
 import io.sessionpresence.presence.PresenceService;
-import io.sessionpresence.session.Session;
-import io.sessionpresence.session.SessionService;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionViews;
 import io.sessionpresence.store.Page;
 
@@ -23,10 +21,10 @@ final class AdminSnapshot {
     static final String EVENT = "admin:snapshot";
 
     private final PresenceService presence;
-    private final SessionService sessions;
+    private final SessionListings sessions;
     private final int limit;
 
-    AdminSnapshot(PresenceService presence, SessionService sessions, int limit) {
+    AdminSnapshot(PresenceService presence, SessionListings sessions, int limit) {
         this.presence = presence;
         this.sessions = sessions;
         this.limit = limit;
@@ -34,11 +32,10 @@ final class AdminSnapshot {
 
     Map<String, Object> take() {
         Page<Presence> present = presence.presencePage(0, limit, Optional.empty());
-        Page<Session> page = sessions.page(0, limit);
-        List<SessionViews.Admin> live = AdminSessionViews.of(presence, page.items());
+        Page<SessionViews.Admin> live = AdminSessionViews.read(sessions, 0, limit).live();
         return Json.fields(
                 "presence", Json.fields("items", present.items(), "count", present.count()),
-                "sessions", Json.fields("items", live, "count", page.count()),
+                "sessions", Json.fields("items", live.items(), "count", live.count()),
                 "timestamp", System.currentTimeMillis());
     }
 }

@@ -16,6 +16,7 @@ import io.sessionpresence.limits.Limits;
 import io.sessionpresence.metrics.ServiceMetrics;
 import io.sessionpresence.presence.PresenceService;
 import io.sessionpresence.realtime.transport.MessageBuffers;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionService;
 import io.sessionpresence.store.ConnectionOwners;
 
@@ -70,10 +71,10 @@ public final class Realtime implements AutoCloseable {
     }
 
     /** The entry point of every realtime connection, whatever its protocol. */
-    public Gateway gateway(SessionService sessions, PresenceService presence, SessionTerminator terminator,
-                           AdminAuth adminAuth, Limits limits) {
+    public Gateway gateway(SessionService sessions, SessionListings listings, PresenceService presence,
+                           SessionTerminator terminator, AdminAuth adminAuth, Limits limits) {
         return new Gateway(sessions, presence, terminator, adminAuth, limits, room, sockets, timers,
-                new AdminSnapshot(presence, sessions, settings.snapshotLimit()), settings.queueSize(),
+                new AdminSnapshot(presence, listings, settings.snapshotLimit()), settings.queueSize(),
                 settings.sessionRecheckMs(), metrics);
     }
 

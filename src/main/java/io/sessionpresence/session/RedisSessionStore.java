@@ -3,7 +3,9 @@ package io.sessionpresence.session;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -40,7 +42,7 @@ import org.redisson.client.codec.StringCodec;
  * own scripts, in Redisson's value format: Redisson's eviction task never runs on it (no
  * {@code RMapCache} object is made for it), so every expiry goes through {@link #sweep}, once.
  */
-public final class RedisSessionStore implements SessionStore {
+public final class RedisSessionStore implements SessionStore, SessionListings {
     private static final Logger LOG = Logger.getLogger(RedisSessionStore.class.getName());
     /**
      * KEYS[1] the map of records, KEYS[2] its expiry ZSET (score: the deadline of the record's
@@ -247,17 +249,30 @@ public final class RedisSessionStore implements SessionStore {
             """;
 
     /**
-     * ARGV[3] offset, [4] limit. Returns [count, views...]: how many sessions are live, and a page
-     * of them, most recently expiring first, merged from the records' latest sessions and the
-     * earlier ones (read only).
+     * KEYS[4] the shard's map of tracked activity, KEYS[5] its expiry ZSET (read only with
+     * ARGV[5] = '1'). ARGV[3] offset, [4] limit, [6] and [7] offset and limit of tracked activity.
+     * Returns {@code {count, live, activity, tracked_count, tracked}}: how many sessions are live
+     * and a page of them (views), most recently expiring first, merged from the records' latest
+     * sessions and the earlier ones; with ARGV[5] = '1' also the tracked activity of those sessions
+     * (session id &rarr; stored JSON), how many tracked entries are live and a page of them
+     * ([session id, expiry, stored JSON]) newest first. Read only.
      */
     private static final String PAGE_SCRIPT = PRELUDE + """
             local offset, limit = tonumber(ARGV[3]), tonumber(ARGV[4])
+            local withActivity = ARGV[5] == '1'
             local want = offset + limit
             local a = redis.call('zrevrangebyscore', KEYS[2], '+inf', '(' .. now, 'withscores', 'limit', 0, want)
             local b = redis.call('zrevrangebyscore', KEYS[3], '+inf', '(' .. now, 'withscores', 'limit', 0, want)
             local ia, ib = 1, 1
-            local out = {redis.call('zcount', KEYS[2], '(' .. now, '+inf') + redis.call('zcount', KEYS[3], '(' .. now, '+inf')}
+            local live, activity = {}, {}
+            -- Redisson's value frame around a tracked activity entry, when it has not expired.
+            local function activityOf(sid, expiry)
+              if not expiry or tonumber(expiry) <= now then return nil end
+              local packed = redis.call('hget', KEYS[4], sid)
+              if not packed then return nil end
+              local _, value = struct.unpack('dLc0', packed)
+              return value
+            end
             for n = 1, want do
               local pick
               if ia <= #a and (ib > #b or tonumber(a[ia + 1]) >= tonumber(b[ib + 1])) then
@@ -282,8 +297,24 @@ public final class RedisSessionStore implements SessionStore {
                       end
                     end
                   end
-                  if best then out[#out + 1] = view(r, best) end
+                  if best then
+                    live[#live + 1] = view(r, best)
+                    if withActivity then
+                      local sid = k .. best[1]
+                      activity[sid] = activityOf(sid, redis.call('zscore', KEYS[5], sid))
+                    end
+                  end
                 end
+              end
+            end
+            local out = {count = redis.call('zcount', KEYS[2], '(' .. now, '+inf') + redis.call('zcount', KEYS[3], '(' .. now, '+inf'),
+              live = live, activity = activity, tracked_count = 0, tracked = {}}
+            if withActivity then
+              out.tracked_count = redis.call('zcount', KEYS[5], '(' .. now, '+inf')
+              local ranked = redis.call('zrevrangebyscore', KEYS[5], '+inf', '(' .. now, 'withscores', 'limit', ARGV[6], ARGV[7])
+              for i = 1, #ranked, 2 do
+                local value = activityOf(ranked[i], ranked[i + 1])
+                if value then out.tracked[#out.tracked + 1] = {ranked[i], tonumber(ranked[i + 1]), value} end
               end
             end
             return cjson.encode(out)
@@ -335,6 +366,8 @@ public final class RedisSessionStore implements SessionStore {
     private final RScript script;
     /** Per shard: its map of records, their expiry ZSET and the earlier-deadline ZSET (KEYS of every script). */
     private final List<List<Object>> recordKeys;
+    /** Per shard: {@link #recordKeys}, then the map of tracked activity and its expiry ZSET, all in one slot. */
+    private final List<List<Object>> listingKeys;
     private final String find;
     private final String create;
     private final String refresh;
@@ -354,6 +387,9 @@ public final class RedisSessionStore implements SessionStore {
         this.script = redis.getScript(StringCodec.INSTANCE);
         this.recordKeys = keys.perShard(shard -> List.of(keys.userSessions(shard),
                 RedisKeys.expiryIndexOf(keys.userSessions(shard)), keys.earlierSessions(shard)));
+        this.listingKeys = keys.perShard(shard -> List.of(keys.userSessions(shard),
+                RedisKeys.expiryIndexOf(keys.userSessions(shard)), keys.earlierSessions(shard), keys.activity(shard),
+                RedisKeys.expiryIndexOf(keys.activity(shard))));
         this.find = keys.publishing(FIND_SCRIPT);
         this.create = keys.publishing(CREATE_SCRIPT);
         this.refresh = keys.publishing(REFRESH_SCRIPT);
@@ -383,9 +419,14 @@ public final class RedisSessionStore implements SessionStore {
 
     /** {@code lua} on every shard at once (one round trip per master), each with its own arguments; replies in shard order. */
     private <T> List<T> onEveryShard(RScript.Mode mode, String lua, RScript.ReturnType type, IntFunction<List<Object>> args) {
+        return onEveryShard(recordKeys, mode, lua, type, args);
+    }
+
+    private <T> List<T> onEveryShard(List<List<Object>> shardKeys, RScript.Mode mode, String lua, RScript.ReturnType type,
+                                     IntFunction<List<Object>> args) {
         List<Function<RBatch, ? extends CompletionStage<T>>> calls = keys.perShard(shard -> batch ->
                 batch.getScript(StringCodec.INSTANCE).<T>evalAsync(keys.userSessions(shard), mode, lua, type,
-                        recordKeys.get(shard), args.apply(shard).toArray()));
+                        shardKeys.get(shard), args.apply(shard).toArray()));
         return batcher.together(calls);
     }
 
@@ -565,28 +606,48 @@ public final class RedisSessionStore implements SessionStore {
         return new Counts(sessions, users, mine);
     }
 
-    /**
-     * One shard: the script skips {@code offset} itself. Several: each shard returns its first
-     * {@code offset + limit} (only those can be on the page), merged here by deadline.
-     */
     @Override
     public Page<Session> page(int offset, int limit) {
+        return read(offset, limit, false).live();
+    }
+
+    /** Sessions, their tracked activity and the page of tracked activity: one script per shard, sent at once. */
+    @Override
+    public Listing listing(int offset, int limit) {
+        return read(offset, limit, true);
+    }
+
+    /**
+     * One shard: the script skips {@code offset} itself. Several: each shard returns its first
+     * {@code offset + limit} sessions (and tracked entries), only those can be on the page, merged
+     * here by deadline (by expiry).
+     */
+    private Listing read(int offset, int limit, boolean withActivity) {
         boolean one = keys.shards() == 1;
         String skip = Integer.toString(one ? offset : 0);
         String take = Integer.toString(one ? limit : offset + limit);
         long count = 0;
+        long trackedCount = 0;
         List<JsonNode> views = new ArrayList<>();
-        for (String reply : this.<String>onEveryShard(RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.VALUE,
-                shard -> args(skip, take))) {
-            JsonNode page = Json.read(reply, JsonNode.class);
-            count += page.get(0).asLong();
-            for (int i = 1; i < page.size(); i++) {
-                views.add(page.get(i));
-            }
+        Map<String, String> activityOfLive = new HashMap<>();
+        List<JsonNode> tracked = new ArrayList<>();
+        for (String reply : this.<String>onEveryShard(listingKeys, RScript.Mode.READ_ONLY, PAGE_SCRIPT,
+                RScript.ReturnType.VALUE, shard -> args(skip, take, withActivity ? "1" : "0", skip, take))) {
+            JsonNode shard = Json.read(reply, JsonNode.class);
+            count += shard.get("count").asLong();
+            shard.get("live").forEach(views::add);
+            shard.get("activity").properties().forEach(entry -> activityOfLive.put(entry.getKey(), entry.getValue().asText()));
+            trackedCount += shard.get("tracked_count").asLong();
+            shard.get("tracked").forEach(tracked::add);
         }
-        List<JsonNode> ordered = one ? views : Page.mergedNewestFirst(views, view -> view.get(8).asLong(), offset, limit);
-        List<Session> items = ordered.stream().map(RedisSessionStore::session).toList();
-        return Page.of(items, count, offset);
+        List<JsonNode> liveViews = one ? views : Page.mergedNewestFirst(views, view -> view.get(8).asLong(), offset, limit);
+        List<JsonNode> trackedEntries = one ? tracked : Page.mergedNewestFirst(tracked, entry -> entry.get(1).asLong(), offset, limit);
+        List<Session> live = liveViews.stream().map(RedisSessionStore::session).toList();
+        // Each shard sent the activity of its own first sessions; keep that of the page's only.
+        activityOfLive.keySet().retainAll(live.stream().map(Session::sessionId).toList());
+        return new Listing(Page.of(live, count, offset), activityOfLive,
+                Page.of(trackedEntries.stream().map(entry -> Map.entry(entry.get(0).asText(), entry.get(2).asText())).toList(),
+                        trackedCount, offset));
     }
 
     private static List<Session> sessions(String json) {

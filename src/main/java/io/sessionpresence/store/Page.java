@@ -2,6 +2,9 @@ package io.sessionpresence.store;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -14,6 +17,16 @@ import java.util.function.ToDoubleFunction;
 public record Page<T>(List<T> items, long count, Integer nextCursor) {
     public static <T> Page<T> of(List<T> items, long count, int cursor) {
         return of(items, count, cursor, items.size());
+    }
+
+    /** This page with each item read by {@code read}. */
+    public <R> Page<R> map(Function<T, R> read) {
+        return new Page<>(items.stream().map(read).toList(), count, nextCursor);
+    }
+
+    /** A page of stored (key, value) entries, each read by {@code read}. */
+    public static <R> Page<R> read(Page<Map.Entry<String, String>> stored, BiFunction<String, String, R> read) {
+        return stored.map(entry -> read.apply(entry.getKey(), entry.getValue()));
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEventWire;
@@ -27,9 +28,10 @@ import org.redisson.client.codec.StringCodec;
 import org.redisson.client.protocol.ScoredEntry;
 
 /**
- * {@code RMapCache}s with per-entry TTL, one per shard ({@link RedisKeys#shardOf} of the entry's
- * key picks it). Newest-first reads walk Redisson's own expiry ZSET ({@link RedisKeys#expiryIndexOf})
- * backwards: a page of 100 reads the values of 100 entries whatever the maps hold.
+ * {@code RMapCache}s with per-entry TTL, one per shard (a function of the entry's key picks it:
+ * {@link RedisKeys#shardOf} for presence, the session's record's shard for tracked activity).
+ * Newest-first reads walk Redisson's own expiry ZSET ({@link RedisKeys#expiryIndexOf}) backwards:
+ * a page of 100 reads the values of 100 entries whatever the maps hold.
  *
  * <p>Writes, the heartbeat's hot path, use a script of our own instead of Redisson's
  * {@code fastPut}: that one takes 9 keys and 8 arguments and runs 9 commands (lease check,
@@ -75,6 +77,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     private final RedisBatcher batcher;
     private final RedisKeys keys;
+    private final ToIntFunction<String> shardOf;
     private final List<String> names;
     private final List<RMapCache<String, String>> maps;
     private final String put;
@@ -83,12 +86,14 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     /**
      * @param mapOfShard the map's name in each shard ({@link RedisKeys#presence}, {@link RedisKeys#activity})
+     * @param shardOf    the shard of an entry's key
      * @param clock      the system clock: Redisson's map cache compares its own entries' deadlines with it
      */
     public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, IntFunction<String> mapOfShard,
-                                InstantSource clock) {
+                                ToIntFunction<String> shardOf, InstantSource clock) {
         this.batcher = batcher;
         this.keys = keys;
+        this.shardOf = shardOf;
         this.clock = clock;
         this.names = keys.perShard(mapOfShard);
         this.maps = names.stream().map(name -> redis.<String, String>getMapCache(name, StringCodec.INSTANCE)).toList();
@@ -103,7 +108,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
         String message = AdminEventWire.encode(event);
-        int shard = keys.shardOf(key);
+        int shard = shardOf.applyAsInt(key);
         batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<Long>evalAsync(names.get(shard), RScript.Mode.READ_WRITE,
                 put, RScript.ReturnType.LONG, mapAndIndex(shard),
                 key, json, Long.toString(expiresAt), keys.events(shard), message));
@@ -112,7 +117,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     @Override
     public Map<String, String> getAll(Collection<String> wanted) {
         Map<Integer, Set<String>> byShard = new HashMap<>();
-        wanted.forEach(key -> byShard.computeIfAbsent(keys.shardOf(key), shard -> new LinkedHashSet<>()).add(key));
+        wanted.forEach(key -> byShard.computeIfAbsent(shardOf.applyAsInt(key), shard -> new LinkedHashSet<>()).add(key));
         if (byShard.size() <= 1) {
             return byShard.entrySet().stream().findFirst().map(only -> maps.get(only.getKey()).getAll(only.getValue()))
                     .orElse(Map.of());
@@ -127,7 +132,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     @Override
     public Optional<String> remove(String key) {
-        return Optional.ofNullable(maps.get(keys.shardOf(key)).remove(key));
+        return Optional.ofNullable(maps.get(shardOf.applyAsInt(key)).remove(key));
     }
 
     /**

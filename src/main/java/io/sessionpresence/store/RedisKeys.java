@@ -25,7 +25,7 @@ import org.redisson.connection.CRC16;
  * the 16,384 slots. So every script touches one slot (a user's record, its ZSETs, its login limit
  * and its shard's events channel), as a Cluster requires, and a shard count that is a multiple of
  * the master count gives each master as many shards. {@code P layout} records the shard count
- * ({@code shards=N}); an instance configured with another refuses to start.
+ * ({@code shards=N;activity=by-session}); an instance configured with another refuses to start.
  *
  * <h2>Keys</h2>
  * <table>
@@ -47,7 +47,9 @@ import org.redisson.connection.CRC16;
  *     {@code presence.ttl}.</td></tr>
  * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; JSON array
  *     {@code [user, ip, ua, last activity, verified]}, TTL
- *     {@code presence.activity-ttl}.</td></tr>
+ *     {@code presence.activity-ttl}. The entry of a session id lives in the shard of that
+ *     session's record (the shard of its first 16 characters, the user key), so one script reads
+ *     a page of sessions with their activity; other sids are placed by their own hash.</td></tr>
  * <tr><td><code>P limit:&lt;limit&gt;:&lt;address or user&gt;</code></td><td>string</td><td>the shared
  *     rate limits ({@code admin-failures-per-ip}, {@code session-failures-per-ip}; and
  *     {@code session-create-per-user}, which the create script takes, in the records' slot:
@@ -102,9 +104,10 @@ import org.redisson.connection.CRC16;
  * <tr><td>stats</td><td>1 + validate</td><td>EVAL of one read-only script on every shard (ZCOUNT x2;
  *     HGET on the user's shard), sent as one batch: one round trip per master, in parallel</td></tr>
  * <tr><td>admin page of sessions</td><td>1 per master, in parallel</td><td>read-only script on every shard:
- *     ZCOUNT x2, ZREVRANGEBYSCORE x2 (merged), HGET of each record on the page; with several shards
- *     each returns its first offset + limit sessions and the service merges them, so a deep page
- *     reads more (at most offset + limit per shard)</td></tr>
+ *     ZCOUNT x2, ZREVRANGEBYSCORE x2 (merged), HGET of each record on the page, ZSCORE and HGET of
+ *     each such session's tracked activity; ZCOUNT, ZREVRANGEBYSCORE ... LIMIT and HGETs of the page
+ *     of tracked activity. With several shards each returns its first offset + limit of both and
+ *     the service merges them, so a deep page reads more (at most offset + limit per shard)</td></tr>
  * <tr><td>the sweep (each instance, every {@code redis.cleanup-min-delay} s)</td><td>1 per master</td><td>ZRANGEBYSCORE
  *     x2, and per expired session HGET, HSET or HDEL, ZREM; then one PUBLISH per expiry</td></tr>
  * <tr><td>a failed session or identity token (401)</td><td>+1</td><td>EVAL of the per-address

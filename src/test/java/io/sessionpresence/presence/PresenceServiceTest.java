@@ -9,6 +9,7 @@ import io.sessionpresence.backend.MemoryBackend;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.session.Session;
+import io.sessionpresence.store.ExpiringEntries;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.testing.MemoryStores;
 import io.sessionpresence.testing.RecordingAdminEvents.Published;
@@ -28,11 +29,12 @@ class PresenceServiceTest {
     private static final long ACTIVITY_TTL = 600;
 
     private final MemoryStores stores = MemoryStores.onManualClock();
+    private final ExpiringEntries activity = stores.backend().activityEntries(stores.events());
     private final PresenceService presence = service(true);
 
     private PresenceService service(boolean allowAnonymous) {
         MemoryBackend backend = stores.backend();
-        return new PresenceService(backend.presenceEntries(stores.events()), backend.activityEntries(stores.events()),
+        return new PresenceService(backend.presenceEntries(stores.events()), activity,
                 new PresenceSettings(TTL, ACTIVITY_TTL, allowAnonymous, List.of()), stores.events(), backend.clock());
     }
 
@@ -153,8 +155,8 @@ class PresenceServiceTest {
         long now = stores.clock().millis();
         SessionActivity recorded = presence.recordActivity(anonymous("active"), "sid-1");
         assertEquals(new SessionActivity("sid-1", "active", "10.0.0.7", "agent", now, false), recorded);
-        assertEquals(Map.of("sid-1", recorded), presence.activities(List.of("sid-1", "sid-unknown")));
-        assertEquals(List.of(recorded), presence.activityPage(0, 10).items());
+        assertEquals(Map.of("sid-1", recorded.stored()), activity.getAll(List.of("sid-1", "sid-unknown")));
+        assertEquals(List.of(recorded), Page.read(activity.newestFirst(0, 10), SessionActivity::fromStored).items());
         Published announced = stores.events().all().getFirst();
         assertEquals(AdminEvents.SESSIONS_UPDATE, announced.event().event());
         assertEquals(Map.of("type", "session_activity", "sid", "sid-1", "session_id", "sid-1", "user", "active",
@@ -168,6 +170,6 @@ class PresenceServiceTest {
         assertEquals(1, presence.activityCount());
         stores.clock().advance(Duration.ofSeconds(2));
         assertEquals(0, presence.activityCount());
-        assertEquals(Map.of(), presence.activities(List.of("sid-1")));
+        assertEquals(Map.of(), activity.getAll(List.of("sid-1")));
     }
 }

@@ -99,8 +99,8 @@ class ConnectedClientFuzzTest {
         backend = new MemoryBackend(TimeSource.system(), MemoryLimits.from(config));
         realtime = Realtime.create(config, metrics, backend.connectionOwners());
         services = Main.Services.create(config, backend, backend.adminEvents(realtime::deliver), metrics);
-        gateway = realtime.gateway(services.sessions(), services.presence(), services.terminator(),
-                services.adminAuth(), services.limits());
+        gateway = realtime.gateway(services.sessions(), services.sessionListings(), services.presence(),
+                services.terminator(), services.adminAuth(), services.limits());
         logs = LogCapture.of("io.sessionpresence");
         clients[0] = connect(Optional.empty(), Optional.empty());
         clients[2] = connect(Optional.of("test-admin-token"), Optional.empty());

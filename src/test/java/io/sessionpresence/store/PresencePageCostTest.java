@@ -35,7 +35,7 @@ class PresencePageCostTest {
         try {
             RedisKeys keys = new RedisKeys(settings.keyPrefix());
             ExpiringEntries entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }),
-                    keys, keys::presence, InstantSource.system());
+                    keys, keys::presence, keys::shardOf, InstantSource.system());
             PresenceService presence = new PresenceService(entries,
                     new MemoryExpiringEntries(AdminEvents.NONE, TimeSource.system(), new MemoryBudget(MemoryLimits.heapShare())),
                     new PresenceSettings(300, 1800, true, List.of()), AdminEvents.NONE, InstantSource.system());

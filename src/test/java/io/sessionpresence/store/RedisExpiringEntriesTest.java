@@ -45,7 +45,7 @@ class RedisExpiringEntriesTest {
                 5000, 5000, "put" + System.nanoTime() + ":", 1, 2, 500, 8, 2, 4, 0);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
-        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }), keys, keys::presence,
+        entries = new RedisExpiringEntries(client, new RedisBatcher(client, 5000, 4, 128, size -> { }), keys, keys::presence, keys::shardOf,
                 InstantSource.system());
     }
 

@@ -20,6 +20,7 @@ import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEvents;
 import io.sessionpresence.session.LimitPolicy;
 import io.sessionpresence.session.Session;
+import io.sessionpresence.session.SessionListings;
 import io.sessionpresence.session.SessionStore;
 import io.sessionpresence.session.Tokens;
 import io.sessionpresence.testing.StoreKind;
@@ -28,6 +29,7 @@ import io.sessionpresence.testing.TestRedisCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,6 +100,62 @@ class ShardedLayoutTest {
                 at = page.nextCursor();
             }
             assertEquals(Set.copyOf(ids), seenSessions, "every session once");
+
+            // Tracked activity: every third session's, and as many under sids of no session.
+            ExpiringEntries activity = backend.activityEntries(AdminEvents.NONE);
+            Map<String, String> tracked = new HashMap<>();
+            for (int i = 0; i < ENTRIES; i += 3) {
+                tracked.put(ids.get(i), "[\"shard-user-" + (i / 5) + "\",\"10.0.0.1\",\"ua\"," + i + ",true]");
+                tracked.put("foreign-" + i, "[\"foreign\",\"10.0.0.2\",\"ua\"," + i + ",false]");
+            }
+            List<String> trackedIds = List.copyOf(tracked.keySet());
+            inParallel(trackedIds.size(), i -> activity.put(trackedIds.get(i), tracked.get(trackedIds.get(i)),
+                    now + 600_000 + i, event));
+            SessionListings listings = backend.sessionListings(sessions, activity);
+            Set<String> listed = new HashSet<>();
+            Set<String> listedTracked = new HashSet<>();
+            for (Integer at = 0; at != null; ) {
+                SessionListings.Listing listing = listings.listing(at, PAGE);
+                assertEquals(ENTRIES, listing.live().count());
+                assertEquals(tracked.size(), listing.tracked().count());
+                for (Session session : listing.live().items()) {
+                    assertTrue(listed.add(session.sessionId()), "listed twice: " + session.sessionId());
+                    assertEquals(tracked.get(session.sessionId()), listing.activityOfLive().get(session.sessionId()),
+                            "the tracked activity of " + session.sessionId());
+                }
+                assertEquals(listing.live().items().stream().filter(s -> tracked.containsKey(s.sessionId())).count(),
+                        listing.activityOfLive().size());
+                for (Map.Entry<String, String> entry : listing.tracked().items()) {
+                    assertTrue(listedTracked.add(entry.getKey()), "tracked entry listed twice: " + entry.getKey());
+                    assertEquals(tracked.get(entry.getKey()), entry.getValue());
+                }
+                at = listing.live().nextCursor();
+            }
+            assertEquals(Set.copyOf(ids), listed, "every session once in the listing");
+            assertEquals(tracked.keySet(), listedTracked, "every tracked entry once (fewer than the sessions: their pages cover them)");
+        }
+    }
+
+    /**
+     * Tracked activity that earlier builds placed by its own hash is dropped at the first start
+     * on a sharded layout (it now lives in its session's shard); on one shard nothing moves.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void anEarlierLayoutsTrackedActivityIsDroppedOnlyWhenSharded(int shards) {
+        Map<String, String> config = new HashMap<>(StoreKind.REDIS.config());
+        config.put("redis.key-prefix", "layout-" + shards + ":");
+        config.put("redis.shards", Integer.toString(shards));
+        TestRedis redis = TestRedis.shared();
+        RedisKeys keys = new RedisKeys("layout-" + shards + ":", shards, false);
+        try (RedisBackend first = backend(config)) {
+            first.activityEntries(AdminEvents.NONE).put("earlier-sid", "[\"u\",\"10.0.0.1\",\"ua\",1,false]",
+                    System.currentTimeMillis() + 600_000, new AdminEvent("sessions_update", Map.of()));
+        }
+        redis.command("SET", keys.layout(), "shards=" + shards);
+        try (RedisBackend upgraded = backend(config)) {
+            assertEquals("shards=" + shards + ";activity=by-session", redis.command("GET", keys.layout()).trim());
+            assertEquals(shards == 1 ? 1 : 0, upgraded.activityEntries(AdminEvents.NONE).getAll(List.of("earlier-sid")).size());
         }
     }
 
