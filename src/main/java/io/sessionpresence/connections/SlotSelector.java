@@ -43,13 +43,6 @@ final class SlotSelector implements ServerConnectionSelector {
      * a flood refused at thousands per second would otherwise fill a small heap.
      */
     private static final int MAX_LINGERING = 256;
-    /**
-     * Below the cap, an eighth of the open-connection bound: a lingering refusal also holds one of
-     * Helidon's permits, and when a low descriptor limit leaves few of them, a flood whose
-     * refusals all linger waits for its client to close each one, while every other client waits
-     * behind the flood in the kernel's accept queue (measured at {@code ulimit -n 1024}).
-     */
-    private final int maxLingering;
 
     private final ServerConnectionSelector http1;
     private final ConnectionSlots slots;
@@ -58,10 +51,28 @@ final class SlotSelector implements ServerConnectionSelector {
     private final Refusal serverFull;
     private final Refusal addressFull;
     private final LogLimiter log = new LogLimiter(LOG);
-    private final AtomicInteger lingering = new AtomicInteger();
+    private final Lingering lingering;
 
     /** The answer to a refused connection, what counts it and what logs it. */
     private record Refusal(byte[] response, Counter refused, String logKey, String logMessage) {
+    }
+
+    /**
+     * The refusals lingering right now, and how many may: below {@link #MAX_LINGERING}, an eighth
+     * of the open-connection bound. A lingering refusal also holds one of Helidon's permits, and
+     * when a low descriptor limit leaves few of them, a flood whose refusals all linger waits for
+     * its client to close each one, while every other client waits behind the flood in the
+     * kernel's accept queue (measured at {@code ulimit -n 1024}).
+     */
+    private record Lingering(AtomicInteger now, int most) {
+        /** Counts one more refusal; whether it may linger. Each must {@link #leave} after, either way. */
+        boolean enter() {
+            return now.incrementAndGet() <= most;
+        }
+
+        void leave() {
+            now.decrementAndGet();
+        }
     }
 
     SlotSelector(ServerConnectionSelector http1, ConnectionSlots slots, ConnectionGuard guard,
@@ -70,7 +81,7 @@ final class SlotSelector implements ServerConnectionSelector {
         this.slots = slots;
         this.guard = guard;
         this.closeAfterResponse = closeAfterResponse;
-        this.maxLingering = Math.min(MAX_LINGERING, Math.max(8, slots.maxOpen() / 8));
+        this.lingering = new Lingering(new AtomicInteger(), Math.min(MAX_LINGERING, Math.max(8, slots.maxOpen() / 8)));
         this.serverFull = new Refusal(response(503, "Service Unavailable", "Too many connections to this server, retry shortly"),
                 serverFull, "Connections refused (server.max-tcp-connections)",
                 "open connections reached server.max-tcp-connections (" + slots.maxOpen() + ")");
@@ -122,7 +133,7 @@ final class SlotSelector implements ServerConnectionSelector {
         refusal.refused().increment();
         log.log(Level.WARNING, refusal.logKey(),
                 () -> "Refused a connection from " + address.getHostAddress() + ": " + refusal.logMessage());
-        return new Refused(ctx, refusal.response(), guard, lingering, maxLingering);
+        return new Refused(ctx, refusal.response(), guard, lingering);
     }
 
     private static byte[] response(int status, String reason, String message) {
@@ -158,16 +169,15 @@ final class SlotSelector implements ServerConnectionSelector {
     }
 
     /**
-     * Writes the refusal, then, unless {@code maxLingering} others do already, reads whatever
+     * Writes the refusal, then, unless as many others as may do already, reads whatever
      * the client sends until it closes or {@link #LINGER} has passed (the guard's watchdog then
      * closes the socket); Helidon closes it after.
      */
-    private record Refused(ConnectionContext ctx, byte[] response, ConnectionGuard guard, AtomicInteger lingering,
-                           int maxLingering)
+    private record Refused(ConnectionContext ctx, byte[] response, ConnectionGuard guard, Lingering lingering)
             implements ServerConnection {
         @Override
         public void handle(Limit limit) {
-            boolean linger = lingering.incrementAndGet() <= maxLingering;
+            boolean linger = lingering.enter();
             try {
                 ctx.dataWriter().writeNow(BufferData.create(response));
                 if (linger) {
@@ -181,7 +191,7 @@ final class SlotSelector implements ServerConnectionSelector {
             } catch (RuntimeException e) {
                 // the client closed, or the linger ended: either way the connection is done
             } finally {
-                lingering.decrementAndGet();
+                lingering.leave();
                 guard.forget(ctx);
             }
         }
