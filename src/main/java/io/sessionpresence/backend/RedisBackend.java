@@ -93,22 +93,25 @@ public final class RedisBackend implements Backend {
         String mine = "shards=" + keys.shards() + ";activity=by-session";
         String earlier = "shards=" + keys.shards();
         layout.setIfAbsent(mine);
-        String recorded = layout.get();
-        if (earlier.equals(recorded)) {
-            if (keys.shards() > 1) {
-                keys.perShard(keys::activity).forEach(name -> client.getMapCache(name, StringCodec.INSTANCE).delete());
-                LOG.info("Tracked activity of the earlier layout dropped: it now lives in its session's shard");
-            }
-            layout.set(mine);
-            recorded = mine;
+        // Only the instance whose swap wins drops the earlier activity: another starting at the
+        // same time may already be writing activity where it now belongs.
+        if (layout.compareAndSet(earlier, mine) && keys.shards() > 1) {
+            keys.perShard(keys::activity).forEach(name -> client.getMapCache(name, StringCodec.INSTANCE).delete());
+            LOG.info("Tracked activity of the earlier layout dropped: it now lives in its session's shard");
         }
+        String recorded = layout.get();
         if (recorded != null && !recorded.equals(mine)) {
             throw new InvalidConfigException("redis.shards", "is " + keys.shards() + " but the data under this key prefix "
-                    + "was written with " + recorded + " (key " + keys.layout() + "); set REDIS_SHARDS to that, or start "
-                    + "from an empty Redis (or another redis.key-prefix) to change it");
+                    + "was written with " + recordedShards(recorded) + " shards (key " + keys.layout() + ": " + recorded
+                    + "); set REDIS_SHARDS to that, or start from an empty Redis (or another redis.key-prefix) to change it");
         }
         LOG.info(() -> "Redis layout: " + keys.shards() + (keys.shards() == 1 ? " shard" : " shards")
                 + (keys.shardedPubSub() ? ", sharded pub/sub" : ""));
+    }
+
+    /** The N of a layout record {@code shards=N[;...]}, or the record itself when it is not one. */
+    private static String recordedShards(String recorded) {
+        return recorded.startsWith("shards=") ? recorded.substring("shards=".length()).split(";")[0] : recorded;
     }
 
     @Override

@@ -145,7 +145,6 @@ public final class PresenceService {
         return Page.of(List.copyOf(items), matches.size(), cursor);
     }
 
-
     public long presentCount() {
         return presence.count();
     }

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessionpresence.events.AdminEventWire;
@@ -364,7 +365,7 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
     private final long idleTimeoutMillis;
     private final InstantSource clock;
     private final RScript script;
-    /** Per shard: its map of records, their expiry ZSET and the earlier-deadline ZSET (KEYS of every script). */
+    /** Per shard: its map of records, their expiry ZSET and the earlier-deadline ZSET (KEYS of every script but the page's). */
     private final List<List<Object>> recordKeys;
     /** Per shard: {@link #recordKeys}, then the map of tracked activity and its expiry ZSET, all in one slot. */
     private final List<List<Object>> listingKeys;
@@ -644,7 +645,7 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
         List<JsonNode> trackedEntries = one ? tracked : Page.mergedNewestFirst(tracked, entry -> entry.get(1).asLong(), offset, limit);
         List<Session> live = liveViews.stream().map(RedisSessionStore::session).toList();
         // Each shard sent the activity of its own first sessions; keep that of the page's only.
-        activityOfLive.keySet().retainAll(live.stream().map(Session::sessionId).toList());
+        activityOfLive.keySet().retainAll(live.stream().map(Session::sessionId).collect(Collectors.toSet()));
         return new Listing(Page.of(live, count, offset), activityOfLive,
                 Page.of(trackedEntries.stream().map(entry -> Map.entry(entry.get(0).asText(), entry.get(2).asText())).toList(),
                         trackedCount, offset));

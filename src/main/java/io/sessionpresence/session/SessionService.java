@@ -50,11 +50,6 @@ public final class SessionService {
         });
     }
 
-    /** A page of live sessions, most recently expiring first; {@code offset} is the cursor. */
-    public Page<Session> page(int offset, int limit) {
-        return store.page(offset, limit);
-    }
-
     /** The live session with this public id (a socket re-reading its own session). */
     public Optional<Session> find(String sessionId) {
         return store.findById(sessionId);

@@ -17,7 +17,8 @@ import org.redisson.connection.CRC16;
  * Sessions, presence, activity and the user cache are each spread over {@code redis.shards} maps
  * (default 1 on one server or Sentinel, {@link RedisSettings#CLUSTER_SHARDS} on a Cluster); an
  * entry's shard is {@code String.hashCode} of its key (user key, presence key, activity key, user
- * id) modulo the count. With one shard on one server the names are those in the table below. Else
+ * id) modulo the count, except that the tracked activity of a session id goes to its session's
+ * shard (the hash of the id's user key). With one shard on one server the names are those in the table below. Else
  * every name of shard {@code i} is hash-tagged: {@code P user-sessions} becomes
  * <code>{P i.n}:user-sessions</code>, <code>{P user-sessions}:earlier</code> becomes
  * <code>{P i.n}:user-sessions:earlier</code>, and so on, where {@code n} is the first number that
@@ -202,8 +203,9 @@ public final class RedisKeys {
     }
 
     /**
-     * The shard that holds {@code key}: a user key for sessions, the entry's key for presence and
-     * activity, the user id for the cache. {@code String.hashCode} is fixed by the Java language
+     * The shard that holds {@code key}: a user key for sessions (and for the tracked activity of
+     * that user's session ids), the entry's key for presence and other activity, the user id for
+     * the cache. {@code String.hashCode} is fixed by the Java language
      * specification, so every instance and version agrees.
      */
     public int shardOf(String key) {

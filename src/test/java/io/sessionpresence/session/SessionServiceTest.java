@@ -302,6 +302,7 @@ class SessionServiceTest {
         assertFalse(expired.getFirst().local(), "the one instance that takes an expiry tells every instance");
         assertEquals(SessionViews.event("session_expired", expiring.session()), expired.getFirst().data());
         assertEquals(1, sessions.countSessions());
-        assertEquals(List.of(remembered.session()), sessions.page(0, 10).items());
+        assertEquals(Optional.empty(), sessions.find(expiring.session().sessionId()));
+        assertEquals(Optional.of(remembered.session()), sessions.find(remembered.session().sessionId()));
     }
 }

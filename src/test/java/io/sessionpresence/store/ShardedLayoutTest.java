@@ -144,10 +144,11 @@ class ShardedLayoutTest {
     @ValueSource(ints = {1, 4})
     void anEarlierLayoutsTrackedActivityIsDroppedOnlyWhenSharded(int shards) {
         Map<String, String> config = new HashMap<>(StoreKind.REDIS.config());
-        config.put("redis.key-prefix", "layout-" + shards + ":");
+        String prefix = config.get("redis.key-prefix") + "layout-" + shards + ":";
+        config.put("redis.key-prefix", prefix);
         config.put("redis.shards", Integer.toString(shards));
         TestRedis redis = TestRedis.shared();
-        RedisKeys keys = new RedisKeys("layout-" + shards + ":", shards, false);
+        RedisKeys keys = new RedisKeys(prefix, shards, false);
         try (RedisBackend first = backend(config)) {
             first.activityEntries(AdminEvents.NONE).put("earlier-sid", "[\"u\",\"10.0.0.1\",\"ua\",1,false]",
                     System.currentTimeMillis() + 600_000, new AdminEvent("sessions_update", Map.of()));
@@ -155,7 +156,14 @@ class ShardedLayoutTest {
         redis.command("SET", keys.layout(), "shards=" + shards);
         try (RedisBackend upgraded = backend(config)) {
             assertEquals("shards=" + shards + ";activity=by-session", redis.command("GET", keys.layout()).trim());
-            assertEquals(shards == 1 ? 1 : 0, upgraded.activityEntries(AdminEvents.NONE).getAll(List.of("earlier-sid")).size());
+            ExpiringEntries activity = upgraded.activityEntries(AdminEvents.NONE);
+            assertEquals(shards == 1 ? 1 : 0, activity.getAll(List.of("earlier-sid")).size());
+            activity.put("later-sid", "[\"u\",\"10.0.0.1\",\"ua\",2,false]", System.currentTimeMillis() + 600_000,
+                    new AdminEvent("sessions_update", Map.of()));
+        }
+        try (RedisBackend restarted = backend(config)) {
+            assertEquals(1, restarted.activityEntries(AdminEvents.NONE).getAll(List.of("later-sid")).size(),
+                    "the upgrade drops once, not at every start");
         }
     }
 
@@ -166,8 +174,8 @@ class ShardedLayoutTest {
         try (RedisBackend first = backend(config)) {
             config.put("redis.shards", "8");
             InvalidConfigException refused = assertThrows(InvalidConfigException.class, () -> backend(config));
-            assertTrue(refused.getMessage().contains("'redis.shards'") && refused.getMessage().contains("shards=4"),
-                    refused.getMessage());
+            assertTrue(refused.getMessage().contains("'redis.shards'")
+                    && refused.getMessage().contains("was written with 4 shards"), refused.getMessage());
         }
     }
 
