@@ -642,7 +642,8 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
             shard.get("tracked").forEach(tracked::add);
         }
         List<JsonNode> liveViews = one ? views : Page.mergedNewestFirst(views, view -> view.get(8).asLong(), offset, limit);
-        List<JsonNode> trackedEntries = one ? tracked : Page.mergedNewestFirst(tracked, entry -> entry.get(1).asLong(), offset, limit);
+        List<JsonNode> trackedEntries = one ? tracked
+                : Page.mergedNewestFirst(tracked, entry -> entry.get(1).asLong(), offset, limit);
         List<Session> live = liveViews.stream().map(RedisSessionStore::session).toList();
         // Each shard sent the activity of its own first sessions; keep that of the page's only.
         activityOfLive.keySet().retainAll(live.stream().map(Session::sessionId).collect(Collectors.toSet()));

@@ -101,39 +101,77 @@ class ShardedLayoutTest {
             }
             assertEquals(Set.copyOf(ids), seenSessions, "every session once");
 
-            // Tracked activity: every third session's, and as many under sids of no session.
-            ExpiringEntries activity = backend.activityEntries(AdminEvents.NONE);
-            Map<String, String> tracked = new HashMap<>();
-            for (int i = 0; i < ENTRIES; i += 3) {
-                tracked.put(ids.get(i), "[\"shard-user-" + (i / 5) + "\",\"10.0.0.1\",\"ua\"," + i + ",true]");
-                tracked.put("foreign-" + i, "[\"foreign\",\"10.0.0.2\",\"ua\"," + i + ",false]");
-            }
-            List<String> trackedIds = List.copyOf(tracked.keySet());
-            inParallel(trackedIds.size(), i -> activity.put(trackedIds.get(i), tracked.get(trackedIds.get(i)),
-                    now + 600_000 + i, event));
-            SessionListings listings = backend.sessionListings(sessions, activity);
-            Set<String> listed = new HashSet<>();
-            Set<String> listedTracked = new HashSet<>();
-            for (Integer at = 0; at != null; ) {
-                SessionListings.Listing listing = listings.listing(at, PAGE);
-                assertEquals(ENTRIES, listing.live().count());
-                assertEquals(tracked.size(), listing.tracked().count());
-                for (Session session : listing.live().items()) {
-                    assertTrue(listed.add(session.sessionId()), "listed twice: " + session.sessionId());
-                    assertEquals(tracked.get(session.sessionId()), listing.activityOfLive().get(session.sessionId()),
-                            "the tracked activity of " + session.sessionId());
-                }
-                assertEquals(listing.live().items().stream().filter(s -> tracked.containsKey(s.sessionId())).count(),
-                        listing.activityOfLive().size());
-                for (Map.Entry<String, String> entry : listing.tracked().items()) {
-                    assertTrue(listedTracked.add(entry.getKey()), "tracked entry listed twice: " + entry.getKey());
-                    assertEquals(tracked.get(entry.getKey()), entry.getValue());
-                }
-                at = listing.live().nextCursor();
-            }
-            assertEquals(Set.copyOf(ids), listed, "every session once in the listing");
-            assertEquals(tracked.keySet(), listedTracked, "every tracked entry once (fewer than the sessions: their pages cover them)");
+            listsEverySessionWithItsActivity(backend, sessions, ids, now);
         }
+    }
+
+    /** The admin listing on one shard, where the script itself skips the offset; the page size does not divide the count. */
+    @Test
+    void oneShardListsEverySessionWithItsActivity() throws Exception {
+        try (RedisBackend backend = backend(StoreKind.REDIS, Map.of())) {
+            SessionStore sessions = backend.sessionStore(0, AdminEvents.NONE);
+            long now = System.currentTimeMillis();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                ids.add(Tokens.newSessionId("one-shard-user-" + (i / 5)));
+            }
+            inParallel(ids.size(), i -> sessions.create("hash" + i, new Session(ids.get(i), "one-shard-user-" + (i / 5), now,
+                    now + 3_600_000 + i, now, false, "10.0.0.1", "ua"), 50, LimitPolicy.EVICT_OLDEST, Optional.empty()));
+            listsEverySessionWithItsActivity(backend, sessions, ids, now);
+        }
+    }
+
+    /**
+     * Tracks the activity of every third of {@code ids} and of as many sids of no session (every
+     * 7th sharing its expiry with the one before), then walks the admin listing page by page:
+     * every session once, newest first, each with exactly its own tracked activity; every tracked
+     * entry once, newest first.
+     */
+    private static void listsEverySessionWithItsActivity(RedisBackend backend, SessionStore sessions, List<String> ids,
+                                                         long now) throws Exception {
+        ExpiringEntries activity = backend.activityEntries(AdminEvents.NONE);
+        Map<String, String> tracked = new HashMap<>();
+        Map<String, Long> expiries = new HashMap<>();
+        for (int i = 0; i < ids.size(); i += 3) {
+            tracked.put(ids.get(i), "[\"user\",\"10.0.0.1\",\"ua\"," + i + ",true]");
+            tracked.put("foreign-" + i, "[\"foreign\",\"10.0.0.2\",\"ua\"," + i + ",false]");
+        }
+        List<String> trackedIds = List.copyOf(tracked.keySet());
+        for (int i = 0; i < trackedIds.size(); i++) {
+            expiries.put(trackedIds.get(i), now + 600_000 + i - (i % 7 == 0 ? 1 : 0));
+        }
+        AdminEvent event = new AdminEvent("sessions_update", Map.of());
+        inParallel(trackedIds.size(), i -> activity.put(trackedIds.get(i), tracked.get(trackedIds.get(i)),
+                expiries.get(trackedIds.get(i)), event));
+        SessionListings listings = backend.sessionListings(sessions, activity);
+        Set<String> listed = new HashSet<>();
+        Set<String> listedTracked = new HashSet<>();
+        long previousExpiry = Long.MAX_VALUE;
+        long previousTracked = Long.MAX_VALUE;
+        for (Integer at = 0; at != null; ) {
+            SessionListings.Listing listing = listings.listing(at, PAGE);
+            assertEquals(ids.size(), listing.live().count());
+            assertEquals(tracked.size(), listing.tracked().count());
+            for (Session session : listing.live().items()) {
+                assertTrue(listed.add(session.sessionId()), "listed twice: " + session.sessionId());
+                assertTrue(session.expiresAt() <= previousExpiry, "sessions newest first");
+                previousExpiry = session.expiresAt();
+                assertEquals(tracked.get(session.sessionId()), listing.activityOfLive().get(session.sessionId()),
+                        "the tracked activity of " + session.sessionId());
+            }
+            assertEquals(listing.live().items().stream().filter(s -> tracked.containsKey(s.sessionId())).count(),
+                    listing.activityOfLive().size(), "the activity of the page's sessions only");
+            for (Map.Entry<String, String> entry : listing.tracked().items()) {
+                assertTrue(listedTracked.add(entry.getKey()), "tracked entry listed twice: " + entry.getKey());
+                assertEquals(tracked.get(entry.getKey()), entry.getValue());
+                assertTrue(expiries.get(entry.getKey()) <= previousTracked, "tracked activity newest first");
+                previousTracked = expiries.get(entry.getKey());
+            }
+            at = listing.live().nextCursor();
+        }
+        assertEquals(Set.copyOf(ids), listed, "every session once in the listing");
+        assertEquals(tracked.keySet(), listedTracked,
+                "every tracked entry once (fewer than the sessions: their pages cover them)");
     }
 
     /**
