@@ -96,6 +96,8 @@ class RedisRoundTripsTest {
                 () -> service.get("/admin/presence?limit=10", "Authorization", ADMIN))});
         measured.put("admin sessions page", new long[]{1 + perGather, roundTrips(200,
                 () -> service.get("/admin/sessions?limit=10", "Authorization", ADMIN))});
+        measured.put("admin tracked sessions page", new long[]{1 + perGather, roundTrips(200,
+                () -> service.get("/admin/sessions/redis?limit=10&cursor=10", "Authorization", ADMIN))});
         measured.put("logout", new long[]{2, least(() -> {
             String[] own = {"X-Session-Token", login("trips-logout")};
             return redis.roundTripsDuring(() -> assertEquals(200, service.post("/api/session/logout", "", own).status()));
