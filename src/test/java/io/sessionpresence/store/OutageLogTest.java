@@ -52,7 +52,9 @@ class OutageLogTest {
                 assertEquals(503, status.get());
             }
 
-            List<JsonNode> first = storeLines(log);
+            // Count lines are left out: an earlier test's service may close a window of its own
+            // (same logger) at any time, even before this test's first failure is logged.
+            List<JsonNode> first = storeLines(log).stream().filter(line -> !isCount(line)).toList();
             assertTrue(first.size() <= 3, "at most one line per kind of failure so far: " + first);
             assertEquals("outage-first", first.getFirst().path("request_id").asText(),
                     "the first failure's line carries its request id: " + first.getFirst());
@@ -81,6 +83,10 @@ class OutageLogTest {
             }
         }
         return lines;
+    }
+
+    private static boolean isCount(JsonNode line) {
+        return SUMMARY.matcher(line.path("message").asText()).matches();
     }
 
     /** The figures of the count lines. */
