@@ -114,9 +114,9 @@ public final class Main {
      * backend.
      */
     public record Services(String storeName, SessionService sessions, SessionListings sessionListings,
-                           SessionAuth sessionAuth, PresenceService presence, SessionTerminator terminator, UserCacheService userCache,
-                           StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth, ClientInfo clients,
-                           Limits limits, ServiceMetrics metrics, List<String> corsOrigins, List<String> trackedPaths,
+                           SessionAuth sessionAuth, PresenceService presence, SessionTerminator terminator,
+                           UserCacheService userCache, StoreStats stats, IdentityVerifier identity, AdminAuth adminAuth,
+                           ClientInfo clients, Limits limits, ServiceMetrics metrics, List<String> corsOrigins, List<String> trackedPaths,
                            long maxBodyBytes) {
 
         /**
@@ -285,8 +285,8 @@ public final class Main {
                         services.metrics().heartbeats(Channel.HTTP)))
                 .register("/api/session", new ActivityRoutes(visitors, services.maxBodyBytes()))
                 .register(AdminRoutes.ROOT, new AdminRoutes(services.adminAuth(), services.presence(), services.sessions(),
-                        services.sessionListings(), services.terminator(), services.stats(), services.storeName(), services.limits(),
-                        services.clients()))
+                        services.sessionListings(), services.terminator(), services.stats(), services.storeName(),
+                        services.limits(), services.clients()))
                 .addFeature(new RequestIds())
                 .addFilter(new RequestTimer(services.metrics()))
                 .addFilter(new SecurityHeaders())
@@ -309,8 +309,8 @@ public final class Main {
      * routing) and the plain WebSocket endpoint {@code /ws}, on the HTTP port.
      */
     public static WsRouting.Builder sockets(HttpRouting.Builder routing, Services services, Realtime realtime) {
-        Gateway gateway = realtime.gateway(services.sessions(), services.sessionListings(), services.presence(), services.terminator(),
-                services.adminAuth(), services.limits());
+        Gateway gateway = realtime.gateway(services.sessions(), services.sessionListings(), services.presence(),
+                services.terminator(), services.adminAuth(), services.limits());
         Origins origins = socketOrigins(services);
         SocketIoEndpoint socketIo = SocketIoEndpoint.create(realtime, gateway, services.clients(), origins);
         realtime.closeWith(socketIo);

@@ -1,6 +1,5 @@
 package io.sessionpresence.admin;
 
-import java.util.List;
 import java.util.Map;
 
 import io.sessionpresence.presence.SessionActivity;
@@ -22,12 +21,11 @@ public record AdminSessionViews(Page<SessionViews.Admin> live, Page<SessionActiv
     public static AdminSessionViews read(SessionListings listings, int offset, int limit) {
         SessionListings.Listing listing = listings.listing(offset, limit);
         Map<String, String> activity = listing.activityOfLive();
-        List<SessionViews.Admin> live = listing.live().items().stream().map(s -> {
+        Page<SessionViews.Admin> live = listing.live().map(s -> {
             String stored = activity.get(s.sessionId());
             long tracked = stored == null ? 0 : SessionActivity.fromStored(s.sessionId(), stored).lastActivity();
             return SessionViews.Admin.of(s, Math.max(s.lastActivity(), tracked));
-        }).toList();
-        return new AdminSessionViews(new Page<>(live, listing.live().count(), listing.live().nextCursor()),
-                Page.read(listing.tracked(), SessionActivity::fromStored));
+        });
+        return new AdminSessionViews(live, Page.read(listing.tracked(), SessionActivity::fromStored));
     }
 }

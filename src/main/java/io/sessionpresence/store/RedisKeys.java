@@ -18,8 +18,8 @@ import org.redisson.connection.CRC16;
  * (default 1 on one server or Sentinel, {@link RedisSettings#CLUSTER_SHARDS} on a Cluster); an
  * entry's shard is {@code String.hashCode} of its key (user key, presence key, activity key, user
  * id) modulo the count, except that the tracked activity of a session id goes to its session's
- * shard (the hash of the id's user key). With one shard on one server the names are those in the table below. Else
- * every name of shard {@code i} is hash-tagged: {@code P user-sessions} becomes
+ * shard (the hash of the id's user key). With one shard on one server the names are those in the
+ * table below. Else every name of shard {@code i} is hash-tagged: {@code P user-sessions} becomes
  * <code>{P i.n}:user-sessions</code>, <code>{P user-sessions}:earlier</code> becomes
  * <code>{P i.n}:user-sessions:earlier</code>, and so on, where {@code n} is the first number that
  * puts the tag's slot within a quarter share of the middle of shard {@code i}'s equal share of
