@@ -199,7 +199,7 @@ public final class Main {
         Backend backend = Backend.select(RedisSettings.from(config), MemoryLimits.from(config), time, metrics);
         try {
             Realtime realtime = Realtime.create(config, metrics, backend.connectionOwners());
-            ValidatedSessions validated = ValidatedSessions.from(config, backend.clock());
+            ValidatedSessions validated = ValidatedSessions.from(config, backend.clock(), metrics);
             AdminEvents events = backend.adminEvents(event -> {
                 validated.heard(event);
                 realtime.deliver(event);

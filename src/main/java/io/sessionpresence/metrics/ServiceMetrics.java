@@ -60,6 +60,9 @@ public final class ServiceMetrics implements AutoCloseable {
     private final Counter adminEventsReceived;
     private final Counter adminEventsDelivered;
     private final DistributionSummary redisBatchSize;
+    private final Counter nearCacheHits;
+    private final Counter nearCacheMisses;
+    private final Counter nearCacheRenewed;
     /** Request timers by route pattern, then by method: filled as routes are first seen. */
     private final Map<String, Map<String, Timer>> requests = new ConcurrentHashMap<>();
     private final List<Meter> gauges = new CopyOnWriteArrayList<>();
@@ -105,6 +108,13 @@ public final class ServiceMetrics implements AutoCloseable {
                 .distributionStatisticsConfig(DistributionStatisticsConfig.builder()
                         .buckets(1, 2, 4, 8, 16, 32, 64, 128)
                         .percentiles(NO_QUANTILES)));
+        nearCacheHits = nearCache("hit");
+        nearCacheMisses = nearCache("miss");
+        nearCacheRenewed = nearCache("renewed");
+    }
+
+    /** The near cache of validates ({@code session.near-cache-ms}); absent while it is off. */
+    public record NearCache(Counter hits, Counter misses, Counter renewed) {
     }
 
     /** On the registry whose meters {@code /observe/metrics} shows. */
@@ -180,6 +190,10 @@ public final class ServiceMetrics implements AutoCloseable {
         return redisBatchSize;
     }
 
+    public NearCache nearCache() {
+        return new NearCache(nearCacheHits, nearCacheMisses, nearCacheRenewed);
+    }
+
     /**
      * The latency timer of one route ({@code route}: the pattern it matched, e.g.
      * {@code /api/session/{session_id}}, so that ids never become labels) and method. Looked up
@@ -217,6 +231,13 @@ public final class ServiceMetrics implements AutoCloseable {
                         + "(answered 503), address_full at connections.max-per-address open from the client's "
                         + "address (answered 429)")
                 .addTag(Metrics.tag("reason", reason)));
+    }
+
+    private Counter nearCache(String result) {
+        return registry.getOrCreate(Counter.builder(PREFIX + "near.cache")
+                .description("The near cache of validates (session.near-cache-ms): hit = answered from it, miss = read "
+                        + "from the store on the request, renewed = read again in the background while in use")
+                .addTag(Metrics.tag("result", result)));
     }
 
     private Counter counter(String name, String description) {

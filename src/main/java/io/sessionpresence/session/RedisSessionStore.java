@@ -3,6 +3,7 @@ package io.sessionpresence.session;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,18 +125,36 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
             end
             """;
 
-    /** ARGV[3] user key, [4] id suffix, [5] secret hash ('' = any: a read by id). Returns the session's view, or nil. */
-    private static final String FIND_SCRIPT = PRELUDE + """
-            local r = load(ARGV[3])
-            if not r then return nil end
-            local i = find(r, ARGV[4])
-            if not i or (ARGV[5] ~= '' and r[i][2] ~= ARGV[5]) then return nil end
-            if idle > 0 then
-              local was = latestOf(r)
-              r[i][9] = now
-              save(ARGV[3], r, was, r[i][1])
+    /** The live session of user key k, suffix, secret hash ('' = any: a read by id) as a view, or nil; a use of it. */
+    private static final String BY_TOKEN = PRELUDE + """
+            local function byToken(k, suffix, hash)
+              local r = load(k)
+              if not r then return nil end
+              local i = find(r, suffix)
+              if not i or (hash ~= '' and r[i][2] ~= hash) then return nil end
+              if idle > 0 then
+                local was = latestOf(r)
+                r[i][9] = now
+                save(k, r, was, r[i][1])
+              end
+              return view(r, r[i])
             end
-            return cjson.encode(view(r, r[i]))
+            """;
+
+    /** ARGV[3] user key, [4] id suffix, [5] secret hash ('' = any: a read by id). Returns the session's view, or nil. */
+    private static final String FIND_SCRIPT = BY_TOKEN + """
+            local found = byToken(ARGV[3], ARGV[4], ARGV[5])
+            if not found then return nil end
+            return cjson.encode(found)
+            """;
+
+    /** ARGV[3..] triples of user key, id suffix, secret hash. Returns a JSON array: each one's view, or false. */
+    private static final String FIND_ALL_SCRIPT = BY_TOKEN + """
+            local out = {}
+            for n = 3, #ARGV, 3 do
+              out[#out + 1] = byToken(ARGV[n], ARGV[n + 1], ARGV[n + 2]) or false
+            end
+            return cjson.encode(out)
             """;
 
     /**
@@ -370,6 +389,7 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
     /** Per shard: {@link #recordKeys}, then the map of tracked activity and its expiry ZSET, all in one slot. */
     private final List<List<Object>> listingKeys;
     private final String find;
+    private final String findAll;
     private final String create;
     private final String refresh;
     private final String delete;
@@ -392,6 +412,7 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
                 RedisKeys.expiryIndexOf(keys.userSessions(shard)), keys.earlierSessions(shard), keys.activity(shard),
                 RedisKeys.expiryIndexOf(keys.activity(shard))));
         this.find = keys.publishing(FIND_SCRIPT);
+        this.findAll = keys.publishing(FIND_ALL_SCRIPT);
         this.create = keys.publishing(CREATE_SCRIPT);
         this.refresh = keys.publishing(REFRESH_SCRIPT);
         this.delete = keys.publishing(DELETE_SCRIPT);
@@ -522,6 +543,40 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
     @Override
     public Optional<Session> findByToken(String sessionId, String secretHash) {
         return find(sessionId, secretHash);
+    }
+
+    /** One script per shard involved, all sent at once: one round trip (per master on a Cluster). */
+    @Override
+    public List<Optional<Session>> findAllByToken(List<TokenHash> tokens) {
+        Map<Integer, List<Integer>> byShard = new HashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            byShard.computeIfAbsent(keys.shardOf(Tokens.userKeyOf(tokens.get(i).sessionId())), shard -> new ArrayList<>()).add(i);
+        }
+        List<Integer> shards = List.copyOf(byShard.keySet());
+        List<Function<RBatch, ? extends CompletionStage<String>>> calls = shards.stream()
+                .<Function<RBatch, ? extends CompletionStage<String>>>map(shard -> batch -> {
+                    List<Object> args = args();
+                    for (int i : byShard.get(shard)) {
+                        String sessionId = tokens.get(i).sessionId();
+                        args.add(Tokens.userKeyOf(sessionId));
+                        args.add(sessionId.substring(Tokens.USER_KEY_LENGTH));
+                        args.add(tokens.get(i).secretHash());
+                    }
+                    return batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(shard),
+                            idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, findAll,
+                            RScript.ReturnType.VALUE, recordKeys.get(shard), args.toArray());
+                }).toList();
+        List<String> replies = batcher.together(calls);
+        List<Optional<Session>> found = new ArrayList<>(Collections.nCopies(tokens.size(), Optional.empty()));
+        for (int s = 0; s < shards.size(); s++) {
+            JsonNode views = Json.read(replies.get(s), JsonNode.class);
+            List<Integer> positions = byShard.get(shards.get(s));
+            for (int n = 0; n < positions.size(); n++) {
+                JsonNode view = views.get(n);
+                found.set(positions.get(n), view.isArray() ? Optional.of(session(view)) : Optional.empty());
+            }
+        }
+        return found;
     }
 
     /** A read by id counts as use of the session, as a validate does. */

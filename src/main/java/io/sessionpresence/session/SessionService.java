@@ -38,6 +38,7 @@ public final class SessionService {
     public SessionService(SessionStore store, SessionSettings settings, AdminEvents events, InstantSource clock,
                           ServiceMetrics metrics, ValidatedSessions validated) {
         this.validated = validated;
+        validated.renewFrom(store);
         this.store = store;
         this.settings = settings;
         this.events = events;

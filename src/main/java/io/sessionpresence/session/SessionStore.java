@@ -53,6 +53,18 @@ public interface SessionStore {
     /** The live session {@code sessionId} if its secret's hash is {@code secretHash}. The hot path: one Redis round trip. */
     Optional<Session> findByToken(String sessionId, String secretHash);
 
+    /** A session id and the hash of its token's secret: what {@link #findAllByToken} looks up. */
+    record TokenHash(String sessionId, String secretHash) {
+    }
+
+    /**
+     * {@link #findByToken} of each, in order, read together: how the near cache of validates
+     * ({@link ValidatedSessions}) renews its entries. Redis: one round trip for all of them.
+     */
+    default List<Optional<Session>> findAllByToken(List<TokenHash> tokens) {
+        return tokens.stream().map(token -> findByToken(token.sessionId(), token.secretHash())).toList();
+    }
+
     /** The session with this public id, if live; counts as use of it ({@code session.idle-timeout}), as a validate does. */
     Optional<Session> findById(String sessionId);
 

@@ -95,7 +95,11 @@ import org.redisson.connection.CRC16;
  * <caption>Redis round trips per API call</caption>
  * <tr><th>API call</th><th>round trips</th><th>commands</th></tr>
  * <tr><td>validate</td><td>1</td><td>EVALSHA of the find script ({@code RedisSessionStore}): HGET
- *     of the record; with {@code session.idle-timeout} also HSET and ZADDs of the new deadline.</td></tr>
+ *     of the record; with {@code session.idle-timeout} also HSET and ZADDs of the new deadline.
+ *     With the near cache ({@code session.near-cache-ms}) 0 for a session it holds.</td></tr>
+ * <tr><td>near cache renewal (background, every entry in use once per 3/4 of its life)</td><td>1 per
+ *     master for all entries due</td><td>EVAL of one read-only script per shard involved: HGET of
+ *     each entry's record</td></tr>
  * <tr><td>create</td><td>1</td><td>EVAL of the create script: the shared login limit (TIME, GET,
  *     SET), HGET, the per-user limit and eviction, HSET, ZADD x sessions of the user, PUBLISH of the
  *     created event (and one per evicted session).</td></tr>

@@ -2,20 +2,17 @@ package io.sessionpresence.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.PerStoreServiceTest;
 import io.sessionpresence.testing.RealtimeTestSocket;
 import io.sessionpresence.testing.RealtimeTestSocket.Protocol;
+import io.sessionpresence.testing.Scrape;
 import io.sessionpresence.testing.StoreKind;
 import org.junit.jupiter.api.Test;
 
+import static io.sessionpresence.testing.Scrape.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,57 +28,8 @@ class MetricsTest extends PerStoreServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String SESSION = "X-Session-Token";
 
-    /** One scrape: every sample by name and labels (Helidon's {@code scope} label left out). */
-    private record Scrape(Map<String, List<Sample>> samples) {
-        private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
-        private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-        record Sample(Map<String, String> labels, double value) {
-        }
-
-        static Scrape parse(String text) {
-            Map<String, List<Sample>> samples = new HashMap<>();
-            for (String line : text.split("\n")) {
-                Matcher m = LINE.matcher(line.strip());
-                if (line.startsWith("#") || !m.matches()) {
-                    continue;
-                }
-                Map<String, String> labels = new HashMap<>();
-                if (m.group(2) != null) {
-                    Matcher label = LABEL.matcher(m.group(2));
-                    while (label.find()) {
-                        labels.put(label.group(1), label.group(2));
-                    }
-                }
-                labels.remove("scope");
-                samples.computeIfAbsent(m.group(1), k -> new ArrayList<>())
-                        .add(new Sample(labels, Double.parseDouble(m.group(3))));
-            }
-            return new Scrape(samples);
-        }
-
-        /** The sample with exactly these labels ({@code name=value} pairs); 0 when there is none yet. */
-        double value(String name, String... labels) {
-            Map<String, String> wanted = new HashMap<>();
-            for (int i = 0; i < labels.length; i += 2) {
-                wanted.put(labels[i], labels[i + 1]);
-            }
-            return samples.getOrDefault(name, List.of()).stream()
-                    .filter(s -> s.labels().equals(wanted))
-                    .mapToDouble(Sample::value)
-                    .findFirst()
-                    .orElse(0);
-        }
-
-        boolean has(String name) {
-            return samples.containsKey(name);
-        }
-    }
-
     private Scrape scrape() {
-        Response response = service.get("/observe/metrics", "Accept", "text/plain");
-        assertEquals(200, response.status(), response.body());
-        return Scrape.parse(response.body());
+        return Scrape.of(service);
     }
 
     /** Scrapes until {@code done} holds (events travel through Redis pub/sub, sockets close asynchronously). */
@@ -93,10 +41,6 @@ class MetricsTest extends PerStoreServiceTest {
             scrape = scrape();
         }
         return scrape;
-    }
-
-    private static double delta(Scrape before, Scrape after, String name, String... labels) {
-        return after.value(name, labels) - before.value(name, labels);
     }
 
     @Test

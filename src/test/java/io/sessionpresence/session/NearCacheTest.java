@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.sessionpresence.testing.RedisExtension;
+import io.sessionpresence.testing.Scrape;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestRedis;
 import io.sessionpresence.testing.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static io.sessionpresence.testing.Scrape.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,9 +25,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(RedisExtension.class)
 class NearCacheTest {
     private static final int ENDS = 200;
+    private static final String NEAR_CACHE = "session_presence_near_cache_total";
 
     private static Map<String, String> config(String prefix) {
         return Map.of("redis.key-prefix", prefix, "session.near-cache-ms", "10000", "limits.enabled", "false");
+    }
+
+    /**
+     * A session validated every 50 ms for 3.5 times the cache's life: never read on the request
+     * (its entry is renewed in the background), and once it is gone from Redis without any event
+     * (deleted behind the service's back), validate fails within the cache's life.
+     */
+    @Test
+    void anEntryInUseIsRenewedInTheBackgroundAndStillLivesNoLongerThanItsBound(TestRedis redis) throws Exception {
+        String prefix = "renew" + System.nanoTime() + ":";
+        Map<String, String> config = Map.of("redis.key-prefix", prefix, "session.near-cache-ms", "1000",
+                "limits.enabled", "false");
+        try (TestService service = TestService.start(StoreKind.REDIS, config)) {
+            String token = service.token("renewed-user");
+            assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status());
+            Scrape before = Scrape.of(service);
+            int validates = 0;
+            for (long end = System.nanoTime() + 3_500_000_000L; System.nanoTime() < end; validates++) {
+                assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status());
+                Thread.sleep(50);
+            }
+            Scrape after = Scrape.of(service);
+            assertEquals(0, delta(before, after, NEAR_CACHE, "result", "miss"), "validates read on the request");
+            assertEquals(validates, delta(before, after, NEAR_CACHE, "result", "hit"));
+            double renewed = delta(before, after, NEAR_CACHE, "result", "renewed");
+            assertTrue(renewed >= 3 && renewed <= 5, renewed + " renewals in 3.5 s of a 1 s life");
+
+            String userKey = Tokens.userKeyOf(Tokens.parse(token).orElseThrow().sessionId());
+            assertEquals("1", redis.command("HDEL", prefix + "user-sessions", userKey));
+            long start = System.nanoTime();
+            while (service.get("/api/session/validate", "X-Session-Token", token).status() == 200) {
+                Thread.sleep(20);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1_200, "answered from the cache " + millis + " ms after its session was gone");
+        }
     }
 
     @Test

@@ -100,9 +100,34 @@ class ShardedLayoutTest {
                 at = page.nextCursor();
             }
             assertEquals(Set.copyOf(ids), seenSessions, "every session once");
+            findsManyTokensAtOnce(sessions, ids);
 
             listsEverySessionWithItsActivity(backend, sessions, ids, now);
         }
+    }
+
+    /**
+     * {@link SessionStore#findAllByToken} (how the near cache renews its entries) over every
+     * shard: in the order asked, each answered as {@link SessionStore#findByToken} answers it, a
+     * wrong secret or an unknown session empty.
+     */
+    private static void findsManyTokensAtOnce(SessionStore sessions, List<String> ids) {
+        List<SessionStore.TokenHash> asked = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 37) {
+            asked.add(new SessionStore.TokenHash(ids.get(i), i % 2 == 0 ? "hash" + i : "wrong"));
+        }
+        asked.add(new SessionStore.TokenHash(Tokens.newSessionId("no-such-user"), "hash0"));
+        List<Optional<Session>> found = sessions.findAllByToken(asked);
+        assertEquals(asked.size(), found.size());
+        int live = 0;
+        for (int n = 0; n < asked.size(); n++) {
+            SessionStore.TokenHash token = asked.get(n);
+            Optional<Session> one = token.secretHash().equals("wrong") ? Optional.empty()
+                    : sessions.findByToken(token.sessionId(), token.secretHash());
+            assertEquals(one, found.get(n), token.sessionId());
+            live += one.isPresent() ? 1 : 0;
+        }
+        assertEquals((ids.size() + 73) / 74, live, "every other one asked with its own secret");
     }
 
     /** The admin listing on one shard, where the script itself skips the offset; the page size does not divide the count. */
