@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,8 +60,8 @@ public final class HttpJson {
      * gives an empty object when {@code optional}, else 400.
      */
     public static ObjectNode readObject(ServerRequest req, long maxBytes, boolean optional) {
-        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-        if (declared.isPresent() && declared.get() > maxBytes) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBytes) {
             throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
         }
         return parseObject(readBounded(req, maxBytes), optional);

@@ -132,7 +132,8 @@ public final class Limits {
     }
 
     private void perAddress(KeyedLimiter limiter, String ip, String message) {
-        if (!isExempt(ip)) {
+        // Enabled first: the exemption parses the address literal, ~5% of a create's CPU.
+        if (settings.enabled() && !isExempt(ip)) {
             everyAddress(limiter, ip, message);
         }
     }

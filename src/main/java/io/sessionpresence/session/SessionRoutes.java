@@ -72,14 +72,14 @@ public final class SessionRoutes implements HttpService {
         ObjectNode body = HttpJson.readObject(req, maxBodyBytes, true);
         boolean rememberMe = HttpJson.optBoolean(body, "remember_me", false);
         SessionService.Created created = sessions.create(userId, rememberMe, ClientInfo.userAgent(req), ip, loginLimit);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("success", true);
-        out.put("session_token", created.token());
-        out.put("session_id", created.session().sessionId());
-        out.put("user_id", userId);
-        out.put("expires_at", created.session().expiresAt());
-        out.put("remember_me", rememberMe);
-        HttpJson.ok(res, out);
+        HttpJson.ok(res, new CreatedAnswer(true, created.token(), created.session().sessionId(), userId,
+                created.session().expiresAt(), rememberMe));
+    }
+
+    /** The answer to a create: a record, for the reason {@link Valid} is one. */
+    public record CreatedAnswer(boolean success, @JsonProperty("session_token") String sessionToken,
+                                @JsonProperty("session_id") String sessionId, @JsonProperty("user_id") String userId,
+                                @JsonProperty("expires_at") long expiresAt, @JsonProperty("remember_me") boolean rememberMe) {
     }
 
     private void validate(ServerRequest req, ServerResponse res) {

@@ -50,7 +50,11 @@ public final class MemoryBudget {
      * {@code store.memory.max-bytes}.
      */
     public void admit(long bytes) {
-        admitBytes(caches.stream().mapToLong(MemoryBudget::bytesOf).sum(), bytes, limits.maxBytes(), "max-bytes");
+        long held = 0;
+        for (Cache<?, ?> cache : caches) {
+            held += bytesOf(cache);
+        }
+        admitBytes(held, bytes, limits.maxBytes(), "max-bytes");
     }
 
     /** Refuses a new entry when {@code held} entries are there and {@code max} (0 = no bound) allows no more. */
