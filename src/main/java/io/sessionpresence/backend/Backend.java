@@ -49,7 +49,10 @@ public interface Backend extends AutoCloseable {
         return adminEvents(room, () -> { });
     }
 
-    /** @param subscribed runs each time the event subscription is made (again): events may have been missed before */
+    /**
+     * @param subscribed runs whenever events may have been missed: each time the event subscription
+     *                   is made (again), and with Redis also as soon as a connection to it drops
+     */
     AdminEvents adminEvents(Consumer<AdminEvent> room, Runnable subscribed);
 
     /** @param events where each write announces itself (the Redis store publishes from its write script) */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.logging.Logger;
@@ -48,10 +49,13 @@ public final class RedisBackend implements Backend {
     private final RedisSettings settings;
     private final List<RedisAdminEvents> subscriptions = new ArrayList<>();
     private final List<Runnable> sweepStops = new ArrayList<>();
+    /** Told of every connection to Redis that dropped (see {@link RedisConnection#connect(RedisSettings, Runnable)}). */
+    private final List<Runnable> connectionLost;
 
     private RedisBackend(RedissonClient client, RedisKeys keys, RedisBatcher batcher, InstantSource clock,
-                         RedisSettings settings) {
+                         RedisSettings settings, List<Runnable> connectionLost) {
         this.client = client;
+        this.connectionLost = connectionLost;
         this.keys = keys;
         this.batcher = batcher;
         this.clock = clock;
@@ -67,14 +71,15 @@ public final class RedisBackend implements Backend {
      * @param batchSizes told the size of each batch the {@link RedisBatcher} sends
      */
     public static RedisBackend connect(RedisSettings settings, InstantSource clock, IntConsumer batchSizes) {
-        RedissonClient client = RedisConnection.connect(settings);
+        List<Runnable> connectionLost = new CopyOnWriteArrayList<>();
+        RedissonClient client = RedisConnection.connect(settings, () -> connectionLost.forEach(Runnable::run));
         try {
             boolean cluster = client.getConfig().isClusterConfig();
             RedisKeys keys = new RedisKeys(settings.keyPrefix(), settings.shardsFor(cluster), cluster);
             checkLayout(client, keys);
             return new RedisBackend(client, keys,
                     new RedisBatcher(client, settings.timeoutMs(), settings.batchesInFlight(), 128, batchSizes), clock,
-                    settings);
+                    settings, connectionLost);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;
@@ -143,6 +148,8 @@ public final class RedisBackend implements Backend {
         RedisAdminEvents events = new RedisAdminEvents(client, keys.perShard(keys::events), keys.shardedPubSub(), room,
                 subscribed);
         subscriptions.add(events);
+        // Events published while a connection is down never arrive: say so at once, not only once subscribed again.
+        connectionLost.add(subscribed);
         return events;
     }
 

@@ -35,8 +35,8 @@ import io.sessionpresence.metrics.ServiceMetrics;
  *     {@code session_expired}, {@code session_refreshed}), which every instance receives, drop its
  *     entry; on the instance that made the change, at once;</li>
  * <li>a read that raced with such an event is not kept ({@link #beforeRead}), so a drop always wins;</li>
- * <li>everything is dropped when the event subscription is made again (after Redis was away,
- *     events may have been missed).</li>
+ * <li>everything is dropped as soon as a connection to Redis drops, and again when the event
+ *     subscription is made again: events may have been missed in between.</li>
  * </ul>
  * An entry used again in the last quarter of its life is <em>renewed</em>: read again in the
  * background, together with every other entry due (one round trip for all of them), while it
@@ -209,7 +209,7 @@ public final class ValidatedSessions {
         }
     }
 
-    /** Drops everything: the event subscription was made again, and events may have been missed. */
+    /** Drops everything: a connection to Redis dropped or the subscription was made again, and events may have been missed. */
     public void forgetAll() {
         if (entries != null) {
             drops.incrementAndGet();

@@ -1,6 +1,7 @@
 package io.sessionpresence.store;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.redisson.config.Config;
 import org.redisson.config.ReadMode;
 import org.redisson.config.ShardedSubscriptionMode;
 import org.redisson.config.SubscriptionMode;
+import org.redisson.connection.ConnectionListener;
 
 /**
  * Connects to Redis: the Redisson client for {@code redis.*} and its {@link RedisTopology},
@@ -41,7 +43,26 @@ public final class RedisConnection {
 
     /** A client that has answered one command; throws when Redis does not answer. */
     public static RedissonClient connect(RedisSettings settings) {
-        RedissonClient client = Redisson.create(redissonConfig(settings));
+        return connect(settings, () -> { });
+    }
+
+    /**
+     * @param connectionLost runs whenever a connection to a Redis node drops unasked (not one
+     *                       closed for being idle), the event subscription's included: what the
+     *                       service heard from Redis may be incomplete from then on
+     */
+    public static RedissonClient connect(RedisSettings settings, Runnable connectionLost) {
+        Config config = redissonConfig(settings).setConnectionListener(new ConnectionListener() {
+            @Override
+            public void onConnect(InetSocketAddress address) {
+            }
+
+            @Override
+            public void onDisconnect(InetSocketAddress address) {
+                connectionLost.run();
+            }
+        });
+        RedissonClient client = Redisson.create(config);
         try {
             client.getBucket(settings.keyPrefix() + "ping").isExists();
             LOG.info("Store: redis, " + settings.topology().describe() + ": " + shape(client));

@@ -14,6 +14,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Redis going away gives fast 503s, and the service recovers by itself when it returns. */
 class RedisOutageTest {
 
+    /**
+     * A near cache with a long life stops answering as soon as Redis goes away (its connections
+     * drop): during an outage no session event can arrive, so an answer from it could be a
+     * session revoked meanwhile.
+     */
+    @Test
+    void theNearCacheIsDroppedWhenRedisGoesAway() throws Exception {
+        int port = TestRedis.freePort();
+        TestRedis redis = TestRedis.startLocal(port);
+        try (TestService service = TestService.start(StoreKind.REDIS, Map.of(
+                "redis.url", "redis://127.0.0.1:" + port, "redis.timeout-ms", "1000", "session.near-cache-ms", "60000"))) {
+            String token = service.token("near-outage-user");
+            assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status());
+            assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status());
+
+            redis.close();
+            Thread.sleep(200);
+            Response down = service.get("/api/session/validate", "X-Session-Token", token);
+            assertEquals(503, down.status(), "answered from the near cache with Redis away: " + down.body());
+        } finally {
+            redis.close();
+        }
+    }
+
     @Test
     void outageIsAFast503AndTheServiceRecovers() throws Exception {
         int port = TestRedis.freePort();
