@@ -545,6 +545,11 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
         return find(sessionId, secretHash);
     }
 
+    /** A find writes only to record the session's use, with an idle timeout; otherwise it is read only. */
+    private RScript.Mode findMode() {
+        return idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY;
+    }
+
     /** One script per shard involved, all sent at once: one round trip (per master on a Cluster). */
     @Override
     public List<Optional<Session>> findAllByToken(List<TokenHash> tokens) {
@@ -563,8 +568,7 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
                         args.add(tokens.get(i).secretHash());
                     }
                     return batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(shard),
-                            idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, findAll,
-                            RScript.ReturnType.VALUE, recordKeys.get(shard), args.toArray());
+                            findMode(), findAll, RScript.ReturnType.VALUE, recordKeys.get(shard), args.toArray());
                 }).toList();
         List<String> replies = batcher.together(calls);
         List<Optional<Session>> found = new ArrayList<>(Collections.nCopies(tokens.size(), Optional.empty()));
@@ -590,7 +594,7 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
         int shard = keys.shardOf(userKey);
         List<Object> args = args(userKey, sessionId.substring(Tokens.USER_KEY_LENGTH), secretHash);
         String json = batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<String>evalAsync(keys.userSessions(shard),
-                idleTimeoutMillis > 0 ? RScript.Mode.READ_WRITE : RScript.Mode.READ_ONLY, find,
+                findMode(), find,
                 RScript.ReturnType.VALUE, recordKeys.get(shard), args.toArray()));
         return json == null ? Optional.empty() : Optional.of(session(Json.read(json, JsonNode.class)));
     }
