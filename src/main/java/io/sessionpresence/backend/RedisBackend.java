@@ -91,19 +91,26 @@ public final class RedisBackend implements Backend {
      * later: entries written under one count are looked for in other maps under another. Earlier
      * builds recorded only {@code shards=N} and placed tracked activity by its own hash; with
      * several shards that activity is dropped once, at the first start of this one (its clients
-     * post it again, and it lived {@code presence.activity-ttl} at most anyway).
+     * post it again, and it lived {@code presence.activity-ttl} at most anyway). Builds before
+     * presence buckets kept presence in one map per shard: that map is deleted at every start, so
+     * nothing an instance of an earlier build wrote during a rolling upgrade stays behind with
+     * no eviction task left to end it (its users are present again at their next heartbeat).
      */
     private static void checkLayout(RedissonClient client, RedisKeys keys) {
         RBucket<String> layout = client.getBucket(keys.layout(), StringCodec.INSTANCE);
-        String mine = "shards=" + keys.shards() + ";activity=by-session";
-        String earlier = "shards=" + keys.shards();
+        String byShard = "shards=" + keys.shards();
+        String bySession = byShard + ";activity=by-session";
+        String mine = bySession + ";presence=" + keys.presenceBuckets();
         layout.setIfAbsent(mine);
         // Only the instance whose swap wins drops the earlier activity: another starting at the
         // same time may already be writing activity where it now belongs.
-        if (layout.compareAndSet(earlier, mine) && keys.shards() > 1) {
+        if (layout.compareAndSet(byShard, mine) && keys.shards() > 1) {
             keys.perShard(keys::activity).forEach(name -> client.getMapCache(name, StringCodec.INSTANCE).delete());
             LOG.info("Tracked activity of the earlier layout dropped: it now lives in its session's shard");
         }
+        layout.compareAndSet(bySession, mine);
+        client.getKeys().delete(keys.perShard(keys::unbucketedPresence).stream()
+                .flatMap(name -> RedisKeys.mapCacheKeysOf(name).stream()).toArray(String[]::new));
         String recorded = layout.get();
         if (recorded != null && !recorded.equals(mine)) {
             throw new InvalidConfigException("redis.shards", "is " + keys.shards() + " but the data under this key prefix "
@@ -161,7 +168,8 @@ public final class RedisBackend implements Backend {
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys, keys::activity, this::activityShard, clock);
+        return new RedisExpiringEntries(client, batcher, keys, shard -> List.of(keys.activity(shard)), this::activityShard,
+                clock);
     }
 
     /**

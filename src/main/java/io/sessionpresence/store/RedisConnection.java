@@ -34,6 +34,12 @@ import org.redisson.connection.ConnectionListener;
  * miss on a replica that lags.
  */
 public final class RedisConnection {
+    /**
+     * Redisson's default puts 5 channels on a connection: the expiry notifications of the 128
+     * presence buckets ({@link RedisKeys#PRESENCE_BUCKETS}) alone would take 26 connections.
+     */
+    private static final int SUBSCRIPTIONS_PER_CONNECTION = 256;
+
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
     /** How often Redisson asks a Cluster or the sentinels who the masters are: a failover is seen within this. */
     private static final int TOPOLOGY_SCAN_MS = 1000;
@@ -124,7 +130,7 @@ public final class RedisConnection {
                 if (path != null && path.length() > 1) {
                     server.setDatabase(Integer.parseInt(path.substring(1)));
                 }
-                failFast(server, settings);
+                perConnection(server, settings);
                 username = urlUser(uri, username);
                 password = urlPassword(uri, password);
             }
@@ -140,7 +146,7 @@ public final class RedisConnection {
                     servers.setSentinelPassword(access.sentinelPassword());
                 }
                 mastersOnly(servers, settings);
-                failFast(servers, settings);
+                perConnection(servers, settings);
             }
             case RedisTopology.Cluster cluster -> {
                 var servers = config.useClusterServers()
@@ -148,7 +154,7 @@ public final class RedisConnection {
                         .setShardedSubscriptionMode(ShardedSubscriptionMode.AUTO);
                 cluster.nodes().forEach(node -> servers.addNodeAddress(address(node, access)));
                 mastersOnly(servers, settings);
-                failFast(servers, settings);
+                perConnection(servers, settings);
             }
             case RedisTopology.ConfigFile file -> {
                 // The file says everything, timeouts and credentials included.
@@ -176,8 +182,10 @@ public final class RedisConnection {
         return config.setCodec(StringCodec.INSTANCE);
     }
 
-    private static void failFast(BaseConfig<?> server, RedisSettings settings) {
-        server.setTimeout(settings.timeoutMs())
+    /** Timeouts that fail fast (no retries: the caller answers 503), and subscriptions sharing connections. */
+    private static void perConnection(BaseConfig<?> server, RedisSettings settings) {
+        server.setSubscriptionsPerConnection(SUBSCRIPTIONS_PER_CONNECTION)
+                .setTimeout(settings.timeoutMs())
                 .setConnectTimeout(settings.connectTimeoutMs())
                 .setRetryAttempts(0)
                 .setPingConnectionInterval(5000);

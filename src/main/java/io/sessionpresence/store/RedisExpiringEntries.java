@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -20,18 +21,18 @@ import io.sessionpresence.events.AdminEvent;
 import io.sessionpresence.events.AdminEventWire;
 import org.redisson.api.RBatch;
 import org.redisson.api.RMapCache;
-import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.map.event.EntryExpiredListener;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.client.protocol.ScoredEntry;
 
 /**
- * {@code RMapCache}s with per-entry TTL, one per shard (a function of the entry's key picks it:
- * {@link RedisKeys#shardOf} for presence, the session's record's shard for tracked activity).
- * Newest-first reads walk Redisson's own expiry ZSET ({@link RedisKeys#expiryIndexOf}) backwards:
- * a page of 100 reads the values of 100 entries whatever the maps hold.
+ * {@code RMapCache}s with per-entry TTL: in each shard (a function of the entry's key picks it:
+ * {@link RedisKeys#shardOf} for presence, the session's record's shard for tracked activity) one
+ * map, or several buckets ({@link RedisKeys#bucketOf}) so that each stays within Redis's compact
+ * encodings. Newest-first reads walk Redisson's own expiry ZSETs ({@link RedisKeys#expiryIndexOf})
+ * backwards, merging a shard's buckets in one script: a page of 100 reads the values of 100
+ * entries whatever the maps hold.
  *
  * <p>Writes, the heartbeat's hot path, use a script of our own instead of Redisson's
  * {@code fastPut}: that one takes 9 keys and 8 arguments and runs 9 commands (lease check,
@@ -42,25 +43,144 @@ import org.redisson.client.protocol.ScoredEntry;
  */
 public final class RedisExpiringEntries implements ExpiringEntries {
     /**
-     * KEYS: map, its expiry ZSET; ARGV: now, offset, limit. Returns the live count, then the page's
-     * keys and values in turn. Redisson keeps each RMapCache value as
-     * {@code struct.pack('dLc0', maxIdle, len, value)}; entries here never have a maxIdle, so the
-     * expiry ZSET alone says what is live (as in Redisson's own reads).
+     * KEYS: each bucket's map and its expiry ZSET in turn; ARGV: now, offset, limit, and
+     * {@code values} (the page's keys and values, after skipping offset) or {@code ranks} (the keys
+     * and expiries of the first offset + limit, for a merge across shards). Returns the live count
+     * first. With several buckets their ZSETs are merged through a heap of each bucket's next
+     * entry, read in chunks, so a page reads about offset + limit entries, not whole buckets; a
+     * deep page first narrows down the expiry it starts at on the buckets' counts (ZCOUNT; guesses
+     * from the counts, every other one halving), so it reads little more than its own entries.
+     * Redisson keeps each RMapCache value as {@code struct.pack('dLc0', maxIdle, len, value)};
+     * entries here never have a maxIdle, so the expiry ZSET alone says what is live (as in
+     * Redisson's own reads). Equal expiries come bucket by bucket, and in a bucket as
+     * ZREVRANGEBYSCORE gives them: an order every page agrees on (comparing the keys in Lua would
+     * not: its string order follows the server's locale, the ZSET's does not).
      */
-    private static final String NEWEST_FIRST_SCRIPT = """
+    private static final String PAGE_SCRIPT = """
+            local now = tonumber(ARGV[1])
             local live = '(' .. ARGV[1]
-            local page = {tostring(redis.call('zcount', KEYS[2], live, '+inf'))}
-            local keys = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'LIMIT', ARGV[2], ARGV[3])
-            if #keys > 0 then
-              for i, packed in ipairs(redis.call('hmget', KEYS[1], unpack(keys))) do
-                if packed then
-                  local _, value = struct.unpack('dLc0', packed)
-                  page[#page + 1] = keys[i]
-                  page[#page + 1] = value
+            local offset, limit, values = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == 'values'
+            local buckets = #KEYS / 2
+            local function above(score)
+              local n = 0
+              for b = 1, buckets do
+                n = n + redis.call('zcount', KEYS[2 * b], '(' .. score, '+inf')
+              end
+              return n
+            end
+            local count = above(ARGV[1])
+            -- values: skip offset, then take limit; ranks: take all of offset + limit
+            local skip = values and offset or 0
+            local take = offset + limit - skip
+            -- entries a deep page may pop through the heap rather than bisect any further
+            local slack = 2 * buckets
+            local picked = {}
+            if buckets == 1 then
+              local got = redis.call('zrevrangebyscore', KEYS[2], '+inf', live, 'WITHSCORES', 'LIMIT', skip, take)
+              for i = 1, #got, 2 do
+                picked[#picked + 1] = {1, got[i], got[i + 1]}
+              end
+            elseif skip < count then
+              local top = '+inf'
+              if skip > slack then
+                local low, high, aboveLow, aboveHigh = now, now, count, 0
+                for b = 1, buckets do
+                  local last = redis.call('zrevrange', KEYS[2 * b], 0, 0, 'WITHSCORES')
+                  if #last > 0 then high = math.max(high, tonumber(last[2])) end
+                end
+                local interpolate = true
+                while skip - aboveHigh > slack and high - low > 1 do
+                  local middle = math.floor((low + high) / 2)
+                  if interpolate then
+                    local aim = skip - slack / 2
+                    middle = low + math.floor((aboveLow - aim) * (high - low) / (aboveLow - aboveHigh))
+                    middle = math.max(low + 1, math.min(high - 1, middle))
+                  end
+                  local n = above(middle)
+                  if n <= skip then high, aboveHigh = middle, n else low, aboveLow = middle, n end
+                  interpolate = not interpolate
+                end
+                top = high
+                skip = skip - aboveHigh
+              end
+              local chunk = math.ceil((skip + take) / buckets) + 2
+              local read, got, at, heap = {}, {}, {}, {}
+              local function refill(b)
+                got[b] = redis.call('zrevrangebyscore', KEYS[2 * b], top, live, 'WITHSCORES', 'LIMIT', read[b], chunk)
+                read[b], at[b] = read[b] + #got[b] / 2, 1
+                return #got[b] > 0
+              end
+              local function before(x, y)
+                local sx, sy = tonumber(got[x][at[x] + 1]), tonumber(got[y][at[y] + 1])
+                if sx ~= sy then return sx > sy end
+                return x < y
+              end
+              local function up(i)
+                while i > 1 and before(heap[i], heap[math.floor(i / 2)]) do
+                  local parent = math.floor(i / 2)
+                  heap[i], heap[parent] = heap[parent], heap[i]
+                  i = parent
                 end
               end
+              local function down(i)
+                while true do
+                  local first = i
+                  for child = 2 * i, 2 * i + 1 do
+                    if child <= #heap and before(heap[child], heap[first]) then first = child end
+                  end
+                  if first == i then return end
+                  heap[i], heap[first] = heap[first], heap[i]
+                  i = first
+                end
+              end
+              for b = 1, buckets do
+                read[b] = 0
+                if refill(b) then
+                  heap[#heap + 1] = b
+                  up(#heap)
+                end
+              end
+              for rank = 1, skip + take do
+                if #heap == 0 then break end
+                local b = heap[1]
+                if rank > skip then picked[#picked + 1] = {b, got[b][at[b]], got[b][at[b] + 1]} end
+                at[b] = at[b] + 2
+                if at[b] > #got[b] and (#got[b] < 2 * chunk or not refill(b)) then
+                  heap[1] = heap[#heap]
+                  heap[#heap] = nil
+                end
+                down(1)
+              end
             end
-            return page
+            local reply = {tostring(count)}
+            if not values then
+              for _, entry in ipairs(picked) do
+                reply[#reply + 1] = entry[2]
+                reply[#reply + 1] = entry[3]
+              end
+              return reply
+            end
+            local inBucket = {}
+            for i, entry in ipairs(picked) do
+              inBucket[entry[1]] = inBucket[entry[1]] or {}
+              table.insert(inBucket[entry[1]], i)
+            end
+            local packed = {}
+            for b, places in pairs(inBucket) do
+              local wanted = {}
+              for j, i in ipairs(places) do wanted[j] = picked[i][2] end
+              for j, value in ipairs(redis.call('hmget', KEYS[2 * b - 1], unpack(wanted))) do
+                packed[places[j]] = value
+              end
+            end
+            for i, entry in ipairs(picked) do
+              if packed[i] then
+                local _, value = struct.unpack('dLc0', packed[i])
+                reply[#reply + 1] = entry[2]
+                reply[#reply + 1] = value
+              end
+            end
+            return reply
             """;
 
     /**
@@ -78,53 +198,69 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     private final RedisBatcher batcher;
     private final RedisKeys keys;
     private final ToIntFunction<String> shardOf;
+    private final int buckets;
+    /** Every map, shard by shard, each shard's buckets in order: map {@code shard * buckets + bucket}. */
     private final List<String> names;
     private final List<RMapCache<String, String>> maps;
     private final String put;
-    private final RScript script;
     private final InstantSource clock;
 
     /**
-     * @param mapOfShard the map's name in each shard ({@link RedisKeys#presence}, {@link RedisKeys#activity})
-     * @param shardOf    the shard of an entry's key
-     * @param clock      the system clock: Redisson's map cache compares its own entries' deadlines with it
+     * @param mapsOfShard the maps of each shard, one per bucket ({@link RedisKeys#presence}, or one
+     *                    map: {@link RedisKeys#activity})
+     * @param shardOf     the shard of an entry's key
+     * @param clock       the system clock: Redisson's map cache compares its own entries' deadlines with it
      */
-    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, RedisKeys keys, IntFunction<String> mapOfShard,
-                                ToIntFunction<String> shardOf, InstantSource clock) {
+    public RedisExpiringEntries(RedissonClient redis, RedisBatcher batcher, RedisKeys keys,
+                                IntFunction<List<String>> mapsOfShard, ToIntFunction<String> shardOf, InstantSource clock) {
         this.batcher = batcher;
         this.keys = keys;
         this.shardOf = shardOf;
         this.clock = clock;
-        this.names = keys.perShard(mapOfShard);
+        List<List<String>> byShard = keys.perShard(mapsOfShard);
+        this.buckets = byShard.getFirst().size();
+        this.names = byShard.stream().flatMap(List::stream).toList();
         this.maps = names.stream().map(name -> redis.<String, String>getMapCache(name, StringCodec.INSTANCE)).toList();
         this.put = keys.publishing(PUT_AND_PUBLISH_SCRIPT);
-        this.script = redis.getScript(StringCodec.INSTANCE);
     }
 
-    private List<Object> mapAndIndex(int shard) {
-        return List.of(names.get(shard), RedisKeys.expiryIndexOf(names.get(shard)));
+    private int mapOf(String key) {
+        return shardOf.applyAsInt(key) * buckets + (buckets == 1 ? 0 : RedisKeys.bucketOf(key, buckets));
+    }
+
+    private List<Object> mapAndIndex(int map) {
+        return List.of(names.get(map), RedisKeys.expiryIndexOf(names.get(map)));
+    }
+
+    /** The maps of {@code shard} and their expiry ZSETs in turn: the page script's keys. */
+    private List<Object> shardKeys(int shard) {
+        List<Object> shardKeys = new ArrayList<>(2 * buckets);
+        for (int map = shard * buckets; map < (shard + 1) * buckets; map++) {
+            shardKeys.addAll(mapAndIndex(map));
+        }
+        return shardKeys;
     }
 
     @Override
     public void put(String key, String json, long expiresAt, AdminEvent event) {
         String message = AdminEventWire.encode(event);
-        int shard = shardOf.applyAsInt(key);
-        batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<Long>evalAsync(names.get(shard), RScript.Mode.READ_WRITE,
-                put, RScript.ReturnType.LONG, mapAndIndex(shard),
-                key, json, Long.toString(expiresAt), keys.events(shard), message));
+        int map = mapOf(key);
+        batcher.call(batch -> batch.getScript(StringCodec.INSTANCE).<Long>evalAsync(names.get(map), RScript.Mode.READ_WRITE,
+                put, RScript.ReturnType.LONG, mapAndIndex(map),
+                key, json, Long.toString(expiresAt), keys.events(map / buckets), message));
     }
 
     @Override
     public Map<String, String> getAll(Collection<String> wanted) {
-        Map<Integer, Set<String>> byShard = new HashMap<>();
-        wanted.forEach(key -> byShard.computeIfAbsent(shardOf.applyAsInt(key), shard -> new LinkedHashSet<>()).add(key));
-        if (byShard.size() <= 1) {
-            return byShard.entrySet().stream().findFirst().map(only -> maps.get(only.getKey()).getAll(only.getValue()))
+        Map<Integer, Set<String>> byMap = new HashMap<>();
+        wanted.forEach(key -> byMap.computeIfAbsent(mapOf(key), map -> new LinkedHashSet<>()).add(key));
+        if (byMap.size() <= 1) {
+            return byMap.entrySet().stream().findFirst().map(only -> maps.get(only.getKey()).getAll(only.getValue()))
                     .orElse(Map.of());
         }
         List<Function<RBatch, ? extends CompletionStage<Map<String, String>>>> reads = new ArrayList<>();
-        byShard.forEach((shard, shardKeys) -> reads.add(batch -> batch.<String, String>getMapCache(names.get(shard),
-                StringCodec.INSTANCE).getAllAsync(shardKeys)));
+        byMap.forEach((map, mapKeys) -> reads.add(batch -> batch.<String, String>getMapCache(names.get(map),
+                StringCodec.INSTANCE).getAllAsync(mapKeys)));
         Map<String, String> found = new LinkedHashMap<>();
         batcher.together(reads).forEach(found::putAll);
         return found;
@@ -132,7 +268,7 @@ public final class RedisExpiringEntries implements ExpiringEntries {
 
     @Override
     public Optional<String> remove(String key) {
-        return Optional.ofNullable(maps.get(shardOf.applyAsInt(key)).remove(key));
+        return Optional.ofNullable(maps.get(mapOf(key)).remove(key));
     }
 
     /**
@@ -143,13 +279,18 @@ public final class RedisExpiringEntries implements ExpiringEntries {
      */
     @Override
     public Page<Map.Entry<String, String>> newestFirst(int offset, int limit) {
-        return names.size() == 1 ? newestFirstInOne(offset, limit) : newestFirstMerged(offset, limit);
+        return keys.shards() == 1 ? newestFirstInOne(offset, limit) : newestFirstMerged(offset, limit);
+    }
+
+    private Function<RBatch, CompletionStage<List<String>>> page(int shard, int offset, int limit, String mode) {
+        String now = Long.toString(clock.millis());
+        return batch -> batch.getScript(StringCodec.INSTANCE).evalAsync(names.get(shard * buckets),
+                RScript.Mode.READ_ONLY, PAGE_SCRIPT, RScript.ReturnType.LIST, shardKeys(shard), now,
+                Integer.toString(offset), Integer.toString(limit), mode);
     }
 
     private Page<Map.Entry<String, String>> newestFirstInOne(int offset, int limit) {
-        List<String> reply = script.eval(names.getFirst(), RScript.Mode.READ_ONLY, NEWEST_FIRST_SCRIPT,
-                RScript.ReturnType.LIST, mapAndIndex(0), Long.toString(clock.millis()), Integer.toString(offset),
-                Integer.toString(limit));
+        List<String> reply = batcher.call(page(0, offset, limit, "values"));
         List<Map.Entry<String, String>> page = new ArrayList<>(reply.size() / 2);
         for (int i = 1; i + 1 < reply.size(); i += 2) {
             page.add(Map.entry(reply.get(i), reply.get(i + 1)));
@@ -158,32 +299,25 @@ public final class RedisExpiringEntries implements ExpiringEntries {
     }
 
     private Page<Map.Entry<String, String>> newestFirstMerged(int offset, int limit) {
-        double now = clock.millis();
-        List<Function<RBatch, ? extends CompletionStage<Ranked>>> ranks = new ArrayList<>();
-        for (String name : names) {
-            ranks.add(batch -> {
-                RScoredSortedSetAsync<String> index = batch.getScoredSortedSet(RedisKeys.expiryIndexOf(name), StringCodec.INSTANCE);
-                return index.countAsync(now, false, Double.POSITIVE_INFINITY, true).thenCombine(
-                        index.entryRangeReversedAsync(now, false, Double.POSITIVE_INFINITY, true, 0, offset + limit), Ranked::new);
-            });
+        List<Function<RBatch, ? extends CompletionStage<List<String>>>> ranks = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            ranks.add(page(shard, offset, limit, "ranks"));
         }
         long count = 0;
-        List<ScoredEntry<String>> ranked = new ArrayList<>();
-        for (Ranked shard : batcher.together(ranks)) {
-            count += shard.count();
-            ranked.addAll(shard.entries());
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>();
+        for (List<String> reply : batcher.together(ranks)) {
+            count += Long.parseLong(reply.getFirst());
+            for (int i = 1; i + 1 < reply.size(); i += 2) {
+                ranked.add(Map.entry(reply.get(i), Double.parseDouble(reply.get(i + 1))));
+            }
         }
-        List<String> pageKeys = Page.mergedNewestFirst(ranked, ScoredEntry::getScore, offset, limit).stream()
-                .map(ScoredEntry::getValue)
+        List<String> pageKeys = Page.mergedNewestFirst(ranked, Map.Entry::getValue, offset, limit).stream()
+                .map(Map.Entry::getKey)
                 .toList();
         Map<String, String> values = getAll(pageKeys);
         List<Map.Entry<String, String>> page = pageKeys.stream().filter(values::containsKey)
                 .map(key -> Map.entry(key, values.get(key))).toList();
         return Page.of(page, count, offset, pageKeys.size());
-    }
-
-    /** One shard's live count and its first entries by expiry, newest first. */
-    private record Ranked(int count, Collection<ScoredEntry<String>> entries) {
     }
 
     @Override
@@ -195,9 +329,11 @@ public final class RedisExpiringEntries implements ExpiringEntries {
         return batcher.together(counts).stream().mapToLong(Integer::longValue).sum();
     }
 
+    /** Subscribes to every map's expiry notifications at once, then waits for them all. */
     @Override
     public void onExpired(BiConsumer<String, String> listener) {
-        maps.forEach(map -> map.addListener((EntryExpiredListener<String, String>) event ->
-                listener.accept(event.getKey(), event.getValue())));
+        EntryExpiredListener<String, String> expired = event -> listener.accept(event.getKey(), event.getValue());
+        maps.stream().map(map -> map.addListenerAsync(expired).toCompletableFuture()).toList()
+                .forEach(CompletableFuture::join);
     }
 }

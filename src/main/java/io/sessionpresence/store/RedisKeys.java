@@ -43,9 +43,11 @@ import org.redisson.connection.CRC16;
  *     ({@code ZCOUNT} of both) and tells the sweep when each session ends.</td></tr>
  * <tr><td>{@code P user-cache}</td><td>RMapCache</td><td>user id &rarr; cached data JSON, TTL
  *     {@code cache.ttl}.</td></tr>
- * <tr><td>{@code P presence}</td><td>RMapCache</td><td><code>user|ip</code> &rarr; JSON array
- *     {@code [ua, page, last seen, verified]} (what the key does not already hold), TTL
- *     {@code presence.ttl}.</td></tr>
+ * <tr><td><code>P presence:&lt;b&gt;</code></td><td>RMapCache, {@link #PRESENCE_BUCKETS} of them (on
+ *     several shards, that many shared out: {@link #presenceBuckets})</td><td><code>user|ip</code>
+ *     &rarr; JSON array {@code [ua, page, last seen, verified]} (what the key does not already
+ *     hold), TTL {@code presence.ttl}. An entry's bucket is {@link #bucketOf}. Buckets keep each map
+ *     small enough for Redis's compact encodings (see "Bytes per presence entry").</td></tr>
  * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; JSON array
  *     {@code [user, ip, ua, last activity, verified]}, TTL
  *     {@code presence.activity-ttl}. The entry of a session id lives in the shard of that
@@ -87,6 +89,18 @@ import org.redisson.connection.CRC16;
  * 100,000 sessions of distinct users with a short User-Agent took 40.7 MB of {@code used_memory}
  * in all, 407 bytes each, a third on each master.
  *
+ * <h2>Bytes per presence entry</h2>
+ * An RMapCache is a hash and its expiry ZSET. Past 128 members a ZSET becomes a skiplist with a
+ * dict (~120 bytes per member; {@code zset-max-listpack-entries}), past 512 fields or a 64-byte
+ * value a hash becomes a hashtable ({@code hash-max-listpack-*}); below, both are one listpack
+ * (the field or member and its value or score, a few bytes more). In one map, 10,000 entries with
+ * 20-character keys cost 262 bytes each with empty values; spread over 128 buckets (~80 each), 87
+ * ({@code RedisBytesPerPresenceTest} measures the real entries). So up to ~12,000 present entries
+ * (128 x ~100 per bucket, counting the hash's spread) the ZSETs stay listpacks; beyond, buckets
+ * turn to the larger encodings one by one, up to the one-map cost, and raising the server's
+ * {@code zset-max-listpack-entries} (e.g. 256) keeps twice as many compact. A value over 64 bytes
+ * (a browser User-Agent) makes its bucket's hash a hashtable.
+ *
  * <h2>Cost per operation (round trips; every RMapCache call is one EVALSHA)</h2>
  * Store calls only: routes that need a session add one validate first. Every write that announces
  * an admin event PUBLISHes it from inside its own script. {@code RedisRoundTripsTest} counts each
@@ -121,10 +135,11 @@ import org.redisson.connection.CRC16;
  *     lock-out check (GET); a wrong admin token +1 more (GET, SET)</td></tr>
  * <tr><td>cache get / put</td><td>1 + validate</td><td>EVALSHA</td></tr>
  * <tr><td>admin presence / activity page</td><td>1; with several shards 2, each to every master in
- *     parallel</td><td>one shard: EVALSHA_RO page script (ZCOUNT, ZREVRANGEBYSCORE ... LIMIT on the
- *     expiry ZSET, HMGET of just those entries). Several: ZCOUNT and ZREVRANGEBYSCORE WITHSCORES
- *     LIMIT 0 offset+limit of every shard, merged by expiry; then HMGET (Redisson's getAll) of the
- *     page's entries in their shards</td></tr>
+ *     parallel</td><td>one shard: EVAL_RO of the page script (ZCOUNT of each bucket's expiry ZSET,
+ *     their entries merged newest first by ZREVRANGEBYSCORE ... LIMIT in chunks, HMGET of just the
+ *     page's entries). Several: the same script on every shard returns its count and the keys and
+ *     expiries of its first offset + limit, merged here; then HMGET (Redisson's getAll) of the
+ *     page's entries in their buckets</td></tr>
  * <tr><td>Engine.IO long-polling handshake (with {@code realtime.advertise-url})</td><td>+1</td><td>SET
  *     {@code P eio-owner:<sid>} PX, before the handshake's answer (a poll may reach another
  *     instance right after it)</td></tr>
@@ -141,6 +156,13 @@ import org.redisson.connection.CRC16;
  * call waits for, and the round trips per request fall below one.
  */
 public final class RedisKeys {
+    /**
+     * Presence maps in all (see "Bytes per presence entry"): 128 keeps ~80 entries in each at
+     * 10,000 present, within the ZSET's compact encoding; the number is part of the layout
+     * ({@code P layout}) since it decides where each entry lives.
+     */
+    public static final int PRESENCE_BUCKETS = 128;
+
     /** Redis Cluster's slot count: a key's slot is CRC16 of its hash tag modulo this. */
     private static final int SLOTS = 16384;
 
@@ -246,10 +268,10 @@ public final class RedisKeys {
      * The per-user sets are the keys matching {@link #legacyUserIndexPattern()}.
      */
     public List<String> legacySessionKeys() {
-        return List.of(prefix + "sessions", expiryIndexOf(prefix + "sessions"), idleIndexOf(prefix + "sessions"),
-                "{" + prefix + "sessions}:redisson_options", prefix + "session-ids", expiryIndexOf(prefix + "session-ids"),
-                idleIndexOf(prefix + "session-ids"), "{" + prefix + "session-ids}:redisson_options",
-                "{" + prefix + "users}:active");
+        List<String> legacy = new ArrayList<>(mapCacheKeysOf(prefix + "sessions"));
+        legacy.addAll(mapCacheKeysOf(prefix + "session-ids"));
+        legacy.add("{" + prefix + "users}:active");
+        return legacy;
     }
 
     public String legacyUserIndexPattern() {
@@ -260,8 +282,32 @@ public final class RedisKeys {
         return shardName(shard, "user-cache");
     }
 
-    public String presence(int shard) {
+    /**
+     * The presence map of the layout before buckets (one per shard): removed at every start, see
+     * the README's upgrade note.
+     */
+    public String unbucketedPresence(int shard) {
         return shardName(shard, "presence");
+    }
+
+    /** Presence buckets per shard: {@link #PRESENCE_BUCKETS} shared out, at least one each. */
+    public int presenceBuckets() {
+        return Math.max(1, Math.ceilDiv(PRESENCE_BUCKETS, tags.size()));
+    }
+
+    /** The presence maps of {@code shard}, bucket 0 first: e.g. {@code sp:presence:0} .. {@code sp:presence:127}. */
+    public List<String> presence(int shard) {
+        return IntStream.range(0, presenceBuckets()).mapToObj(bucket -> shardName(shard, "presence:" + bucket)).toList();
+    }
+
+    /**
+     * The bucket of {@code key} among {@code buckets}: its {@code String.hashCode} mixed (the
+     * shard took the hash modulo the shard count, so the bucket needs other bits), modulo the
+     * count; fixed, so every instance agrees.
+     */
+    public static int bucketOf(String key, int buckets) {
+        int mixed = key.hashCode() * 0x9E3779B9;
+        return Math.floorMod(mixed ^ (mixed >>> 16), buckets);
     }
 
     public String activity(int shard) {
@@ -313,5 +359,11 @@ public final class RedisKeys {
     /** Redisson's idle-deadline ZSET for the RMapCache named {@code mapName} (entries with a maxIdle only). */
     public static String idleIndexOf(String mapName) {
         return "redisson__idle__set:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
+    }
+
+    /** Every key Redisson keeps for the RMapCache named {@code mapName}: the hash, its expiry and idle ZSETs, its options. */
+    public static List<String> mapCacheKeysOf(String mapName) {
+        return List.of(mapName, expiryIndexOf(mapName), idleIndexOf(mapName),
+                (mapName.contains("{") ? mapName : "{" + mapName + "}") + ":redisson_options");
     }
 }

@@ -59,7 +59,8 @@ class RedisExpiringEntriesTest {
         long expiresAt = System.currentTimeMillis() + 60_000;
         entries.put("u1|10.0.0.1", "{\"user\":\"u1\"}", expiresAt, EVENT);
 
-        RMapCache<String, String> map = client.getMapCache(keys.presence(0), StringCodec.INSTANCE);
+        RMapCache<String, String> map = client.getMapCache(
+                keys.presence(0).get(RedisKeys.bucketOf("u1|10.0.0.1", keys.presenceBuckets())), StringCodec.INSTANCE);
         assertEquals("{\"user\":\"u1\"}", map.get("u1|10.0.0.1"));
         long ttl = map.remainTimeToLive("u1|10.0.0.1");
         assertTrue(ttl > 55_000 && ttl <= 60_000, "TTL as written: " + ttl);

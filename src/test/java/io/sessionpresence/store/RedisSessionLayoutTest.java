@@ -66,14 +66,14 @@ class RedisSessionLayoutTest {
         redis.command("ZADD", "{" + prefix + "users}:sessions:alice", "99999999999999", "old");
         redis.command("ZADD", "{" + prefix + "users}:sessions:bob", "99999999999999", "old2");
         redis.command("ZADD", "{" + prefix + "users}:active", "99999999999999", "alice");
-        redis.command("HSET", prefix + "presence", "kept", "x");
+        redis.command("HSET", prefix + "user-cache", "kept", "x");
         try (TestService service = TestService.start(StoreKind.REDIS, Map.of("redis.key-prefix", prefix))) {
             for (String key : List.of(prefix + "sessions", RedisKeys.expiryIndexOf(prefix + "sessions"),
                     prefix + "session-ids", "{" + prefix + "users}:sessions:alice", "{" + prefix + "users}:sessions:bob",
                     "{" + prefix + "users}:active")) {
                 assertEquals("0", redis.command("EXISTS", key).trim(), key + " removed at start");
             }
-            assertEquals("1", redis.command("EXISTS", prefix + "presence").trim(), "presence is kept");
+            assertEquals("1", redis.command("EXISTS", prefix + "user-cache").trim(), "the user cache is kept");
             assertEquals(401, service.get("/api/session/validate", "X-Session-Token", "sps_" + "b".repeat(43)).status(),
                     "a token of the earlier shape is refused");
             assertEquals(200, service.get("/api/session/validate", "X-Session-Token", service.token("alice")).status(),

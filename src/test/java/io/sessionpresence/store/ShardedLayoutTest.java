@@ -218,7 +218,8 @@ class ShardedLayoutTest {
         }
         redis.command("SET", keys.layout(), "shards=" + shards);
         try (RedisBackend upgraded = backend(config)) {
-            assertEquals("shards=" + shards + ";activity=by-session", redis.command("GET", keys.layout()).trim());
+            assertEquals("shards=" + shards + ";activity=by-session;presence=" + keys.presenceBuckets(),
+                    redis.command("GET", keys.layout()).trim());
             ExpiringEntries activity = upgraded.activityEntries(AdminEvents.NONE);
             assertEquals(shards == 1 ? 1 : 0, activity.getAll(List.of("earlier-sid")).size());
             activity.put("later-sid", "[\"u\",\"10.0.0.1\",\"ua\",2,false]", System.currentTimeMillis() + 600_000,
@@ -227,6 +228,52 @@ class ShardedLayoutTest {
         try (RedisBackend restarted = backend(config)) {
             assertEquals(1, restarted.activityEntries(AdminEvents.NONE).getAll(List.of("later-sid")).size(),
                     "the upgrade drops once, not at every start");
+        }
+    }
+
+    /**
+     * Builds before presence buckets kept presence in one map per shard: its keys are removed at
+     * start (its users are present again at their next heartbeat), the layout record moves on, and
+     * presence then lives in the buckets, each within the shard's slot.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void anEarlierLayoutsPresenceMapIsRemovedAtStart(int shards) {
+        Map<String, String> config = new HashMap<>(StoreKind.REDIS.config());
+        String prefix = config.get("redis.key-prefix") + "presence-layout-" + shards + ":";
+        config.put("redis.key-prefix", prefix);
+        config.put("redis.shards", Integer.toString(shards));
+        TestRedis redis = TestRedis.shared();
+        RedisKeys keys = new RedisKeys(prefix, shards, false);
+        redis.command("SET", keys.layout(), "shards=" + shards + ";activity=by-session");
+        List<String> earlier = new ArrayList<>();
+        for (int shard = 0; shard < shards; shard++) {
+            String map = keys.unbucketedPresence(shard);
+            redis.command("HSET", map, "earlier|10.0.0.1", "x");
+            redis.command("ZADD", RedisKeys.expiryIndexOf(map), "99999999999999", "earlier|10.0.0.1");
+            earlier.add(map);
+            earlier.add(RedisKeys.expiryIndexOf(map));
+        }
+        try (RedisBackend upgraded = backend(config)) {
+            for (String key : earlier) {
+                assertEquals("0", redis.command("EXISTS", key).trim(), key + " removed at start");
+            }
+            assertEquals("shards=" + shards + ";activity=by-session;presence=" + keys.presenceBuckets(),
+                    redis.command("GET", keys.layout()).trim());
+            assertEquals(Math.max(1, Math.ceilDiv(RedisKeys.PRESENCE_BUCKETS, shards)), keys.presenceBuckets());
+            ExpiringEntries presence = upgraded.presenceEntries(AdminEvents.NONE);
+            assertEquals(0, presence.count());
+            presence.put("later|10.0.0.1", "[\"ua\",\"/p\",1,false]", System.currentTimeMillis() + 600_000,
+                    new AdminEvent("presence_update", Map.of()));
+            assertEquals(List.of("later|10.0.0.1"),
+                    presence.newestFirst(0, 10).items().stream().map(Map.Entry::getKey).toList());
+            int shard = keys.shardOf("later|10.0.0.1");
+            String bucket = keys.presence(shard).get(RedisKeys.bucketOf("later|10.0.0.1", keys.presenceBuckets()));
+            assertEquals("1", redis.command("HEXISTS", bucket, "later|10.0.0.1").trim(), "in its bucket: " + bucket);
+            if (shards > 1) {
+                assertEquals(RedisKeys.slotOf(keys.userSessions(shard).replaceAll("^\\{([^}]*)}.*", "$1")),
+                        RedisKeys.slotOf(bucket.replaceAll("^\\{([^}]*)}.*", "$1")), "in its shard's slot");
+            }
         }
     }
 
