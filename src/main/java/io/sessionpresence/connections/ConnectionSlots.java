@@ -42,27 +42,36 @@ final class ConnectionSlots {
         this.open = open;
     }
 
-    /** Counts a new connection from {@code address} in, or refuses it; an admitted one is {@link #release}d once. */
+    /**
+     * Counts a new connection from {@code address} in, or refuses it; an admitted one is
+     * {@link #release}d once. The address's bound is taken first: a flood from one address then
+     * never holds more than its bound of the count in all, not even for the moment its refused
+     * connections are counted (measured: a flood's refusals waiting on one contended count pushed
+     * another client's connection past the bound in all, a 503).
+     */
     Admission admit(InetAddress address) {
-        if (open.incrementAndGet() > maxOpen) {
-            open.decrementAndGet();
-            return SERVER_FULL;
-        }
-        if (exempt.test(address.getHostAddress())) {
-            return new Admitted(null);
-        }
+        InetAddress counted = exempt.test(address.getHostAddress()) ? null : address;
         // Two connections admitted at once at the bound may both be refused: never one too many.
-        if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
-            release(new Admitted(address));
+        if (counted != null && perAddress.merge(counted, 1, Integer::sum) > maxPerAddress) {
+            releaseAddress(counted);
             return ADDRESS_FULL;
         }
-        return new Admitted(address);
+        if (open.incrementAndGet() > maxOpen) {
+            open.decrementAndGet();
+            releaseAddress(counted);
+            return SERVER_FULL;
+        }
+        return new Admitted(counted);
     }
 
     void release(Admitted admitted) {
         open.decrementAndGet();
-        if (admitted.counted() != null) {
-            perAddress.computeIfPresent(admitted.counted(), (address, count) -> count == 1 ? null : count - 1);
+        releaseAddress(admitted.counted());
+    }
+
+    private void releaseAddress(InetAddress counted) {
+        if (counted != null) {
+            perAddress.computeIfPresent(counted, (address, count) -> count == 1 ? null : count - 1);
         }
     }
 
