@@ -2,8 +2,10 @@ package io.sessionpresence.store;
 
 import java.net.URI;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,44 @@ class RedisExpiringEntriesTest {
         assertEquals(1, entries.count(), "and does not add an entry");
         assertEquals("{\"user\":\"u1\",\"page\":\"/2\"}", entries.remove("u1|10.0.0.1").orElseThrow());
         assertEquals(0, entries.count());
+    }
+
+    /**
+     * Pages of one shard's buckets walk every live entry once, newest first, whatever the
+     * expiries: most here bunch up on a few milliseconds (as after a burst of heartbeats), many
+     * tie, and expired ones still sit in the ZSETs; a deep page read on its own is the same slice.
+     */
+    @Test
+    void pagesOverTheBucketsListEveryLiveEntryOnceNewestFirst() {
+        long now = System.currentTimeMillis();
+        int live = 6_000;
+        for (int i = 0; i < live; i++) {
+            long expiresAt = now + 600_000 + (i < 5_000 ? i % 50 : 50 + (i - 5_000) * 37L);
+            entries.put("user" + i + "|10.0.0." + (i % 250), Long.toString(expiresAt), expiresAt, EVENT);
+        }
+        for (int i = 0; i < 300; i++) {
+            entries.put("gone" + i + "|10.0.0.1", "0", now - 1_000 - i, EVENT);
+        }
+
+        List<String> walked = new ArrayList<>();
+        long previous = Long.MAX_VALUE;
+        for (Integer cursor = 0; cursor != null; ) {
+            Page<Map.Entry<String, String>> page = entries.newestFirst(cursor, 97);
+            assertEquals(live, page.count(), "expired entries are not counted");
+            for (Map.Entry<String, String> entry : page.items()) {
+                long expiresAt = Long.parseLong(entry.getValue());
+                assertTrue(expiresAt <= previous, "newest first at " + walked.size());
+                previous = expiresAt;
+                walked.add(entry.getKey());
+            }
+            cursor = page.nextCursor();
+        }
+        assertEquals(live, walked.size());
+        assertEquals(live, Set.copyOf(walked).size(), "every entry once");
+        for (int offset : List.of(300, 2_500, 4_990, 5_950)) {
+            assertEquals(walked.subList(offset, Math.min(live, offset + 100)),
+                    entries.newestFirst(offset, 100).items().stream().map(Map.Entry::getKey).toList(), "page at " + offset);
+        }
     }
 
     @Test
