@@ -42,7 +42,7 @@ public record RedisSettings(String storeType, RedisTopology topology, RedisAcces
                 Settings.intValue(root, "redis.timeout-ms", 1),
                 Settings.intValue(root, "redis.connect-timeout-ms", 1),
                 Settings.string(root, "redis.key-prefix"),
-                Settings.intValue(root, "redis.cleanup-min-delay", 1),
+                Settings.intValue(root, "redis.cleanup-min-delay", 2),
                 Settings.intValue(root, "redis.cleanup-max-delay", 1),
                 Settings.intValue(root, "redis.cleanup-keys-amount", 1),
                 Settings.intValue(root, "redis.pool-size", 1),
