@@ -163,13 +163,19 @@ public final class RedisBackend implements Backend {
     /** Each write publishes its event from inside its own script, so {@code events} is not called. */
     @Override
     public ExpiringEntries presenceEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys, keys::presence, keys::shardOf, clock);
+        return swept(new RedisExpiringEntries(client, batcher, keys, keys::presence, keys::shardOf, clock));
     }
 
     @Override
     public ExpiringEntries activityEntries(AdminEvents events) {
-        return new RedisExpiringEntries(client, batcher, keys, shard -> List.of(keys.activity(shard)), this::activityShard,
-                clock);
+        return swept(new RedisExpiringEntries(client, batcher, keys, shard -> List.of(keys.activity(shard)),
+                this::activityShard, clock));
+    }
+
+    /** Expired entries leave at the pace of the session sweep, announced by whichever instance takes them. */
+    private RedisExpiringEntries swept(RedisExpiringEntries entries) {
+        sweepStops.add(entries.sweepEvery(Duration.ofSeconds(settings.cleanupMinDelay()), settings.cleanupKeys()));
+        return entries;
     }
 
     /**

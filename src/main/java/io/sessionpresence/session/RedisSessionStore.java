@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -26,6 +25,7 @@ import io.sessionpresence.limits.ScriptedLimit;
 import io.sessionpresence.store.Page;
 import io.sessionpresence.store.RedisBatcher;
 import io.sessionpresence.store.RedisKeys;
+import io.sessionpresence.store.Sweeps;
 import org.redisson.api.RBatch;
 import org.redisson.api.RKeys;
 import org.redisson.api.RScript;
@@ -500,27 +500,9 @@ public final class RedisSessionStore implements SessionStore, SessionListings {
         return expired.size();
     }
 
-    /**
-     * Sweeps on a timer (and again at once while a sweep finds {@code most}) until the returned
-     * stop is run. A failed sweep (Redis away) is retried at the next tick.
-     */
+    /** Sweeps every {@code every} until the returned stop is run ({@link Sweeps#every}). */
     public Runnable sweepEvery(Duration every, int most) {
-        Thread sweeper = Thread.ofPlatform().daemon().name("session-sweep").start(() -> {
-            while (true) {
-                try {
-                    Thread.sleep(every);
-                    int taken;
-                    do {
-                        taken = sweep(most);
-                    } while (taken >= most);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "session sweep failed", e);
-                }
-            }
-        });
-        return sweeper::interrupt;
+        return Sweeps.every("session-sweep", every, most, this::sweep);
     }
 
     /**

@@ -66,18 +66,19 @@ import org.redisson.connection.CRC16;
  *     when {@code realtime.advertise-url} is set.</td></tr>
  * <tr><td>{@code P events}</td><td>pub/sub channel (a Cluster: sharded, one per shard)</td><td>admin
  *     events, fanned out to every instance's admin room; every instance subscribes to each shard's
- *     channel, and each script publishes on its own shard's (SPUBLISH on a Cluster). Presence and activity expiry events are not re-published (every
- *     instance hears Redisson's own expiry notifications); a session's expiry is published by
+ *     channel, and each script publishes on its own shard's (SPUBLISH on a Cluster). Presence and activity expiry events are not re-published (the sweep
+ *     that takes an entry announces it on the map's Redisson expiry channel, which every instance hears); a session's expiry is published by
  *     the instance whose sweep took it.</td></tr>
  * </table>
  * An {@code RMapCache} named X also owns Redisson's {@code redisson__timeout__set:{X}} (entry
  * expiry, a ZSET; for a hash-tagged X, {@code redisson__timeout__set:X}, in X's slot), {@code redisson__idle__set:{X}} (only with maxIdle) and
- * {@code {X}:redisson_options}. Redisson's eviction task removes expired entries every
- * {@code redis.cleanup-min-delay}..{@code cleanup-max-delay} seconds; until then a read never
- * returns them, and our counts use {@code ZCOUNT} on the expiry zset instead of {@code HLEN}.
- * The session records are the exception: no Redisson map object is made for them, so its
- * eviction never runs there; each instance's sweep ({@code RedisSessionStore#sweep}, every
- * {@code redis.cleanup-min-delay} s) takes the sessions past their deadline and announces them.
+ * {@code {X}:redisson_options}. Expired entries stay until a sweep takes them; until then a read
+ * never returns them, and our counts use {@code ZCOUNT} on the expiry zset instead of {@code HLEN}.
+ * Every {@code redis.cleanup-min-delay} s each instance sweeps sessions
+ * ({@code RedisSessionStore#sweep}: no Redisson map object is made for the records) and presence
+ * and activity ({@link RedisExpiringEntries#sweep}: Redisson's eviction task, one per map, is
+ * taken off those maps), one script per shard each; Redisson's task evicts the user cache every
+ * {@code cleanup-min-delay}..{@code cleanup-max-delay} s.
  *
  * <h2>Bytes per session</h2>
  * {@code MEMORY USAGE} of the three session keys, with a 111-character browser User-Agent
@@ -132,6 +133,9 @@ import org.redisson.connection.CRC16;
  *     the service merges them, so a deep page reads more (at most offset + limit per shard)</td></tr>
  * <tr><td>the sweep (each instance, every {@code redis.cleanup-min-delay} s)</td><td>1 per master</td><td>ZRANGEBYSCORE
  *     x2, and per expired session HGET, HSET or HDEL, ZREM; then one PUBLISH per expiry</td></tr>
+ * <tr><td>the presence and activity sweeps (each instance, every {@code redis.cleanup-min-delay} s)</td><td>1 per
+ *     master each</td><td>EVALSHA: ZRANGEBYSCORE of each map's expiry ZSET; for what expired HMGET, a
+ *     PUBLISH per entry on its map's Redisson expiry channel, ZREM, HDEL</td></tr>
  * <tr><td>a failed session or identity token (401)</td><td>+1</td><td>EVAL of the per-address
  *     failure limit (GET, SET)</td></tr>
  * <tr><td>any admin call</td><td>+1, at most once a second per address</td><td>EVAL of the admin
@@ -358,6 +362,11 @@ public final class RedisKeys {
      */
     public static String expiryIndexOf(String mapName) {
         return "redisson__timeout__set:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
+    }
+
+    /** The channel Redisson's expiry listeners of the RMapCache named {@code mapName} subscribe to. */
+    public static String expiredChannelOf(String mapName) {
+        return "redisson_map_cache_expired:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
     }
 
     /** Redisson's idle-deadline ZSET for the RMapCache named {@code mapName} (entries with a maxIdle only). */

@@ -15,9 +15,10 @@ import io.sessionpresence.config.Settings;
  * @param timeoutMs        per-command timeout (a request fails with 503 past it)
  * @param connectTimeoutMs connection timeout
  * @param keyPrefix        prefix of every key
- * @param cleanupMinDelay  Redisson eviction task: first delay, seconds
+ * @param cleanupMinDelay  seconds between the sweeps of sessions, presence and activity; Redisson's
+ *                         eviction task (the user cache): first delay
  * @param cleanupMaxDelay  Redisson eviction task: longest delay, seconds
- * @param cleanupKeys      entries the eviction task removes per run
+ * @param cleanupKeys      entries a sweep or an eviction run takes from one map at most
  * @param poolSize         most connections to each Redis master (one per command in flight)
  * @param nettyThreads     Redisson's I/O threads
  * @param batchesInFlight  hot-path batches in flight before calls queue and share one ({@link RedisBatcher})

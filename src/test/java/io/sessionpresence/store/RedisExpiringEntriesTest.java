@@ -36,6 +36,7 @@ class RedisExpiringEntriesTest {
     private static final AdminEvent EVENT = new AdminEvent("admin:presence:update", Json.fields("user", "u1"));
 
     private TestRedis redis;
+    private RedisSettings settings;
     private RedissonClient client;
     private RedisKeys keys;
     private RedisExpiringEntries entries;
@@ -43,7 +44,7 @@ class RedisExpiringEntriesTest {
     @BeforeEach
     void connect(TestRedis testRedis) {
         redis = testRedis;
-        RedisSettings settings = new RedisSettings("redis", new RedisTopology.SingleServer(URI.create(redis.url())), RedisAccess.NONE,
+        settings = new RedisSettings("redis", new RedisTopology.SingleServer(URI.create(redis.url())), RedisAccess.NONE,
                 5000, 5000, "put" + System.nanoTime() + ":", 1, 2, 500, 8, 2, 4, 0);
         client = Redisson.create(RedisConnection.redissonConfig(settings));
         keys = new RedisKeys(settings.keyPrefix());
@@ -125,16 +126,56 @@ class RedisExpiringEntriesTest {
         assertEquals(Json.writeString(EVENT), received.poll(5, TimeUnit.SECONDS));
     }
 
+    /**
+     * Expired entries stay until a sweep (Redisson's own eviction task is off for these maps),
+     * which takes them and announces each once to every instance's listeners, however many
+     * instances sweep at once; reads never return them meanwhile.
+     */
     @Test
-    void redissonsEvictionExpiresTheEntryAndNotifiesTheListener() throws InterruptedException {
-        BlockingQueue<String> expired = new LinkedBlockingQueue<>();
-        entries.onExpired((key, json) -> expired.add(key + "=" + json));
+    void theSweepTakesExpiredEntriesOnceAndEveryInstanceHearsOfThem() throws Exception {
+        RedissonClient otherClient = Redisson.create(RedisConnection.redissonConfig(settings));
+        try {
+            RedisExpiringEntries other = new RedisExpiringEntries(otherClient, new RedisBatcher(otherClient, 5000, 4, 128,
+                    size -> { }), keys, keys::presence, keys::shardOf, InstantSource.system());
+            BlockingQueue<String> here = new LinkedBlockingQueue<>();
+            BlockingQueue<String> there = new LinkedBlockingQueue<>();
+            entries.onExpired((key, json) -> here.add(key + "=" + json));
+            other.onExpired((key, json) -> there.add(key + "=" + json));
+            List<String> shortLived = List.of("short1|10.0.0.1", "short2|10.0.0.1", "short3|10.0.0.1");
+            long now = System.currentTimeMillis();
+            shortLived.forEach(key -> entries.put(key, "{\"key\":\"" + key + "\"}", now + 300, EVENT));
+            entries.put("long|10.0.0.1", "{}", now + 60_000, EVENT);
 
-        entries.put("short|10.0.0.1", "{\"user\":\"short\"}", System.currentTimeMillis() + 500, EVENT);
+            Thread.sleep(2_500); // past the entries' deadline and Redisson's eviction delay (1 s here)
+            assertEquals(3, shortLived.stream().filter(this::stillStored).count(), "nothing but a sweep takes them");
+            assertEquals(1, entries.count(), "expired entries are not counted");
+            List<String> wanted = new ArrayList<>(shortLived);
+            wanted.add("long|10.0.0.1");
+            assertEquals(Map.of("long|10.0.0.1", "{}"), entries.getAll(wanted), "nor read");
 
-        assertEquals("short|10.0.0.1={\"user\":\"short\"}", expired.poll(10, TimeUnit.SECONDS));
-        assertEquals(0, entries.count());
-        assertEquals(Map.of(), entries.getAll(List.of("short|10.0.0.1")));
+            Thread sweepingThere = Thread.ofVirtual().start(() -> other.sweep(500));
+            entries.sweep(500);
+            sweepingThere.join();
+            List<String> expected = shortLived.stream().map(key -> key + "={\"key\":\"" + key + "\"}").sorted().toList();
+            for (BlockingQueue<String> heard : List.of(here, there)) {
+                List<String> got = new ArrayList<>();
+                for (int i = 0; i < expected.size(); i++) {
+                    got.add(heard.poll(5, TimeUnit.SECONDS));
+                }
+                assertEquals(expected, got.stream().sorted().toList());
+                assertEquals(null, heard.poll(300, TimeUnit.MILLISECONDS), "each entry announced once");
+            }
+            assertEquals(0, shortLived.stream().filter(this::stillStored).count());
+            assertEquals(0, entries.sweep(500), "nothing left to take");
+            assertEquals(Map.of("long|10.0.0.1", "{}"), entries.getAll(wanted));
+        } finally {
+            otherClient.shutdown();
+        }
+    }
+
+    private boolean stillStored(String key) {
+        String map = keys.presence(0).get(RedisKeys.bucketOf(key, keys.presenceBuckets()));
+        return client.getScoredSortedSet(RedisKeys.expiryIndexOf(map), StringCodec.INSTANCE).getScore(key) != null;
     }
 
     @Test
