@@ -146,8 +146,8 @@ import org.redisson.connection.CRC16;
  *     expiry ZSET, their entries merged newest first by ZREVRANGEBYSCORE ... LIMIT in chunks, HMGET
  *     of just the page's entries; a deep page first ZREVRANGE of one entry per bucket and ZCOUNTs
  *     above one of them, at most four times). Several: the same script on every shard returns its count and the keys and
- *     expiries of its first offset + limit, merged here; then HMGET (Redisson's getAll) of the
- *     page's entries in their buckets</td></tr>
+ *     expiries of its first offset + limit, merged here; then, per bucket holding some of the
+ *     page's entries, EVALSHA of a read-only script (HMGET, ZSCORE of each), all in one batch</td></tr>
  * <tr><td>Engine.IO long-polling handshake (with {@code realtime.advertise-url})</td><td>+1</td><td>SET
  *     {@code P eio-owner:<sid>} PX, before the handshake's answer (a poll may reach another
  *     instance right after it)</td></tr>
@@ -357,26 +357,30 @@ public final class RedisKeys {
     }
 
     /**
-     * Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms);
-     * Redisson adds braces around a name only when it has none, so the ZSET shares its slot.
+     * The name as Redisson writes it into the names of a map's other keys and channels: in braces
+     * only when it has none, so they all share the map's slot.
      */
+    private static String tagOf(String mapName) {
+        return mapName.contains("{") ? mapName : "{" + mapName + "}";
+    }
+
+    /** Redisson's per-entry expiry ZSET for the RMapCache named {@code mapName} (score = expiry ms). */
     public static String expiryIndexOf(String mapName) {
-        return "redisson__timeout__set:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
+        return "redisson__timeout__set:" + tagOf(mapName);
     }
 
     /** The channel Redisson's expiry listeners of the RMapCache named {@code mapName} subscribe to. */
     public static String expiredChannelOf(String mapName) {
-        return "redisson_map_cache_expired:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
+        return "redisson_map_cache_expired:" + tagOf(mapName);
     }
 
     /** Redisson's idle-deadline ZSET for the RMapCache named {@code mapName} (entries with a maxIdle only). */
     public static String idleIndexOf(String mapName) {
-        return "redisson__idle__set:" + (mapName.contains("{") ? mapName : "{" + mapName + "}");
+        return "redisson__idle__set:" + tagOf(mapName);
     }
 
     /** Every key Redisson keeps for the RMapCache named {@code mapName}: the hash, its expiry and idle ZSETs, its options. */
     public static List<String> mapCacheKeysOf(String mapName) {
-        return List.of(mapName, expiryIndexOf(mapName), idleIndexOf(mapName),
-                (mapName.contains("{") ? mapName : "{" + mapName + "}") + ":redisson_options");
+        return List.of(mapName, expiryIndexOf(mapName), idleIndexOf(mapName), tagOf(mapName) + ":redisson_options");
     }
 }
