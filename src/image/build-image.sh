@@ -82,6 +82,8 @@ for round in $(seq 1 30); do
     --next -s -o /dev/null "$base/admin/stats" -H "Authorization: Bearer $admin" \
     --next -s -o /dev/null "$base/socket.io/?EIO=4&transport=polling" \
     --next -s -o /dev/null "$base/observe/metrics" \
+    --next -s -o /dev/null "$base/observe/health" \
+    --next -s -o /dev/null "$base/observe/health/ready" \
     --next -s -o /dev/null "$base/admin/" \
     --next -s -o /dev/null -X POST "$base/api/session/logout" -H "X-Session-Token: $token"
 done
