@@ -17,11 +17,17 @@ import io.sessionpresence.json.Json;
 public record Presence(String user, String ip, String ua, String page, long lastSeen, boolean verified) {
     /**
      * What the store holds beside the key: the fields the key does not already hold, as a JSON
-     * array. Against the whole record as a JSON object this saves the user and address (written
-     * twice) and the field names: ~80 bytes of Redis memory per entry (README, "Bytes per entry").
+     * array, the User-Agent in its short form ({@link UserAgents}) and {@code verified} as 1 or 0.
+     * Against the whole record as a JSON object this saves the user and address (written twice)
+     * and the field names; the short User-Agent keeps a browser's entry under Redis's 64-byte
+     * limit for compact hashes (README, "Bytes per presence entry"). The layout is the one
+     * earlier builds wrote with the whole User-Agent and {@code true}/{@code false}: they read
+     * these values too during a rolling update (showing the short User-Agent), and the trailing
+     * 1 or 0 tells a value whose User-Agent is short.
      */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
-    public record Stored(String ua, String page, long lastSeen, boolean verified) {
+    public record Stored(String ua, String page, long lastSeen,
+                         @JsonFormat(shape = JsonFormat.Shape.NUMBER) boolean verified) {
     }
 
     /**
@@ -33,12 +39,17 @@ public record Presence(String user, String ip, String ua, String page, long last
     }
 
     public String stored() {
-        return Json.writeString(new Stored(ua, page, lastSeen, verified));
+        return Json.writeString(new Stored(UserAgents.compact(ua), page, lastSeen, verified));
+    }
+
+    /** Whether a stored array holds the short User-Agent: earlier builds ended it with true or false. */
+    static boolean holdsShortUserAgent(String value) {
+        return !value.endsWith("e]");
     }
 
     /**
-     * The entry stored under {@code key}. A value that is a whole JSON object (written by earlier
-     * builds; it lives one presence TTL at most) is read as one.
+     * The entry stored under {@code key}. Values written by earlier builds (a whole JSON object, or
+     * the array with the whole User-Agent) live one presence TTL at most and are read as written.
      */
     public static Presence fromStored(String key, String value) {
         if (value.startsWith("{")) {
@@ -46,7 +57,8 @@ public record Presence(String user, String ip, String ua, String page, long last
         }
         int bar = key.lastIndexOf('|');
         Stored stored = Json.read(value, Stored.class);
-        return new Presence(key.substring(0, bar), key.substring(bar + 1), stored.ua(), stored.page(),
-                stored.lastSeen(), stored.verified());
+        String ua = holdsShortUserAgent(value) ? UserAgents.expand(stored.ua()) : stored.ua();
+        return new Presence(key.substring(0, bar), key.substring(bar + 1), ua, stored.page(), stored.lastSeen(),
+                stored.verified());
     }
 }

@@ -20,23 +20,27 @@ public record SessionActivity(String sid,
                               String ua,
                               @JsonProperty("last_activity") long lastActivity,
                               boolean verified) {
-    /** What the store holds under the sid: the other fields as a JSON array (see {@link Presence.Stored}). */
+    /**
+     * What the store holds under the sid: the other fields as a JSON array, the User-Agent short
+     * and {@code verified} as 1 or 0, as in {@link Presence.Stored}.
+     */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
-    public record Stored(String user, String ip, String ua, long lastActivity, boolean verified) {
+    public record Stored(String user, String ip, String ua, long lastActivity,
+                         @JsonFormat(shape = JsonFormat.Shape.NUMBER) boolean verified) {
     }
 
     public String stored() {
-        return Json.writeString(new Stored(user, ip, ua, lastActivity, verified));
+        return Json.writeString(new Stored(user, ip, UserAgents.compact(ua), lastActivity, verified));
     }
 
-    /** The entry stored under {@code sid}; a whole JSON object (earlier builds) is read as one. */
+    /** The entry stored under {@code sid}; values of earlier builds are read as they were written. */
     public static SessionActivity fromStored(String sid, String value) {
         if (value.startsWith("{")) {
             return Json.read(value, SessionActivity.class);
         }
         Stored stored = Json.read(value, Stored.class);
-        return new SessionActivity(sid, stored.user(), stored.ip(), stored.ua(), stored.lastActivity(),
-                stored.verified());
+        String ua = Presence.holdsShortUserAgent(value) ? UserAgents.expand(stored.ua()) : stored.ua();
+        return new SessionActivity(sid, stored.user(), stored.ip(), ua, stored.lastActivity(), stored.verified());
     }
 
     /** The presence tracker's payload also carries the id as {@code session_id}. */

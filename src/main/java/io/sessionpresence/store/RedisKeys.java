@@ -45,11 +45,12 @@ import org.redisson.connection.CRC16;
  *     {@code cache.ttl}.</td></tr>
  * <tr><td><code>P presence:&lt;b&gt;</code></td><td>RMapCache, {@link #PRESENCE_BUCKETS} of them (on
  *     several shards, that many shared out: {@link #presenceBuckets})</td><td><code>user|ip</code>
- *     &rarr; JSON array {@code [ua, page, last seen, verified]} (what the key does not already
- *     hold), TTL {@code presence.ttl}. An entry's bucket is {@link #bucketOf}. Buckets keep each map
- *     small enough for Redis's compact encodings (see "Bytes per presence entry").</td></tr>
+ *     &rarr; JSON array {@code [short ua, page, last seen, verified 1/0]} (what the key does not
+ *     already hold; the User-Agent in {@code UserAgents}' short form), TTL {@code presence.ttl}.
+ *     An entry's bucket is {@link #bucketOf}. Buckets keep each map small enough for Redis's
+ *     compact encodings (see "Bytes per presence entry").</td></tr>
  * <tr><td>{@code P activity}</td><td>RMapCache</td><td>sid &rarr; JSON array
- *     {@code [user, ip, ua, last activity, verified]}, TTL
+ *     {@code [user, ip, short ua, last activity, verified 1/0]}, TTL
  *     {@code presence.activity-ttl}. The entry of a session id lives in the shard of that
  *     session's record (the shard of its first 16 characters, the user key), so one script reads
  *     a page of sessions with their activity; other sids are placed by their own hash.</td></tr>
@@ -100,7 +101,9 @@ import org.redisson.connection.CRC16;
  * (128 x ~100 per bucket, counting the hash's spread) the ZSETs stay listpacks; beyond, buckets
  * turn to the larger encodings one by one, up to the one-map cost, and raising the server's
  * {@code zset-max-listpack-entries} (e.g. 256) keeps twice as many compact. A value over 64 bytes
- * (a browser User-Agent) makes its bucket's hash a hashtable. The price is an admin page's:
+ * makes its bucket's hash a hashtable: a browser's whole User-Agent did (322 bytes per entry);
+ * its short form keeps Chrome's value under 64 bytes for a page path of up to 16 characters (153
+ * bytes per entry; 226 with a 41-character path). The price is an admin page's:
  * ~330 commands inside its one script (a count and a read of every bucket, HMGETs of the buckets
  * the page's entries are in), ~2.8 ms of Redis CPU against ~1.1 ms from one map (the load tests'
  * heartbeat storm, 10,000 present).
