@@ -181,11 +181,15 @@ main() {
       run_simulation "$store" "$simulation" "$base" "${redis_args[@]}" -Dceiling="$ceiling" -Dwarmup="$warmup"
     done
     if [[ " $SIMULATIONS " == *" AdminRealtime "* ]] && [ ! -f "$dir/AdminRealtime.skipped" ]; then
-      # The same admin load with realtime.coalesce-ms on: a fresh service, since it is server config.
+      # The same admin load with realtime.coalesce-ms on: a fresh service, since it is server config,
+      # warmed by a Ceiling run first like the service before it (a cold `java -jar` instance put
+      # straight under 1,000 heartbeats/s and 100 admin joins answered ~3% of the warm-up's
+      # heartbeats 503: load-tests/findings.md).
       stop_pid "$SERVICE_PID"
       REALTIME_COALESCE_MS=$COALESCE_MS SERVICE_JAVA_OPTS="$SERVICE_JAVA_OPTS" SERVICE_LOG="$dir/service-coalesced.log" \
           start_service "$store" "$REDIS_URL"
       base="http://127.0.0.1:$SERVICE_PORT"
+      LABEL=CeilingCoalesced run_simulation "$store" Ceiling "$base" "${redis_args[@]}" -Dwarmup="$RATIO_WARMUP"
       LABEL=AdminRealtimeCoalesced run_simulation "$store" AdminRealtime "$base" "${redis_args[@]}" \
           -Dlabel=AdminRealtimeCoalesced -DcoalesceMs="$COALESCE_MS"
     fi
