@@ -15,7 +15,7 @@ import java.util.Map;
  * limit for compact hashes (README, "Bytes per presence entry"). Any string comes back exactly:
  * at each place the longest phrase that fits is taken, and the letter says which one it was.
  */
-public final class UserAgents {
+final class UserAgents {
     private static final char MARK = '~';
     private static final String CODES = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     /**
@@ -84,7 +84,7 @@ public final class UserAgents {
     private UserAgents() {
     }
 
-    public static String compact(String ua) {
+    static String compact(String ua) {
         StringBuilder out = new StringBuilder(ua.length());
         int at = 0;
         while (at < ua.length()) {
@@ -105,7 +105,7 @@ public final class UserAgents {
     }
 
     /** The string {@link #compact} was given; a {@code ~} followed by no known code is kept as is. */
-    public static String expand(String compact) {
+    static String expand(String compact) {
         if (compact.indexOf(MARK) < 0) {
             return compact;
         }
