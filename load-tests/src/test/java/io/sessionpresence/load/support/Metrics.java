@@ -62,7 +62,12 @@ public final class Metrics {
                         .getProcessCpuTime() / 1_000_000));
     }
 
-    /** utime + stime of {@code -DservicePid}, all its threads (of several instances, summed); -1 when unknown. */
+    /**
+     * utime + stime of {@code -DservicePid} and every process below it, all their threads (of several
+     * instances, summed); -1 when unknown. The descendants count because a peer may run as a
+     * parent with worker processes (the express peer's node:cluster of 2): the parent alone spends
+     * almost nothing.
+     */
     private static long serviceCpuMillis() {
         long[] pids = LoadConfig.servicePids();
         if (pids.length == 0) {
@@ -70,14 +75,21 @@ public final class Metrics {
         }
         long ticks = 0;
         for (long pid : pids) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                // Fields after the command name, which is in parentheses and may hold spaces: state is
-                // field 3 of the line, so utime (14) and stime (15) are the 12th and 13th here.
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            } catch (IOException | RuntimeException e) {
-                return -1;
+            List<Long> tree = new ArrayList<>(List.of(pid));
+            ProcessHandle.of(pid).ifPresent(parent -> parent.descendants().forEach(child -> tree.add(child.pid())));
+            for (long member : tree) {
+                try {
+                    String stat = Files.readString(Path.of("/proc", Long.toString(member), "stat"));
+                    // Fields after the command name, which is in parentheses and may hold spaces: state is
+                    // field 3 of the line, so utime (14) and stime (15) are the 12th and 13th here.
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException e) {
+                    if (member == pid) {
+                        return -1;
+                    }
+                    // a child that ended between the listing and the read
+                }
             }
         }
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;

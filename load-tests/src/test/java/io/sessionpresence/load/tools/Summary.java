@@ -215,9 +215,12 @@ public final class Summary {
                 + "user's start to last user's end; open models: marker to marker, so a little under the "
                 + "configured rate); latencies are Gatling's "
                 + "(whole milliseconds). *CPU µs/req* is the CPU time (user + system, all threads) the service "
-                + "process and the load generator's JVM spent across the phase, divided by its requests: what a "
-                + "request costs each side, which unlike a throughput does not move with what else the machine "
-                + "is doing. Redis columns are `INFO` differences across the phase divided by its "
+                + "process (with its child processes: the express peer's workers) and the load generator's JVM "
+                + "spent across the phase, divided by its requests: what a request costs each side, which unlike "
+                + "a throughput does not move with what else the machine is doing; with *Redis CPU* "
+                + "(`used_cpu_sys` + `used_cpu_user`) they add up to what one request costs the whole machine, "
+                + "whose cores bound the throughput at 1,000,000 µs/s per core divided by that sum. Redis columns "
+                + "are `INFO` differences across the phase divided by its "
                 + "requests: *cmds* counts every command Redis ran, those inside scripts included; *scripts+pub* "
                 + "counts EVALSHA, EVAL and top-level PUBLISH; *reads* is `total_reads_processed` "
                 + "(one per request or pipelined batch a client sent, i.e. round trips, plus background). "
@@ -256,24 +259,25 @@ public final class Summary {
         md.append("## ").append(store).append(" store\n\n");
         md.append("| scenario | request | count | KO | req/s | % of ceiling | p50 | p95 | p99 | max (ms) "
                 + "| service CPU µs/req | load-gen CPU µs/req "
-                + "| Redis cmds/req | scripts+pub/req | reads/req |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| Redis cmds/req | scripts+pub/req | reads/req | Redis CPU µs/req "
+                + "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double ceiling = ceiling(store);
         for (String simulation : SIMULATIONS) {
             Path skipped = dir.resolve(store).resolve(simulation + ".skipped");
             if (Files.exists(skipped)) {
-                md.append(f("| %s | *skipped: %s* |||||||||||||%n", simulation, read(skipped)));
+                md.append(f("| %s | *skipped: %s* ||||||||||||||%n", simulation, read(skipped)));
             }
         }
         for (Run run : runs.get(store).values()) {
             if (!run.completed()) {
-                md.append(f("| %s | *no report: see %s/%s.log* |||||||||||||%n", run.simulation(), store, run.simulation()));
+                md.append(f("| %s | *no report: see %s/%s.log* ||||||||||||||%n", run.simulation(), store, run.simulation()));
                 continue;
             }
             for (Stats s : run.stats()) {
                 if (s.phase().equals("warmup")) {
                     continue;
                 }
-                String redis = " | | | ";
+                String redis = " | | | | ";
                 Optional<JsonNode> phaseRedis = run.phase(s.phase()).map(p -> p.path("redis")).filter(r -> !r.isMissingNode());
                 if (phaseRedis.isPresent()) {
                     JsonNode r = phaseRedis.get();
@@ -284,8 +288,9 @@ public final class Summary {
                     }
                     JsonNode c = r.path("commands");
                     long scripts = c.path("evalsha").asLong() + c.path("eval").asLong() + c.path("publish").asLong();
-                    redis = requests == 0 ? redis : f(" | %.2f | %.2f | %.2f ", all / (double) requests,
-                            scripts / (double) requests, r.path("reads").asLong() / (double) requests);
+                    redis = requests == 0 ? redis : f(" | %.2f | %.2f | %.2f | %s ", all / (double) requests,
+                            scripts / (double) requests, r.path("reads").asLong() / (double) requests,
+                            r.has("cpu_micros") ? f("%.1f", r.path("cpu_micros").asLong() / (double) requests) : "");
                 }
                 String share = s.phase().equals("max") && ceiling > 0 ? f("%.0f%%", 100 * run.perSecond(s) / ceiling) : "";
                 md.append(f("| %s | %s | %d | %d | %.0f | %s | %.0f | %.0f | %.0f | %.0f | %s | %s%s|%n", run.simulation(),
