@@ -75,24 +75,28 @@ public final class Metrics {
         }
         long ticks = 0;
         for (long pid : pids) {
-            List<Long> tree = new ArrayList<>(List.of(pid));
-            ProcessHandle.of(pid).ifPresent(parent -> parent.descendants().forEach(child -> tree.add(child.pid())));
-            for (long member : tree) {
-                try {
-                    String stat = Files.readString(Path.of("/proc", Long.toString(member), "stat"));
-                    // Fields after the command name, which is in parentheses and may hold spaces: state is
-                    // field 3 of the line, so utime (14) and stime (15) are the 12th and 13th here.
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                } catch (IOException | RuntimeException e) {
-                    if (member == pid) {
-                        return -1;
-                    }
-                    // a child that ended between the listing and the read
-                }
+            long own = cpuTicks(pid);
+            if (own < 0) {
+                return -1;
             }
+            // a child that ended between the listing and the read counts as nothing
+            ticks += own + ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                    .mapToLong(child -> Math.max(0, cpuTicks(child.pid()))).sum();
         }
         return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** utime + stime of one process, all its threads, in clock ticks; -1 when it cannot be read. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: state is
+            // field 3 of the line, so utime (14) and stime (15) are the 12th and 13th here.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**

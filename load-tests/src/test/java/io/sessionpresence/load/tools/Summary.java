@@ -255,6 +255,11 @@ public final class Summary {
                 .map(cpu -> f("%.1f", cpu.asDouble() * 1000 / requests)).orElse("");
     }
 
+    /** A phase's Redis {@code field} divided by its requests, in {@code format}; blank when not measured. */
+    private static String perRequest(JsonNode phaseRedis, String field, String format, long requests) {
+        return phaseRedis.has(field) ? f(format, phaseRedis.path(field).asLong() / (double) requests) : "";
+    }
+
     private void scenarioTable(String store) {
         md.append("## ").append(store).append(" store\n\n");
         md.append("| scenario | request | count | KO | req/s | % of ceiling | p50 | p95 | p99 | max (ms) "
@@ -290,7 +295,7 @@ public final class Summary {
                     long scripts = c.path("evalsha").asLong() + c.path("eval").asLong() + c.path("publish").asLong();
                     redis = requests == 0 ? redis : f(" | %.2f | %.2f | %.2f | %s ", all / (double) requests,
                             scripts / (double) requests, r.path("reads").asLong() / (double) requests,
-                            r.has("cpu_micros") ? f("%.1f", r.path("cpu_micros").asLong() / (double) requests) : "");
+                            perRequest(r, "cpu_micros", "%.1f", requests));
                 }
                 String share = s.phase().equals("max") && ceiling > 0 ? f("%.0f%%", 100 * run.perSecond(s) / ceiling) : "";
                 md.append(f("| %s | %s | %d | %d | %.0f | %s | %.0f | %.0f | %.0f | %.0f | %s | %s%s|%n", run.simulation(),
@@ -515,9 +520,8 @@ public final class Summary {
             redis = f(" | %.2f | %.2f | %.2f | %.2f | %s | %s | %s ", all / n,
                     sum(c, "eval", "evalsha", "eval_ro", "evalsha_ro") / n, sum(c, "publish", "spublish") / n,
                     r.path("reads").asLong() / n,
-                    r.has("net_input_bytes") ? f("%.0f", r.path("net_input_bytes").asLong() / n) : "",
-                    r.has("net_output_bytes") ? f("%.0f", r.path("net_output_bytes").asLong() / n) : "",
-                    r.has("cpu_micros") ? f("%.1f", r.path("cpu_micros").asLong() / n) : "");
+                    perRequest(r, "net_input_bytes", "%.0f", requests), perRequest(r, "net_output_bytes", "%.0f", requests),
+                    perRequest(r, "cpu_micros", "%.1f", requests));
         }
         return f("| %s | %s | %.0f | %.0f | %.0f | %s%s|%n", s.name(), label, run.perSecond(s), s.p50(), s.p99(),
                 cpuPerRequest(run, s.phase(), "service_cpu_ms"), redis);
