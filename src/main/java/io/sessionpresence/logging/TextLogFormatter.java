@@ -21,14 +21,15 @@ public final class TextLogFormatter extends Formatter {
     private final String format;
 
     public TextLogFormatter() {
-        String configured = LogManager.getLogManager().getProperty("java.util.logging.SimpleFormatter.format");
-        this.format = configured == null ? DEFAULT_FORMAT : configured;
+        this(LogManager.getLogManager().getProperty("java.util.logging.SimpleFormatter.format"));
+    }
+
+    TextLogFormatter(String configuredFormat) {
+        this.format = configuredFormat == null ? DEFAULT_FORMAT : configuredFormat;
     }
 
     @Override
     public String format(LogRecord record) {
-        String source = record.getSourceClassName() == null ? record.getLoggerName()
-                : record.getSourceClassName() + (record.getSourceMethodName() == null ? "" : " " + record.getSourceMethodName());
         String thrown = "";
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();
@@ -39,7 +40,23 @@ public final class TextLogFormatter extends Formatter {
             thrown = trace.toString();
         }
         String logger = record.getLoggerName() + RequestId.current().map(id -> " [" + id + "]").orElse("");
-        return String.format(format, ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault()), source,
+        return String.format(format, ZonedDateTime.ofInstant(record.getInstant(), ZoneId.systemDefault()), new Source(record),
                 logger, record.getLevel().getLocalizedName(), formatMessage(record), thrown);
+    }
+
+    /**
+     * The format's second argument, worked out only if the format prints it: a record's source
+     * class is found by walking the logging thread's stack, and the shipped format does not print
+     * it, on a line written for every request (the access log).
+     */
+    private record Source(LogRecord record) {
+        @Override
+        public String toString() {
+            String className = record.getSourceClassName();
+            if (className == null) {
+                return record.getLoggerName();
+            }
+            return record.getSourceMethodName() == null ? className : className + " " + record.getSourceMethodName();
+        }
     }
 }

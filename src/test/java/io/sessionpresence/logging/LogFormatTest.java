@@ -51,4 +51,15 @@ class LogFormatTest {
         assertTrue(line.get().contains("some.logger [req-2]: hello"), line.get());
         assertTrue(new TextLogFormatter().format(record).contains("some.logger: hello"));
     }
+
+    @Test
+    void textPrintsTheSourceWhenItsFormatAsksForIt() {
+        LogRecord record = new LogRecord(Level.INFO, "hello");
+        record.setLoggerName("some.logger");
+        record.setSourceClassName("some.Caller");
+        record.setSourceMethodName("call");
+        assertEquals("some.Caller call | some.logger: hello\n", new TextLogFormatter("%2$s | %3$s: %5$s\n").format(record));
+        record.setSourceMethodName(null);
+        assertEquals("some.Caller\n", new TextLogFormatter("%2$s\n").format(record));
+    }
 }
