@@ -133,7 +133,7 @@ class WsFrameFuzzTest {
             assertEquals(Optional.empty(), frame.defect(), "a frame from the server");
             if (frame.opcode() == WsFrame.CLOSE) {
                 byte[] rest = ws.readToEnd(Duration.ofSeconds(2));
-                assertEquals(0, rest.length, "nothing after the close frame");
+                assertEquals(0, rest.length, () -> "nothing after the close frame: " + new String(rest, StandardCharsets.ISO_8859_1));
                 return;
             }
             if (frame.opcode() == 0xA && Arrays.equals(frame.payload(), PROBE)) {
