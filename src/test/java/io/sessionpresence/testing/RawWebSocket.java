@@ -81,6 +81,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one frame with any first byte (FIN, RSV1-3, opcode), masked or not as a client must not. */
     public void sendFrame(int firstByte, boolean masked, byte[] payload) throws IOException {
+        sendBytes(frame(firstByte, masked, payload));
+    }
+
+    /** Sends these bytes in one write (several frames arrive together). */
+    public void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** One frame with any first byte (FIN, RSV1-3, opcode), masked or not as a client must not. */
+    public static byte[] frame(int firstByte, boolean masked, byte[] payload) {
         byte[] mask = {1, 2, 3, 4};
         int header = payload.length < 126 ? 2 : payload.length < 1 << 16 ? 4 : 10;
         int maskBit = masked ? 0x80 : 0;
@@ -99,8 +110,7 @@ public final class RawWebSocket implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.put((byte) (masked ? payload[i] ^ mask[i % 4] : payload[i]));
         }
-        out.write(frame.array());
-        out.flush();
+        return frame.array();
     }
 
     /** Every text frame until the server closes or nothing comes for {@code quiet}. */

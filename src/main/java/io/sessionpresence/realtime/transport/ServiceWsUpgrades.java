@@ -32,6 +32,8 @@ import io.sessionpresence.connections.ForwardingConnection;
  *     frame reader throws {@code IllegalArgumentException} on it, which its HTTP/1 handler would
  *     answer by writing an HTTP 500 response onto the upgraded socket, with a stack trace in the
  *     log. The connection is closed instead; its listener is reaped by its heartbeat.</li>
+ * <li>Every write on the upgraded socket goes through a {@link FrameGate}: one at a time, and
+ *     none after the first close frame, Helidon's own included.</li>
  * </ul>
  */
 @Weight(200)
@@ -59,7 +61,7 @@ public final class ServiceWsUpgrades extends WsUpgradeProvider {
 
         @Override
         public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-            ServerConnection upgraded = super.upgrade(ctx, prologue, headers);
+            ServerConnection upgraded = super.upgrade(new GatedContext(ctx), prologue, headers);
             return upgraded == null ? null : new ProtocolErrorGuard(upgraded);
         }
     }

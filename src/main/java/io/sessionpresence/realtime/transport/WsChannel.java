@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataWriter;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsCloseCodes;
@@ -37,7 +37,8 @@ import io.helidon.websocket.WsSession;
  * listener's {@code onClose} answers through {@link #answerClose} instead, and {@code onError},
  * after which Helidon always writes its own close, calls {@link #yieldClose}. (Before this, the
  * writer's close, its interruption and Helidon's reply raced: second, missing, truncated and
- * garbage close frames.)
+ * garbage close frames.) The close frames Helidon's reader writes on a protocol error reach no
+ * listener first; the {@link FrameGate} every write goes through stops what would follow them.
  *
  * <p>A graceful close sends the queued messages, then a close frame; a client that does not let
  * that happen within {@link #CLOSE_GRACE} is aborted. {@link #abort} drops the TCP connection at
@@ -52,7 +53,7 @@ public final class WsChannel {
     private static final int FIN_TEXT = 0x81;
 
     private final WsSession session;
-    private final DataWriter socket;
+    private final FrameGate socket;
     private final String label;
     private final ReentrantLock sendLock = new ReentrantLock();
     private volatile Thread writer;
@@ -65,10 +66,11 @@ public final class WsChannel {
 
     public WsChannel(WsSession session, String label) {
         this.session = session;
-        if (!(session.socketContext() instanceof ConnectionContext connection)) {
-            throw new IllegalStateException("not a server-side WebSocket session: " + session.socketContext());
+        if (!(session.socketContext() instanceof ConnectionContext connection)
+                || !(connection.dataWriter() instanceof FrameGate gate)) {
+            throw new IllegalStateException("not a WebSocket upgraded by ServiceWsUpgrades: " + session.socketContext());
         }
-        this.socket = connection.dataWriter();
+        this.socket = gate;
         this.label = label;
     }
 
@@ -121,21 +123,17 @@ public final class WsChannel {
         }
         sendLock.lock();
         try {
-            if (closeSent) {
-                return false;
-            }
-            timed(() -> socket.writeNow(frames));
-            return true;
+            return !closeSent && timed(() -> socket.writeFrames(frames));
         } finally {
             sendLock.unlock();
         }
     }
 
     /** Runs a blocking write, under the send lock, so that {@link #stalledLongerThan} can see how long it takes. */
-    private void timed(Runnable write) {
+    private <T> T timed(Supplier<T> write) {
         writeStarted = System.nanoTime();
         try {
-            write.run();
+            return write.get();
         } finally {
             writeStarted = 0;
         }

@@ -35,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>It found that a reserved opcode (3-7, 11-15) made Helidon's frame reader throw, and its
  * HTTP/1 handler then wrote an HTTP 500 response onto the upgraded socket (4.3.1 and 4.5.0);
  * {@code realtime.transport.ServiceWsUpgrades} now ends such a connection, which
- * {@link #reservedOpcodesEndTheConnection} holds for each of them.
+ * {@link #reservedOpcodesEndTheConnection} holds for each of them. And that an answer our writer
+ * had queued could follow the close frame Helidon writes on a protocol error
+ * ({@link #anAnswerNeverFollowsTheCloseOfAProtocolError}; failed at once before
+ * {@code realtime.transport.FrameGate}).
  */
 class WsFrameFuzzTest {
     private static final int[] OPCODES = {0x0, 0x1, 0x2, 0x8, 0x9, 0xA};
@@ -96,6 +99,30 @@ class WsFrameFuzzTest {
         }
         assertEquals(401, service.get("/api/session/validate").status());
         assertTrue(ours.atLeast(Level.SEVERE).isEmpty());
+    }
+
+    /**
+     * The fuzzer's find: a malformed message (answered by an {@code error} event, which our writer
+     * thread sends) followed at once by an unmasked frame, on which Helidon's reader writes a
+     * protocol-error close frame by itself. The answer must go out before the close or not at all.
+     */
+    @Test
+    void anAnswerNeverFollowsTheCloseOfAProtocolError() throws IOException {
+        byte[] malformed = "{\"event\":\"join-room\",\"data\":}".getBytes(StandardCharsets.UTF_8);
+        byte[] answeredThenRefused = concat(RawWebSocket.frame(0x81, true, malformed), RawWebSocket.frame(0x81, false, malformed));
+        for (int i = 0; i < 300; i++) {
+            try (RawWebSocket ws = RawWebSocket.open(service.port(), "/ws")) {
+                ws.sendBytes(answeredThenRefused);
+                awaitProbeOrClose(ws, false);
+            }
+        }
+        assertTrue(ours.atLeast(Level.SEVERE).isEmpty());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private static byte[] payload(FuzzedDataProvider data) {
