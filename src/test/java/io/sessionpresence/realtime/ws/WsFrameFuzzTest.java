@@ -144,6 +144,19 @@ class WsFrameFuzzTest {
         }
     }
 
+    /**
+     * Answers the server's close as a client must (RFC 6455 5.5.1): a server that closes first
+     * waits for that answer, up to {@code WsChannel.CLOSE_GRACE} (2 s, as long as the read after
+     * it), before it drops the connection. A server that already dropped it refuses the answer.
+     */
+    private static void answerClose(RawWebSocket ws) {
+        try {
+            ws.sendClose(1000);
+        } catch (IOException alreadyDropped) {
+            // the end of the connection is what the caller reads next
+        }
+    }
+
     /** Reads until the probe's pong, or a close frame followed by the end of the connection. */
     private static void awaitProbeOrClose(RawWebSocket ws, boolean probeSent) throws IOException {
         while (true) {
@@ -159,6 +172,7 @@ class WsFrameFuzzTest {
             }
             assertEquals(Optional.empty(), frame.defect(), "a frame from the server");
             if (frame.opcode() == WsFrame.CLOSE) {
+                answerClose(ws);
                 byte[] rest = ws.readToEnd(Duration.ofSeconds(2));
                 assertEquals(0, rest.length, () -> "nothing after the close frame: " + new String(rest, StandardCharsets.ISO_8859_1));
                 return;
