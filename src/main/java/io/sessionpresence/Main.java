@@ -214,6 +214,11 @@ public final class Main {
             routing.addFeature(guard);
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
+                    // Engine.IO announces realtime.max-payload (1 MB, socket.io's default) and
+                    // socket.io-client batches its long-polling POSTs up to it; the JSON routes keep
+                    // server.max-payload-size as their own limit (HttpJson.readBody).
+                    .maxPayloadSize(Math.max(Settings.longValue(config, "server.max-payload-size", 1),
+                            realtime.settings().maxPayload()))
                     .update(server -> guard.configure(server, config))
                     // GracefulShutdown stops the server, in its order and time.
                     .shutdownHook(false)

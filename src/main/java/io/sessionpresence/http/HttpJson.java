@@ -64,7 +64,7 @@ public final class HttpJson {
         if (declared.isPresent() && declared.getAsLong() > maxBytes) {
             throw ApiException.tooLarge("Request body exceeds " + maxBytes + " bytes");
         }
-        return parseObject(readBounded(req, maxBytes), optional);
+        return parseObject(readBody(req, maxBytes), optional);
     }
 
     /**
@@ -90,7 +90,11 @@ public final class HttpJson {
         return object;
     }
 
-    private static byte[] readBounded(ServerRequest req, long maxBytes) {
+    /**
+     * The request body, at most {@code maxBytes} (413 past it; 400 for a chunked or declared
+     * length the bytes do not match); empty if there is none.
+     */
+    public static byte[] readBody(ServerRequest req, long maxBytes) {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }

@@ -1,5 +1,7 @@
 package io.sessionpresence.realtime;
 
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -130,6 +132,57 @@ class EngineIoProtocolTest {
         String path = POLLING + "&sid=" + pollingSession();
         assertEquals(400, service.post(path, "abc").status());
         assertEquals(400, service.get(path).status());
+    }
+
+    /** An empty or non-UTF-8 body is a bad packet like any other, not a 500 or a replacement character. */
+    @Test
+    void emptyOrNonUtf8PostsAreRefusedAndCloseTheSession() {
+        String empty = POLLING + "&sid=" + pollingSession();
+        Response refused = service.send(HttpRequest.newBuilder(service.uri(empty)).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(400, refused.status());
+        assertTrue(refused.body().startsWith("{"), refused.body());
+        assertEquals(400, service.get(empty).status(), "the session is closed");
+
+        String invalid = POLLING + "&sid=" + pollingSession();
+        byte[] notUtf8 = "40{\"user\":\"bad\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(400, service.send(HttpRequest.newBuilder(service.uri(invalid))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(notUtf8))).status());
+        assertEquals(400, service.get(invalid).status(), "the session is closed");
+    }
+
+    /**
+     * The handshake announces 1 MB and socket.io-client batches its POSTs up to that: a body past
+     * server.max-payload-size (64 KiB, the JSON routes' limit) but within 1 MB is taken; past
+     * 1 MB it is 413.
+     */
+    @Test
+    void pollingBodiesUpToTheAnnouncedMaxPayloadAreTaken() {
+        String path = POLLING + "&sid=" + pollingSession();
+        assertEquals("ok", service.post(path, "40").body());
+        String message = "42[\"join-room\",{\"room\":\"" + "x".repeat(200_000) + "\"}]";
+        String batch = String.join("\u001e", message, message, message, message);
+        assertEquals("ok", service.post(path, batch).body());
+        String answers = service.get(path).body();
+        assertTrue(answers.startsWith("40{\"sid\"") && answers.split("\u001e").length == 5, answers);
+        assertEquals(413, service.post(path, "4" + "x".repeat(1_000_000)).status());
+        assertEquals(200, service.get(path).status(), "the session goes on, as with the reference server");
+        assertEquals(413, service.post("/api/heartbeat", "{\"user\":\"" + "x".repeat(70_000) + "\"}").status(),
+                "the JSON routes keep server.max-payload-size");
+    }
+
+    /** A POST holds 3 bytes per byte of its body against realtime.max-buffered-bytes while it is taken: past it, 503. */
+    @Test
+    void aPostPastTheBufferBudgetGets503() {
+        try (TestService small = TestService.start(StoreKind.MEMORY, Map.of("realtime.max-buffered-bytes", "3000"))) {
+            String path = POLLING + "&sid=" + open(small.get(POLLING).body()).path("sid").asText();
+            assertEquals("ok", small.post(path, "40").body());
+            String event = "42[\"join-room\",{\"room\":\"%s\"}]";
+            assertEquals("ok", small.post(path, event.formatted("x".repeat(900))).body());
+            Response refused = small.post(path, event.formatted("x".repeat(1000)));
+            assertEquals(503, refused.status());
+            assertTrue(refused.body().startsWith("{"), refused.body());
+            assertEquals("ok", small.post(path, event.formatted("y")).body(), "the session goes on");
+        }
     }
 
     @Test

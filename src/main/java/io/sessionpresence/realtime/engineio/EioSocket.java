@@ -1,5 +1,8 @@
 package io.sessionpresence.realtime.engineio;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -332,7 +335,12 @@ public final class EioSocket {
     }
 
     /** A polling POST: the packets of its body, in order. */
-    void post(String body) throws EioRequestException {
+    /**
+     * Takes a long-polling POST's packets. The body is read as UTF-8 strictly: an invalid
+     * sequence is a protocol error (400, the session closes), not a replacement character in a
+     * user's name.
+     */
+    void post(byte[] body) throws EioRequestException {
         synchronized (lock) {
             if (state == State.CLOSED) {
                 throw unknown();
@@ -340,11 +348,7 @@ public final class EioSocket {
         }
         enterPolling(postActive, "POST");
         try {
-            if (body.length() > engine.settings().maxPayload()) {
-                close("payload too large");
-                throw new EioRequestException(EioRequestException.BAD_REQUEST, "Payload too large", 413);
-            }
-            for (EioPacket packet : EioPacket.decodePayload(body)) {
+            for (EioPacket packet : EioPacket.decodePayload(utf8(body))) {
                 receive(packet, null);
             }
         } catch (EioProtocolException e) {
@@ -352,6 +356,14 @@ public final class EioSocket {
             throw new EioRequestException(EioRequestException.BAD_REQUEST, "Bad request");
         } finally {
             postActive.set(false);
+        }
+    }
+
+    private static String utf8(byte[] body) throws EioProtocolException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new EioProtocolException("the body is not valid UTF-8");
         }
     }
 

@@ -54,7 +54,8 @@ public final class EngineIo {
     private volatile boolean goingAway;
 
     /**
-     * @param messageBuffers where a WebSocket message that arrives in several frames is assembled
+     * @param messageBuffers where a WebSocket message that arrives in several frames is assembled,
+     *                       and the budget a long-polling POST's body is held against
      * @param origins        who may open a WebSocket here (long-polling requests are checked by its HTTP filter)
      * @param admission      counts each handshake against its client address; throws {@link TooManyRequests}
      *                       to refuse it (a session costs memory and timers before any packet is read)
@@ -210,6 +211,27 @@ public final class EngineIo {
         }
     }
 
+    /**
+     * A long-polling POST, of up to the {@code maxPayload} the handshake announces (the server's
+     * body limit is raised to it in {@code Main}; the JSON routes keep their own). A longer one is
+     * answered 413 and the session goes on, as with the reference server. What the body
+     * may hold is first taken from the budget of unfinished messages, 3 bytes per byte (the bytes,
+     * then up to 2 per character), so that clients posting 1 MB at once get a 503 instead of
+     * filling the heap.
+     */
+    private void post(EioSocket socket, ServerRequest req) throws EioRequestException {
+        long most = settings.maxPayload() + 1L;
+        long held = 3 * Math.min(most, req.headers().contentLength().orElse(most));
+        if (!messageBuffers.reserve(held)) {
+            throw new EioRequestException(EioRequestException.BAD_REQUEST, "Server busy, try again", 503);
+        }
+        try {
+            socket.post(HttpJson.readBody(req, settings.maxPayload()));
+        } finally {
+            messageBuffers.release(held);
+        }
+    }
+
     private PollAnswer dispatch(ServerRequest req) throws EioRequestException {
         var query = req.query();
         if (!"4".equals(query.first("EIO").orElse(""))) {
@@ -238,7 +260,7 @@ public final class EngineIo {
             return PollAnswer.text(socket.poll());
         }
         if (method.equals(Method.POST)) {
-            socket.post(req.content().as(String.class));
+            post(socket, req);
             return PollAnswer.text("ok");
         }
         throw new EioRequestException(EioRequestException.BAD_REQUEST, "Bad request");

@@ -52,7 +52,8 @@ public final class MessageBuffers {
         return timeout;
     }
 
-    boolean reserve(long bytes) {
+    /** Takes {@code bytes} of the budget; false, taking nothing, if that would go past it. */
+    public boolean reserve(long bytes) {
         while (true) {
             long now = held.get();
             if (now + bytes > maxBytes) {
@@ -64,7 +65,8 @@ public final class MessageBuffers {
         }
     }
 
-    void release(long bytes) {
+    /** Gives back what {@link #reserve} took. */
+    public void release(long bytes) {
         held.addAndGet(-bytes);
     }
 
