@@ -6,14 +6,16 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataWriter;
 
 /**
- * The writing side of an upgraded WebSocket, shared by Helidon's connection (pings, pongs, close
- * frames, the 101 response) and {@link WsChannel} (text frames): one write at a time, and nothing
+ * The writing side of an upgraded WebSocket, shared by the connection (the 101 response, pings,
+ * pongs, close frames) and {@link WsChannel} (text frames): one write at a time, and nothing
  * after the first close frame, whoever wrote it (RFC 6455 5.5.1).
  *
- * <p>Helidon's frame reader writes a close frame by itself, without telling the listener, on an
+ * <p>Helidon's own connection wrote a close frame by itself, without telling the listener, on an
  * unmasked frame, a frame over the size limit or a continuation with nothing to continue; a
  * message our writer thread had queued (the {@code error} answer to the frame just before, say)
  * then went out after that close. The fuzzer found it ({@code WsFrameFuzzTest}).
+ * {@link CheckedWsConnection} tells the listener first, and the gate still holds whatever order
+ * the threads write in.
  */
 final class FrameGate implements DataWriter {
     /** FIN + close opcode: the first byte of a close frame (control frames are never fragmented). */

@@ -14,36 +14,34 @@ import java.util.logging.Logger;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 /**
- * The sending side of one WebSocket. Helidon's {@link WsSession#send} blocks until the frame is
- * written, so every frame goes out under one lock, normally from this channel's own writer thread
- * draining an {@link Outbox}: publishers only enqueue, and a client that stops reading stalls its
- * writer alone (and is dropped at its next ping, {@link #stalledLongerThan}).
+ * The sending side of one WebSocket. A write blocks until the frame is written, so every frame
+ * goes out under one lock, normally from this channel's own writer thread draining an
+ * {@link Outbox}: publishers only enqueue, and a client that stops reading stalls its writer
+ * alone (and is dropped at its next ping, {@link #stalledLongerThan}).
  *
  * <p>Text frames are written straight to the connection's socket, and whatever the writer finds
  * queued goes out as consecutive frames in one write: with Helidon's {@code send}, each frame
  * was its own write (one syscall, one TCP segment, one writer wake-up), which at 100 admin
  * sockets and 1,000 events/s saturated the CPU. Batches only form once a socket falls behind,
- * so an idle one still gets each event at once. Control frames (ping, pong, close) still go
- * through Helidon, under the same lock.
+ * so an idle one still gets each event at once. Control frames (ping, pong, close) go through the
+ * {@link WsSession}, under the same lock.
  *
  * <p>Exactly one close frame ends the connection, and nothing follows it: whoever sends it
- * first, under the lock, marks the channel closed, and every later frame is dropped. Helidon's
- * reader answers a client's close frame by itself only if no close was sent yet, and it does so
- * outside our lock, into a frame buffer it shares with our ping, pong and close; so the
- * listener's {@code onClose} answers through {@link #answerClose} instead, and {@code onError},
- * after which Helidon always writes its own close, calls {@link #yieldClose}. (Before this, the
- * writer's close, its interruption and Helidon's reply raced: second, missing, truncated and
- * garbage close frames.) The close frames Helidon's reader writes on a protocol error reach no
- * listener first; the {@link FrameGate} every write goes through stops what would follow them.
+ * first, under the lock, marks the channel closed, and every later frame is dropped. The
+ * listener's {@code onClose} answers the peer's close through {@link #answerClose} (the
+ * connection answers only a close its listener left unanswered), and {@code onError}, after which
+ * the connection writes its own close with the failure's code, calls {@link #yieldClose}. (With
+ * Helidon's connection, the writer's close, its interruption and Helidon's reply raced: second,
+ * missing, truncated and garbage close frames.) The {@link FrameGate} every write goes through
+ * stops anything after a close frame, whoever wrote it.
  *
  * <p>A graceful close sends the queued messages, then a close frame; a client that does not let
  * that happen within {@link #CLOSE_GRACE} is aborted. {@link #abort} drops the TCP connection at
  * once: interrupting a virtual thread blocked on a socket closes that socket, which also ends
- * Helidon's reader thread (onClose is then never called, so callers clean up themselves).
+ * the connection's reader thread (onClose is then never called, so callers clean up themselves).
  */
 public final class WsChannel {
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
@@ -114,11 +112,11 @@ public final class WsChannel {
         for (String message : messages) {
             byte[] payload = message.getBytes(StandardCharsets.UTF_8);
             payloads.add(payload);
-            size += headerLength(payload.length) + payload.length;
+            size += CheckedWsConnection.headerLength(payload.length) + payload.length;
         }
         BufferData frames = BufferData.create(size);
         for (byte[] payload : payloads) {
-            writeHeader(frames, payload.length);
+            CheckedWsConnection.writeHeader(frames, FIN_TEXT, payload.length);
             frames.write(payload);
         }
         sendLock.lock();
@@ -148,24 +146,6 @@ public final class WsChannel {
     public boolean stalledLongerThan(long limitMillis) {
         long started = writeStarted;
         return started != 0 && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(limitMillis);
-    }
-
-    private static int headerLength(int payloadLength) {
-        return payloadLength < 126 ? 2 : payloadLength < 1 << 16 ? 4 : 10;
-    }
-
-    /** RFC 6455 5.2, server to client (never masked). */
-    private static void writeHeader(BufferData frame, int payloadLength) {
-        frame.write(FIN_TEXT);
-        if (payloadLength < 126) {
-            frame.write(payloadLength);
-        } else if (payloadLength < 1 << 16) {
-            frame.write(126);
-            frame.writeInt16(payloadLength);
-        } else {
-            frame.write(127);
-            frame.writeInt64(payloadLength);
-        }
     }
 
     /**
@@ -241,20 +221,21 @@ public final class WsChannel {
     }
 
     /**
-     * Answers the peer's close frame, echoing its code (RFC 6455 5.5.1), unless we already sent
-     * ours; for the listener's {@code onClose}, in Helidon's reader thread, which then sees the
-     * close as sent and does not answer again. Our writer may still be writing (the peer closed
+     * Answers the peer's close frame, echoing its code (RFC 6455 5.5.1; {@link CheckedWsConnection}
+     * passes only codes that may be sent), unless we already sent ours; for the listener's
+     * {@code onClose}, in the connection's reader thread, which then sees the close as sent and
+     * does not answer again. Our writer may still be writing (the peer closed
      * while messages were going out): the answer waits for that write, up to {@link #CLOSE_GRACE}
      * for a peer that does not read, which is then aborted.
      */
     public void answerClose(int peerCode) {
-        finish(() -> sendCloseLocked(sendable(peerCode) ? peerCode : WsCloseCodes.PROTOCOL_ERROR, ""));
+        finish(() -> sendCloseLocked(peerCode, ""));
     }
 
     /**
-     * Stops every frame of ours, for the listener's {@code onError}: Helidon writes its own
-     * close frame right after it returns, so ours must not be sent, and a write in progress must
-     * be over.
+     * Stops every frame of ours, for the listener's {@code onError}: the connection writes its
+     * own close frame right after it returns, so ours must not be sent, and a write in progress
+     * must be over.
      */
     public void yieldClose() {
         finish(() -> closeSent = true);
@@ -277,11 +258,6 @@ public final class WsChannel {
         } finally {
             sendLock.unlock();
         }
-    }
-
-    /** Codes an endpoint may put in a close frame (RFC 6455 7.4). */
-    private static boolean sendable(int code) {
-        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
     /** Drops the connection now, whatever its writer and reader are doing. */

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>It found that a reserved opcode (3-7, 11-15) made Helidon's frame reader throw, and its
  * HTTP/1 handler then wrote an HTTP 500 response onto the upgraded socket (4.3.1 and 4.5.0);
- * {@code realtime.transport.ServiceWsUpgrades} now ends such a connection, which
+ * {@code realtime.transport.CheckedWsConnection} now fails such a connection with 1002, which
  * {@link #reservedOpcodesEndTheConnection} holds for each of them. And that an answer our writer
  * had queued could follow the close frame Helidon writes on a protocol error
  * ({@link #anAnswerNeverFollowsTheCloseOfAProtocolError}; failed at once before
@@ -87,12 +87,15 @@ class WsFrameFuzzTest {
         helidon.records().clear();
     }
 
-    /** A reserved opcode ends the connection at once, with nothing written after the upgrade; the service goes on. */
+    /** A reserved opcode fails the connection with 1002 and nothing after it; the service goes on. */
     @Test
     void reservedOpcodesEndTheConnection() throws IOException {
         for (int opcode : new int[]{0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF}) {
             try (RawWebSocket ws = RawWebSocket.open(service.port(), "/ws")) {
                 send(ws, 0x80 | opcode, true, PROBE);
+                WsFrame close = ws.readFrame();
+                assertEquals(WsFrame.CLOSE, close.opcode(), "opcode " + opcode);
+                assertEquals(Optional.of(1002), close.closeCode(), "opcode " + opcode);
                 byte[] after = ws.readToEnd(Duration.ofSeconds(2));
                 assertEquals("", new String(after, StandardCharsets.ISO_8859_1), "opcode " + opcode);
             }
