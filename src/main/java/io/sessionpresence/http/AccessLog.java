@@ -11,7 +11,6 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.accesslog.AccessLogContext;
 import io.helidon.webserver.accesslog.AccessLogFeature;
-import io.helidon.webserver.accesslog.HostLogEntry;
 import io.helidon.webserver.accesslog.SizeLogEntry;
 import io.helidon.webserver.accesslog.StatusLogEntry;
 import io.helidon.webserver.accesslog.TimeTakenLogEntry;
@@ -41,12 +40,24 @@ public final class AccessLog {
         return AccessLogFeature.builder()
                 .enabled(enabled)
                 .sockets(Set.of(WebServer.DEFAULT_SOCKET_NAME))
-                .addEntry(HostLogEntry.create())
+                .addEntry(AccessLog::host)
                 .addEntry(AccessLog::requestLine)
                 .addEntry(StatusLogEntry.create())
                 .addEntry(SizeLogEntry.create())
                 .addEntry(TimeTakenLogEntry.create())
                 .build();
+    }
+
+    /**
+     * The client's address; {@code -} once the socket is closed (a client gone before its answer),
+     * where Helidon's own entry threw a NullPointerException and logged its stack for that request.
+     */
+    private static String host(AccessLogContext context) {
+        try {
+            return context.serverRequest().remotePeer().host();
+        } catch (RuntimeException closed) {
+            return "-";
+        }
     }
 
     private static String requestLine(AccessLogContext context) {

@@ -6,14 +6,30 @@ package io.sessionpresence.http;
  */
 public class ApiException extends RuntimeException {
     private final int status;
+    private final boolean closesConnection;
 
     public ApiException(int status, String message) {
+        this(status, message, false);
+    }
+
+    private ApiException(int status, String message, boolean closesConnection) {
         super(message, null, false, false);
         this.status = status;
+        this.closesConnection = closesConnection;
     }
 
     public int status() {
         return status;
+    }
+
+    /** True when the request's framing is broken: the answer closes the connection, which cannot carry another. */
+    public boolean closesConnection() {
+        return closesConnection;
+    }
+
+    /** 400 for a body whose framing is broken (chunks, length): answered with {@code Connection: close}. */
+    public static ApiException malformedBody(String message) {
+        return new ApiException(400, message, true);
     }
 
     public static ApiException badRequest(String message) {

@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.CloseConnectionException;
@@ -86,6 +87,9 @@ public final class ErrorHandlers {
     }
 
     private static void apiException(ServerRequest req, ServerResponse res, ApiException e) {
+        if (e.closesConnection() && !res.isSent()) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
         if (e instanceof TooManyRequests limited && !res.isSent()) {
             res.header("Retry-After", Long.toString(limited.retryAfterSeconds()));
             Map<String, Object> body = HttpJson.error(429, e.getMessage());

@@ -104,18 +104,22 @@ public final class HttpJson {
         // whatever the body, which was most of a heartbeat's garbage (load-tests, JFR).
         byte[] buffer = new byte[(int) Math.min(limit, Math.max(1, declared + 1))];
         int length = 0;
-        try (InputStream in = req.content().inputStream()) {
+        InputStream in = req.content().inputStream();
+        try {
             while ((length += in.readNBytes(buffer, length, buffer.length - length)) == buffer.length
                     && buffer.length < limit) {
                 buffer = Arrays.copyOf(buffer, (int) Math.min(limit, buffer.length * 4L));
             }
+            in.close();
         } catch (HttpException | RequestException e) {
             throw e; // Helidon's own answer, e.g. 413 for a chunked body past server.max-payload-size
         } catch (IOException | RuntimeException e) {
             // Helidon's chunked decoder reports a malformed chunk size ("zz", beyond 2^31) as a
             // NumberFormatException and a body cut short as an IllegalStateException or an
-            // unchecked I/O error: all of them are the client's framing, not our bug.
-            throw ApiException.badRequest("Malformed request body: " + (req.headers().contentLength().isPresent()
+            // unchecked I/O error: all of them are the client's framing, not our bug. The stream
+            // is left unclosed: closing drains the rest, which a broken framing never ends, so the
+            // answer waited for connections.body-timeout-ms; the connection closes after it instead.
+            throw ApiException.malformedBody("Malformed request body: " + (req.headers().contentLength().isPresent()
                     ? "shorter than its Content-Length" : "invalid chunked transfer encoding"));
         }
         if (length > maxBytes) {

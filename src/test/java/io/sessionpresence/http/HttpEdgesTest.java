@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.logging.Level;
 
+import io.helidon.webserver.accesslog.AccessLogFeature;
+import io.sessionpresence.logging.TextLogFormatter;
 import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.LogCapture;
+import io.sessionpresence.testing.LogLines;
 import io.sessionpresence.testing.StoreKind;
 import io.sessionpresence.testing.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +77,45 @@ class HttpEdgesTest {
             }
             assertTrue(log.atLeast(Level.WARNING).isEmpty(),
                     "malformed framing is the client's error, not logged as ours: " + log.records());
+        }
+    }
+
+    /**
+     * A client that keeps its connection open after a broken chunk size gets its 400 at once, and
+     * the connection closes: closing the body's stream used to read on for the rest of a body that
+     * never ends, so the answer waited for connections.body-timeout-ms (20 s) and never came.
+     */
+    @Test
+    void brokenChunkFramingIsAnsweredAtOnceAndClosesTheConnection() throws Exception {
+        String chunked = "POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        for (String size : new String[]{"zz", "100000000", "ffffffffffffffff"}) {
+            long started = System.nanoTime();
+            String answer = raw(chunked + size + "\r\n{\"user\":\"a\"}\r\n0\r\n\r\n", false);
+            assertTrue(answer.startsWith("HTTP/1.1 400") && answer.contains("Connection: close"), size + ": " + answer);
+            assertTrue(System.nanoTime() - started < 3_000_000_000L, size + ": answered at once");
+        }
+    }
+
+    /**
+     * A client whose body never completes is closed at connections.body-timeout-ms; the access log
+     * writes "-" for its address, where Helidon's own entry threw on the closed socket and logged a
+     * 30-line stack trace per such request.
+     */
+    @Test
+    void aBodyTimeoutLogsNoStackTrace() throws Exception {
+        try (LogLines access = LogLines.of(new TextLogFormatter()).open(AccessLogFeature.DEFAULT_LOGGER_NAME, Level.INFO);
+             TestService timed = TestService.start(StoreKind.MEMORY, Map.of("connections.body-timeout-ms", "500",
+                     "logging.access-log", "true"));
+             LogCapture helidon = LogCapture.of("io.helidon");
+             Socket socket = new Socket("127.0.0.1", timed.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST /api/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getInputStream().readAllBytes();
+            Thread.sleep(200);
+            assertTrue(helidon.atLeast(Level.WARNING).isEmpty(), () -> "logged: " + helidon.atLeast(Level.WARNING));
+            assertTrue(access.lines().stream().anyMatch(line -> line.contains(": - \"POST /api/heartbeat")),
+                    () -> "the access log line: " + access.lines());
         }
     }
 
