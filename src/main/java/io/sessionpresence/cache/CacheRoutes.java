@@ -2,6 +2,7 @@ package io.sessionpresence.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -44,7 +45,7 @@ public final class CacheRoutes implements HttpService {
 
     private void get(ServerRequest req, ServerResponse res) {
         String userId = ownedUser(req);
-        JsonNode data = cache.get(userId).orElseThrow(() -> ApiException.notFound("No cached data for this user"));
+        RawValue data = cache.get(userId).orElseThrow(() -> ApiException.notFound("No cached data for this user"));
         HttpJson.ok(res, Json.fields("success", true, "user_id", userId, "data", data, "cached", true));
     }
 

@@ -3,6 +3,7 @@ package io.sessionpresence.cache;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.sessionpresence.json.Json;
 
 /** Per-user cached data: a JSON object per user, kept {@code cache.ttl} after each write. */
@@ -15,8 +16,12 @@ public final class UserCacheService {
         this.ttlMillis = ttlSeconds * 1000;
     }
 
-    public Optional<JsonNode> get(String userId) {
-        return store.get(userId).map(json -> Json.read(json, JsonNode.class));
+    /**
+     * The stored document as the text it was stored as, written into the answer unparsed: read
+     * back into a tree, its numbers would become doubles ({@code 1e-400} would read as 0).
+     */
+    public Optional<RawValue> get(String userId) {
+        return store.get(userId).map(RawValue::new);
     }
 
     public void put(String userId, JsonNode data) {

@@ -2,6 +2,7 @@ package io.sessionpresence.json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 
@@ -34,7 +36,10 @@ public final class Json {
     private static final String NOT_UTF8 = "not valid UTF-8";
     private static final String TRAILING = "content after the JSON value";
     private static final String DUPLICATE_FIELD = "a field appears twice in one object";
-    private static final String NUMBER_RANGE = "a number beyond the range of a double";
+    private static final String NUMBER_RANGE = "a number beyond the range of a double or with over "
+            + "1000 decimal places";
+    /** Decimal places a client's number may have: a bound on what writing it back may cost. */
+    private static final int MAX_SCALE = 1000;
     /**
      * Blackbird: record and bean accessors through generated lambdas, not {@code Method.invoke}
      * (reflection was the largest share of writing the validate answer in JFR samples). It only
@@ -45,9 +50,15 @@ public final class Json {
             .addModule(new BlackbirdModule())
             .build();
 
-    /** Client JSON: a field named twice is an error (in a tree the later value would replace the other). */
+    /**
+     * Client JSON: a field named twice is an error (in a tree the later value would replace the
+     * other), and a number with a fraction or an exponent is kept as the decimal it was sent as,
+     * not rounded to a double ({@code 1e-400} became {@code 0.0} in a user's cache, and
+     * {@code 1.000000000000000000001} became {@code 1.0}).
+     */
     private static final ObjectReader CLIENT_TREE = MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+            .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private Json() {
     }
@@ -97,7 +108,7 @@ public final class Json {
      * {@code JSON.parse}'s strictness: exactly one value and nothing after it but whitespace, so
      * that {@code {"user":"a"} x} is refused rather than read as {@code {"user":"a"}}. A field
      * named twice is refused too: keeping either value would silently drop the other, and so is a
-     * number no double can hold.
+     * number no double can hold; every other number is kept exactly as sent.
      * Every failure is a {@link MalformedJson}, which callers turn into their own 400 or error event.
      */
     public static JsonNode parse(byte[] json) throws MalformedJson {
@@ -166,23 +177,27 @@ public final class Json {
         if (after != null) {
             throw new MalformedJson(TRAILING);
         }
-        if (hasInfinity(node)) {
+        if (hasNumberOutOfRange(node)) {
             throw new MalformedJson(NUMBER_RANGE);
         }
         return node;
     }
 
     /**
-     * Whether a number in the tree was too large for a double ({@code 1e999}): it reads as
-     * infinity, which JSON cannot hold, so it would be written back as the string
-     * {@code "Infinity"}, a stored value silently changed.
+     * Whether a decimal in the tree is beyond what a double holds ({@code 1e999}: a JavaScript
+     * client would read it back as {@code Infinity}) or has more than {@value #MAX_SCALE}
+     * decimal places. Its adjusted exponent is checked before its double value is computed.
      */
-    private static boolean hasInfinity(JsonNode tree) {
+    private static boolean hasNumberOutOfRange(JsonNode tree) {
         Deque<JsonNode> pending = new ArrayDeque<>(List.of(tree));
         while (!pending.isEmpty()) {
             JsonNode node = pending.pop();
-            if (node.isDouble() && Double.isInfinite(node.doubleValue())) {
-                return true;
+            if (node.isBigDecimal()) {
+                BigDecimal value = node.decimalValue();
+                if (value.scale() > MAX_SCALE || value.precision() - value.scale() - 1 > Double.MAX_EXPONENT
+                        || Double.isInfinite(value.doubleValue())) {
+                    return true;
+                }
             }
             node.forEach(pending::push);
         }

@@ -226,6 +226,12 @@ class SessionApiTest extends PerStoreServiceTest {
         assertEquals(403, service.post("/api/cache/user/cache-alice", "{\"data\":{}}", "X-Session-Token", bob).status());
         assertEquals(401, service.get("/api/cache/user/cache-alice").status());
         assertEquals(400, service.post("/api/cache/user/cache-alice", "{\"data\":5}", "X-Session-Token", alice).status());
+
+        // Numbers come back as sent: read as doubles, 1e-400 was 0.0 and 1.000000000000000000001 was 1.0.
+        assertEquals(200, service.post("/api/cache/user/cache-alice", "{\"data\":{\"tiny\":1e-400,"
+                + "\"long\":1.000000000000000000001,\"price\":1.50}}", "X-Session-Token", alice).status());
+        String exact = service.get("/api/cache/user/cache-alice", "X-Session-Token", alice).body();
+        assertTrue(exact.contains("\"data\":{\"tiny\":1E-400,\"long\":1.000000000000000000001,\"price\":1.50}"), exact);
     }
 
     @Test
