@@ -23,7 +23,8 @@ import io.helidon.webserver.accesslog.TimeTakenLogEntry;
  * every line of a request. The query is logged with the values of credential parameters replaced
  * by {@value #REDACTED}: {@code /ws?token=} and {@code ?session=} (accepted while
  * {@code realtime.query-credentials} is on), {@code session_token}, and Engine.IO's {@code sid},
- * which lets whoever has it poll that connection. The management port is left out: probes and
+ * which lets whoever has it poll that connection; and a session token ({@code sps_...}) anywhere in
+ * the path or query. The management port is left out: probes and
  * scrapes every few seconds would be most of the lines.
  */
 public final class AccessLog {
@@ -31,6 +32,10 @@ public final class AccessLog {
     private static final Set<String> CREDENTIALS = Set.of("token", "session", "session_token", "sid");
     /** A query parameter: its name, then its value up to the next separator. */
     private static final Pattern PARAMETER = Pattern.compile("([^&;=]*)=([^&;]*)");
+    /** Session tokens' prefix ({@code session.Tokens}, which depends on this package, not the other way). */
+    private static final String TOKEN_PREFIX = "sps_";
+    /** A session token as it may appear in a URL: its prefix, then URL-safe characters and escapes. */
+    private static final Pattern TOKEN = Pattern.compile(TOKEN_PREFIX + "[A-Za-z0-9._~%-]+");
 
     private AccessLog() {
     }
@@ -63,9 +68,14 @@ public final class AccessLog {
     private static String requestLine(AccessLogContext context) {
         HttpPrologue prologue = context.serverRequest().prologue();
         String query = prologue.query().rawValue();
-        return "\"" + prologue.method().text() + " " + prologue.uriPath().rawPath()
-                + (query.isEmpty() ? "" : "?" + redact(query))
+        return "\"" + prologue.method().text() + " " + redactTokens(prologue.uriPath().rawPath())
+                + (query.isEmpty() ? "" : "?" + redactTokens(redact(query)))
                 + " " + prologue.protocol() + "/" + prologue.protocolVersion() + "\"";
+    }
+
+    /** A session token anywhere (a client that put it in the path or a parameter of its own): {@code sps_[redacted]}. */
+    static String redactTokens(String text) {
+        return text.contains(TOKEN_PREFIX) ? TOKEN.matcher(text).replaceAll(TOKEN_PREFIX + REDACTED) : text;
     }
 
     /**

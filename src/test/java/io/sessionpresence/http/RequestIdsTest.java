@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.accesslog.AccessLogFeature;
 import io.sessionpresence.logging.JsonLogFormatter;
+import io.sessionpresence.session.Tokens;
 import io.sessionpresence.testing.HttpTestClient.Response;
 import io.sessionpresence.testing.LogLines;
 import io.sessionpresence.testing.StoreKind;
@@ -70,6 +71,9 @@ class RequestIdsTest {
         assertEquals("a=1&token=[redacted]&b=2", AccessLog.redact("a=1&token=abc&b=2"));
         assertEquals("TOKEN=[redacted];session_token=[redacted]", AccessLog.redact("TOKEN=a=b;session_token=c"));
         assertEquals("%zz=[redacted]&sid=[redacted]&token", AccessLog.redact("%zz=x&sid=y&token"));
+        String token = Tokens.newToken(Tokens.newSessionId("alice"));
+        assertEquals("/api/cache/user/sps_[redacted]/x", AccessLog.redactTokens("/api/cache/user/" + token + "/x"));
+        assertEquals("mine=sps_[redacted]&b=2", AccessLog.redactTokens("mine=" + token.replace(".", "%2E") + "&b=2"));
         assertEquals("EIO=4&transport=polling", AccessLog.redact("EIO=4&transport=polling"));
     }
 
