@@ -284,7 +284,7 @@ public final class Main {
         routing.register("/api", Cors.support(services.corsOrigins()))
                 .register("/api/session", new SessionRoutes(services.sessions(), services.sessionAuth(), services.identity(),
                         services.clients(), services.limits(), services.storeName(), services.maxBodyBytes()))
-                .register("/api/cache", new CacheRoutes(services.userCache(), services.sessionAuth(),
+                .register(CacheRoutes.PATH, new CacheRoutes(services.userCache(), services.sessionAuth(),
                         services.maxBodyBytes()))
                 .register("/api", new PresenceRoutes(visitors, services.maxBodyBytes(),
                         services.metrics().heartbeats(Channel.HTTP)))

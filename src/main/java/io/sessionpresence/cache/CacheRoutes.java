@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.sessionpresence.http.ApiException;
 import io.sessionpresence.http.HttpJson;
+import io.sessionpresence.http.RawPath;
 import io.sessionpresence.json.Json;
 import io.sessionpresence.session.Session;
 import io.sessionpresence.session.SessionAuth;
@@ -18,6 +19,9 @@ import io.sessionpresence.session.SessionAuth;
  * that same user may read or write the entry.
  */
 public final class CacheRoutes implements HttpService {
+    /** Where {@code Main} registers these routes. */
+    public static final String PATH = "/api/cache";
+
     private final UserCacheService cache;
     private final SessionAuth auth;
     private final long maxBodyBytes;
@@ -30,13 +34,14 @@ public final class CacheRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/user/{user_id}", this::get)
-                .post("/user/{user_id}", this::put);
+        rules.get("/user/*", this::get)
+                .post("/user/*", this::put);
     }
 
+    /** The user id as the client encoded it: {@code a%2Fb} is the user {@code a/b}, {@code a+b} is {@code a+b}. */
     private String ownedUser(ServerRequest req) {
         Session session = auth.require(req);
-        String userId = req.path().pathParameters().get("user_id");
+        String userId = RawPath.between(req, PATH + "/user/", "", "user id");
         if (!session.userId().equals(userId)) {
             throw ApiException.forbidden("A session may only use its own user's cache");
         }

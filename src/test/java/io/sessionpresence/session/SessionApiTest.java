@@ -1,5 +1,6 @@
 package io.sessionpresence.session;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -226,6 +227,16 @@ class SessionApiTest extends PerStoreServiceTest {
         assertEquals(403, service.post("/api/cache/user/cache-alice", "{\"data\":{}}", "X-Session-Token", bob).status());
         assertEquals(401, service.get("/api/cache/user/cache-alice").status());
         assertEquals(400, service.post("/api/cache/user/cache-alice", "{\"data\":5}", "X-Session-Token", alice).status());
+
+        // The user id is the path's segment decoded exactly: a%2Fb is a/b, and + is not a space.
+        for (String user : new String[]{"cache/a/b", "cache+c d"}) {
+            String token = service.token(user);
+            String path = "/api/cache/user/" + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8).replace("+", "%20")
+                    .replace("%2B", "+");
+            assertEquals(200, service.post(path, "{\"data\":{\"a\":1}}", "X-Session-Token", token).status(), path);
+            Response own = service.get(path, "X-Session-Token", token);
+            assertEquals(user, own.json().get("user_id").asText(), path);
+        }
 
         // Numbers come back as sent: read as doubles, 1e-400 was 0.0 and 1.000000000000000000001 was 1.0.
         assertEquals(200, service.post("/api/cache/user/cache-alice", "{\"data\":{\"tiny\":1e-400,"
