@@ -164,6 +164,9 @@ public final class Json {
             node = CLIENT_TREE.readTree(parser);
         } catch (DatabindException e) {
             throw new MalformedJson(DUPLICATE_FIELD);
+        } catch (NumberFormatException e) {
+            // an exponent past what a BigDecimal holds (1e22200001620362356)
+            throw new MalformedJson(NUMBER_RANGE);
         }
         if (node == null) {
             throw new MalformedJson("no JSON value");

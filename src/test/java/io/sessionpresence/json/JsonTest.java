@@ -12,7 +12,7 @@ class JsonTest {
     /** Read as infinity, it was written back as the string "Infinity": a cached number altered. */
     @Test
     void numberBeyondTheRangeOfADoubleIsMalformed() {
-        for (String json : new String[] {"1e5210", "[-1E400]", "{\"a\":{\"b\":[0,1e999]}}"}) {
+        for (String json : new String[] {"1e5210", "[-1E400]", "{\"a\":{\"b\":[0,1e999]}}", "1E22200001620362356"}) {
             Json.MalformedJson refused = assertThrows(Json.MalformedJson.class,
                     () -> Json.parse(json.getBytes(StandardCharsets.UTF_8)), json);
             assertEquals("a number beyond the range of a double or with over 1000 decimal places", refused.getMessage());
