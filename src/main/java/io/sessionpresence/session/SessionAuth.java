@@ -1,5 +1,6 @@
 package io.sessionpresence.session;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.helidon.http.HeaderName;
@@ -33,8 +34,14 @@ public final class SessionAuth {
         return token(req.headers());
     }
 
-    /** The session token of these request headers, if they carry one. */
+    /**
+     * The session token of these request headers, if they carry one; a 400 for two
+     * {@code X-Session-Token} headers, which a proxy and this service might each read differently.
+     */
     public static Optional<String> token(Headers headers) {
+        if (headers.all(SESSION_TOKEN, List::of).size() > 1) {
+            throw ApiException.badRequest("More than one X-Session-Token header");
+        }
         Optional<String> header = headers.first(SESSION_TOKEN).map(String::trim).filter(s -> !s.isEmpty());
         if (header.isPresent()) {
             return header;

@@ -119,6 +119,15 @@ class HttpEdgesTest {
         }
     }
 
+    /** Two X-Session-Token headers: a proxy in front might read the other one. */
+    @Test
+    void twoSessionTokenHeadersAre400() {
+        String token = service.token("twice");
+        Response twice = service.get("/api/session/validate", "X-Session-Token", token, "X-Session-Token", token);
+        assertEquals(400, twice.status(), twice.body());
+        assertEquals(200, service.get("/api/session/validate", "X-Session-Token", token).status());
+    }
+
     @Test
     void oversizedBodyIs413Json() throws Exception {
         String big = "{\"user\":\"" + "x".repeat(5000) + "\"}";
