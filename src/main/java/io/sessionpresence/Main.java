@@ -217,8 +217,7 @@ public final class Main {
                     // Engine.IO announces realtime.max-payload (1 MB, socket.io's default) and
                     // socket.io-client batches its long-polling POSTs up to it; the JSON routes keep
                     // server.max-payload-size as their own limit (HttpJson.readBody).
-                    .maxPayloadSize(Math.max(Settings.longValue(config, "server.max-payload-size", 1),
-                            realtime.settings().maxPayload()))
+                    .maxPayloadSize(Math.max(services.maxBodyBytes(), realtime.settings().maxPayload()))
                     .update(server -> guard.configure(server, config))
                     // GracefulShutdown stops the server, in its order and time.
                     .shutdownHook(false)

@@ -36,10 +36,10 @@ public final class Json {
     private static final String NOT_UTF8 = "not valid UTF-8";
     private static final String TRAILING = "content after the JSON value";
     private static final String DUPLICATE_FIELD = "a field appears twice in one object";
-    private static final String NUMBER_RANGE = "a number beyond the range of a double or with over "
-            + "1000 decimal places";
     /** Decimal places a client's number may have: a bound on what writing it back may cost. */
     private static final int MAX_SCALE = 1000;
+    private static final String NUMBER_RANGE = "a number beyond the range of a double or with over "
+            + MAX_SCALE + " decimal places";
     /**
      * Blackbird: record and bean accessors through generated lambdas, not {@code Method.invoke}
      * (reflection was the largest share of writing the validate answer in JFR samples). It only

@@ -334,9 +334,8 @@ public final class EioSocket {
         return new EioRequestException(EioRequestException.UNKNOWN_SID, "Session ID unknown");
     }
 
-    /** A polling POST: the packets of its body, in order. */
     /**
-     * Takes a long-polling POST's packets. The body is read as UTF-8 strictly: an invalid
+     * Takes a long-polling POST's packets, in order. The body is read as UTF-8 strictly: an invalid
      * sequence is a protocol error (400, the session closes), not a replacement character in a
      * user's name.
      */

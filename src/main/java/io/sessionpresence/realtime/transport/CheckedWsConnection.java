@@ -285,12 +285,7 @@ final class CheckedWsConnection implements ServerConnection, WsSession {
     private WsSession control(WsOpCode opCode, BufferData data) {
         byte[] payload = new byte[Math.min(data.available(), MAX_CONTROL_PAYLOAD)];
         data.read(payload);
-        sendLock.lock();
-        try {
-            write(0x80 | opCode.code(), payload);
-        } finally {
-            sendLock.unlock();
-        }
+        write(0x80 | opCode.code(), payload);
         return this;
     }
 
@@ -309,15 +304,15 @@ final class CheckedWsConnection implements ServerConnection, WsSession {
         payload[0] = (byte) (code >> 8);
         payload[1] = (byte) code;
         System.arraycopy(reasonBytes, 0, payload, 2, length);
-        sendLock.lock();
-        try {
-            write(0x80 | WsOpCode.CLOSE.code(), payload);
-        } finally {
-            sendLock.unlock();
-        }
+        write(0x80 | WsOpCode.CLOSE.code(), payload);
         return this;
     }
 
+    /**
+     * One whole frame, through the {@link FrameGate}, which writes one frame at a time: a control
+     * frame may go out between the fragments of a message (RFC 6455 5.4), so only the data frames'
+     * continuation state needs {@code sendLock}.
+     */
     private void write(int firstByte, byte[] payload) {
         BufferData frame = BufferData.create(headerLength(payload.length) + payload.length);
         writeHeader(frame, firstByte, payload.length);
